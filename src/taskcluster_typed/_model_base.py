@@ -1,0 +1,37 @@
+"""The one base class of every generated model.
+
+Generated request and response models inherit from `TaskclusterModel`: Python names in
+snake_case, wire names (camelCase) as aliases, either accepted on input, output by alias,
+schema building deferred to first use so that importing a service's models stays cheap.
+
+Replies are validated with ``extra="allow"`` (see `lenient.py`), so a field that a newer
+server adds is kept in `model_extra` even on a model whose schema forbids extra fields; the
+serializer below writes such fields back out, so a reply dumps as it came.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
+
+
+class TaskclusterModel(BaseModel):
+    """Base of all generated Taskcluster models."""
+
+    model_config = ConfigDict(
+        populate_by_name=True,
+        validate_by_name=True,
+        validate_by_alias=True,
+        serialize_by_alias=True,
+        defer_build=True,
+    )
+
+    @model_serializer(mode="wrap")
+    def _dump_with_kept_extras(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        extra = self.__pydantic_extra__
+        if extra and isinstance(data, dict) and self.model_config.get("extra") != "allow":
+            for key, value in extra.items():
+                data.setdefault(key, value)
+        return data

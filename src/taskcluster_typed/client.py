@@ -1,0 +1,344 @@
+"""The client classes every generated service client builds on.
+
+`SyncClient` and `AsyncClient` hold the options, build each `Call` (shared code in
+`_ClientBase`) and hand it to the pipeline through their driver. A client owns its httpx
+client (created on first use, closed by `close()` or the context manager) unless one is
+passed in. `with_options()` returns a copy that shares the connection pool.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
+
+import anyio
+import httpx
+from typing_extensions import Self
+
+from .credentials import Credentials
+from .endpoint import Endpoint
+from .env import from_env
+from .errors import ConfigurationError, ResponseValidationError
+from .pipeline import Call, Reply, Signer, as_scopes, call_flow, encode_json
+from .retry import RetryPolicy
+from .transport import new_async_client, new_sync_client, run_async, run_sync
+from .urls import api_url, encode_query, expand_route, normalize_root_url
+
+T = TypeVar("T")
+H = TypeVar("H", httpx.Client, httpx.AsyncClient)
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MAX_RETRIES = 5
+
+
+class NotGiven:
+    """Not given: use the client's setting. (``timeout=None`` means no timeout.)"""
+
+    _instance: ClassVar[NotGiven | None] = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __reduce__(self) -> str:
+        return "NOT_GIVEN"
+
+
+NOT_GIVEN = NotGiven()
+
+Timeout = float | None | NotGiven
+
+
+class _HttpHolder(Generic[H]):
+    """The httpx client of a client and its copies; created on first use."""
+
+    __slots__ = ("client", "factory", "owned")
+
+    def __init__(self, client: H | None, factory: Callable[[], H]) -> None:
+        self.client: H | None = client
+        self.owned = client is None
+        self.factory: Callable[[], H] = factory
+
+    def get(self) -> H:
+        if self.client is None:
+            self.client = self.factory()
+        return self.client
+
+
+class _ClientBase(Generic[H]):
+    service_name: ClassVar[str] = ""
+    api_version: ClassVar[str] = "v1"
+
+    _holder: _HttpHolder[H]
+
+    def __init__(
+        self,
+        root_url: str | None = None,
+        *,
+        credentials: Credentials | None = None,
+        authorized_scopes: Sequence[str] | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        retry: RetryPolicy | None = None,
+        trace_id: str | None = None,
+        http_client: H | None = None,
+        service: str | None = None,
+    ) -> None:
+        if not root_url:
+            raise ConfigurationError(
+                "root_url is required (for example https://tc.example.com); "
+                "or build the client with from_env() from TASKCLUSTER_ROOT_URL"
+            )
+        if credentials is not None and not isinstance(credentials, Credentials):
+            raise ConfigurationError("credentials must be a taskcluster_typed.Credentials")
+        if service is not None:
+            self._service = service
+        elif self.service_name:
+            self._service = self.service_name
+        else:
+            raise ConfigurationError("service is required for a generic client")
+        self._root_url = normalize_root_url(root_url)
+        self._timeout = timeout
+        self._retry = retry if retry is not None else RetryPolicy(max_retries=max_retries)
+        self._signer = Signer(credentials, as_scopes(authorized_scopes), trace_id)
+        self._holder = _HttpHolder(http_client, self._new_http_client)
+
+    def _new_http_client(self) -> H:
+        raise NotImplementedError
+
+    @classmethod
+    def from_env(cls, *, use_proxy: bool = False, **options: Any) -> Self:
+        """A client configured from ``TASKCLUSTER_*`` variables (see `taskcluster_typed.env`)."""
+        return cls(**{**from_env(use_proxy=use_proxy), **options})
+
+    # Options -----------------------------------------------------------------
+
+    @property
+    def root_url(self) -> str:
+        return self._root_url
+
+    @property
+    def credentials(self) -> Credentials | None:
+        return self._signer.credentials
+
+    @property
+    def authorized_scopes(self) -> tuple[str, ...] | None:
+        return self._signer.authorized_scopes
+
+    @property
+    def timeout(self) -> float | None:
+        return self._timeout
+
+    @property
+    def max_retries(self) -> int:
+        return self._retry.max_retries
+
+    @property
+    def trace_id(self) -> str | None:
+        return self._signer.trace_id
+
+    def with_options(
+        self,
+        *,
+        credentials: Credentials | NotGiven | None = NOT_GIVEN,
+        authorized_scopes: Sequence[str] | NotGiven | None = NOT_GIVEN,
+        timeout: Timeout = NOT_GIVEN,
+        max_retries: int | NotGiven = NOT_GIVEN,
+        trace_id: str | NotGiven | None = NOT_GIVEN,
+    ) -> Self:
+        """A copy with some options changed; it shares this client's connection pool."""
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        signer = self._signer
+        copy._signer = Signer(
+            signer.credentials if isinstance(credentials, NotGiven) else credentials,
+            signer.authorized_scopes
+            if isinstance(authorized_scopes, NotGiven)
+            else as_scopes(authorized_scopes),
+            signer.trace_id if isinstance(trace_id, NotGiven) else trace_id,
+        )
+        if not isinstance(timeout, NotGiven):
+            copy._timeout = timeout
+        if not isinstance(max_retries, NotGiven):
+            copy._retry = RetryPolicy(
+                max_retries=max_retries,
+                base_delay=self._retry.base_delay,
+                jitter=self._retry.jitter,
+                max_delay=self._retry.max_delay,
+                random=self._retry.random,
+                now=self._retry.now,
+            )
+        return copy
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(root_url={self._root_url!r}, "
+            f"credentials={self._signer.credentials!r})"
+        )
+
+    # Building calls ----------------------------------------------------------
+
+    def _url(self, path: str, query: Mapping[str, object] | None) -> str:
+        url = api_url(self._root_url, self._service, path, self.api_version)
+        if query:
+            encoded = encode_query(query)
+            if encoded:
+                url = f"{url}?{encoded}"
+        return url
+
+    def _timeout_for(self, timeout: Timeout) -> float | None:
+        return self._timeout if isinstance(timeout, NotGiven) else timeout
+
+    def _prepare(
+        self,
+        endpoint: Endpoint[Any],
+        params: Mapping[str, object],
+        payload: object,
+        query: Mapping[str, object] | None,
+        timeout: Timeout,
+    ) -> Call:
+        path = expand_route(endpoint.name, endpoint.route, params)
+        body = None if endpoint.input_type is None else endpoint.encode_payload(payload)
+        endpoint.warn_if_deprecated()
+        return Call(
+            endpoint.name, endpoint.method, self._url(path, query), body, self._timeout_for(timeout)
+        )
+
+    def _prepare_raw(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, object] | None,
+        json: object,
+        timeout: Timeout,
+    ) -> Call:
+        body = None if json is None else encode_json(json)
+        name = f"{self._service}.request"
+        return Call(name, method.upper(), self._url(path, query), body, self._timeout_for(timeout))
+
+
+def _decode(endpoint: Endpoint[T], reply: Reply) -> T:
+    if endpoint.output_type is None:
+        return None  # type: ignore[return-value]
+    if not reply.is_json:
+        raise ResponseValidationError(
+            endpoint.name,
+            reply.url,
+            f"expected a JSON reply, got {reply.content_type or 'no content type'}",
+            reply.content,
+        )
+    return endpoint.decode_output(reply.json(), reply.url)
+
+
+class SyncClient(_ClientBase[httpx.Client]):
+    """A blocking client. Use it as a context manager, or call `close()`."""
+
+    _sleep: Callable[[float], None] = staticmethod(time.sleep)
+
+    def _new_http_client(self) -> httpx.Client:
+        return new_sync_client()
+
+    def _send(self, call: Call) -> Reply:
+        flow = call_flow(call, self._signer, self._retry)
+        return run_sync(flow, self._holder.get(), self._sleep)
+
+    def _call(
+        self,
+        endpoint: Endpoint[T],
+        params: Mapping[str, object],
+        *,
+        payload: object = None,
+        query: Mapping[str, object] | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> T:
+        call = self._prepare(endpoint, params, payload, query, timeout)
+        return _decode(endpoint, self._send(call))
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, object] | None = None,
+        json: object = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Reply:
+        """Call any route of this service: ``queue.request("GET", "task/abc/status")``.
+
+        Signed, retried and mapped to errors like a generated method; the reply is returned
+        as it came (`Reply.json()`, `Reply.content`, `Reply.content_type`).
+        """
+        return self._send(self._prepare_raw(method, path, query, json, timeout))
+
+    def close(self) -> None:
+        """Close the connection pool, if this client created it."""
+        holder = self._holder
+        if holder.owned and holder.client is not None:
+            holder.client.close()
+            holder.client = None
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+class AsyncClient(_ClientBase[httpx.AsyncClient]):
+    """An async client. Use it with ``async with``, or ``await client.close()``."""
+
+    _sleep: Callable[[float], Awaitable[None]] = staticmethod(anyio.sleep)
+
+    def _new_http_client(self) -> httpx.AsyncClient:
+        return new_async_client()
+
+    async def _send(self, call: Call) -> Reply:
+        flow = call_flow(call, self._signer, self._retry)
+        return await run_async(flow, self._holder.get(), self._sleep)
+
+    async def _call(
+        self,
+        endpoint: Endpoint[T],
+        params: Mapping[str, object],
+        *,
+        payload: object = None,
+        query: Mapping[str, object] | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> T:
+        call = self._prepare(endpoint, params, payload, query, timeout)
+        return _decode(endpoint, await self._send(call))
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        query: Mapping[str, object] | None = None,
+        json: object = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Reply:
+        """Call any route of this service (see `SyncClient.request`)."""
+        return await self._send(self._prepare_raw(method, path, query, json, timeout))
+
+    async def close(self) -> None:
+        """Close the connection pool, if this client created it."""
+        holder = self._holder
+        if holder.owned and holder.client is not None:
+            await holder.client.aclose()
+            holder.client = None
+
+    aclose = close
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()

@@ -1,0 +1,107 @@
+"""The static description of one API method, and how its payload and reply are (de)coded.
+
+Generated service modules hold one `Endpoint` per method. Pydantic adapters are built on first
+use, so importing a service module builds no validators.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any, Generic, TypeVar
+
+import pydantic
+
+from .errors import ResponseValidationError, ValidationError
+from .lenient import validate_leniently
+from .urls import route_params
+
+OutT = TypeVar("OutT")
+
+
+def _location(root: str, loc: tuple[int | str, ...]) -> str:
+    path = root
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return path
+
+
+def validation_errors(root: str, error: pydantic.ValidationError) -> list[tuple[str, str]]:
+    """pydantic's errors as ``(dotted.path, message)`` pairs rooted at `root`."""
+    return [(_location(root, tuple(e["loc"])), e["msg"]) for e in error.errors(include_url=False)]
+
+
+class Endpoint(Generic[OutT]):
+    """One API method: its route, query options, input and output types."""
+
+    __slots__ = (
+        "_input_adapter",
+        "_output_adapter",
+        "input_type",
+        "method",
+        "name",
+        "output_type",
+        "params",
+        "query",
+        "route",
+        "service",
+        "stability",
+    )
+
+    def __init__(
+        self,
+        *,
+        service: str,
+        name: str,
+        method: str,
+        route: str,
+        query: tuple[str, ...] = (),
+        input_type: Any = None,
+        output_type: Any = None,
+        stability: str = "stable",
+    ) -> None:
+        self.service = service
+        self.name = name
+        self.method = method.upper()
+        self.route = route
+        self.params = route_params(route)
+        self.query = query
+        self.input_type = input_type
+        self.output_type = output_type
+        self.stability = stability
+        self._input_adapter: pydantic.TypeAdapter[Any] | None = None
+        self._output_adapter: pydantic.TypeAdapter[Any] | None = None
+
+    def __repr__(self) -> str:
+        return f"Endpoint({self.service}.{self.name}: {self.method} {self.route})"
+
+    def warn_if_deprecated(self) -> None:
+        if self.stability == "deprecated":
+            warnings.warn(
+                f"{self.service}.{self.name} is deprecated", DeprecationWarning, stacklevel=4
+            )
+
+    def encode_payload(self, payload: object) -> bytes:
+        """Validate `payload` (a model or a dict) and return the JSON bytes to send."""
+        if self.input_type is None:
+            raise TypeError(f"{self.name} takes no payload")
+        adapter = self._input_adapter
+        if adapter is None:
+            adapter = self._input_adapter = pydantic.TypeAdapter(self.input_type)
+        try:
+            value = adapter.validate_python(payload)
+        except pydantic.ValidationError as error:
+            raise ValidationError(self.name, validation_errors("payload", error)) from None
+        return adapter.dump_json(value, by_alias=True, exclude_unset=True)
+
+    def decode_output(self, data: Any, url: str) -> OutT:
+        """The reply's JSON as the output type: unknown fields and enum values are kept."""
+        if self.output_type is None:
+            return None  # type: ignore[return-value]
+        adapter = self._output_adapter
+        if adapter is None:
+            adapter = self._output_adapter = pydantic.TypeAdapter(self.output_type)
+        try:
+            return validate_leniently(adapter, data)  # type: ignore[no-any-return]
+        except pydantic.ValidationError as error:
+            detail = "; ".join(f"{loc}: {msg}" for loc, msg in validation_errors("reply", error))
+            raise ResponseValidationError(self.name, url, detail, data) from None

@@ -1,0 +1,115 @@
+"""Taskcluster URLs, as the official clients build them (taskcluster-lib-urls v13).
+
+A root URL loses every trailing ``/``; paths lose every leading ``/``. Route parameters are
+percent-encoded fully (``/`` becomes ``%2F``), and a parameter that is empty, ``.`` or ``..``
+is refused before anything is sent: such a value would name another resource once a client or
+proxy normalises the path.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from urllib.parse import quote
+
+from .errors import ValidationError
+
+_PARAM = re.compile(r"<([^>]+)>")
+
+
+def normalize_root_url(root_url: str) -> str:
+    """The root URL without trailing slashes."""
+    return root_url.rstrip("/")
+
+
+def api_url(root_url: str, service: str, path: str, version: str = "v1") -> str:
+    """``{root}/api/{service}/{version}/{path}``."""
+    return f"{normalize_root_url(root_url)}/api/{service}/{version}/{path.lstrip('/')}"
+
+
+def api_reference_url(root_url: str, service: str, version: str = "v1") -> str:
+    return f"{normalize_root_url(root_url)}/references/{service}/{version}/api.json"
+
+
+def exchange_reference_url(root_url: str, service: str, version: str = "v1") -> str:
+    return f"{normalize_root_url(root_url)}/references/{service}/{version}/exchanges.json"
+
+
+def schema_url(root_url: str, service: str, schema: str) -> str:
+    return f"{normalize_root_url(root_url)}/schemas/{service}/{schema.lstrip('/')}"
+
+
+def api_reference_schema_url(root_url: str, version: str = "v0") -> str:
+    return schema_url(root_url, "common", f"api-reference-{version}.json")
+
+
+def exchanges_reference_schema_url(root_url: str, version: str = "v0") -> str:
+    return schema_url(root_url, "common", f"exchanges-reference-{version}.json")
+
+
+def api_manifest_schema_url(root_url: str, version: str = "v3") -> str:
+    return schema_url(root_url, "common", f"manifest-{version}.json")
+
+
+def metadata_metaschema_url(root_url: str) -> str:
+    return schema_url(root_url, "common", "metadata-metaschema.json")
+
+
+def api_manifest_url(root_url: str) -> str:
+    return f"{normalize_root_url(root_url)}/references/manifest.json"
+
+
+def docs_url(root_url: str, path: str) -> str:
+    return f"{normalize_root_url(root_url)}/docs/{path.lstrip('/')}"
+
+
+def ui_url(root_url: str, path: str) -> str:
+    return f"{normalize_root_url(root_url)}/{path.lstrip('/')}"
+
+
+def encode_param(method: str, name: str, value: object) -> str:
+    """One route parameter, percent-encoded with nothing left safe (``/`` -> ``%2F``)."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValidationError(method, [(name, f"must be a str, not {type(value).__name__}")])
+    encoded = quote(str(value), safe="")
+    if encoded in ("", ".", ".."):
+        problem = "must not be empty" if encoded == "" else f"must not be {encoded!r}"
+        raise ValidationError(method, [(name, problem)])
+    return encoded
+
+
+def expand_route(method: str, route: str, params: Mapping[str, object]) -> str:
+    """The route with each ``<name>`` replaced by its encoded value, without a leading ``/``."""
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in params:
+            raise ValidationError(method, [(name, "is required")])
+        return encode_param(method, name, params[name])
+
+    return _PARAM.sub(substitute, route).lstrip("/")
+
+
+def route_params(route: str) -> tuple[str, ...]:
+    """The parameter names of a route, in order."""
+    return tuple(_PARAM.findall(route))
+
+
+def encode_query(query: Mapping[str, object]) -> str:
+    """A query string (without ``?``): None values left out, booleans ``true``/``false``.
+
+    Keys and values are percent-encoded with nothing left safe, so what is signed is exactly
+    what is sent.
+    """
+    parts: list[str] = []
+    for key, value in query.items():
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            text = "true" if value else "false"
+        elif isinstance(value, (str, int)):
+            text = str(value)
+        else:
+            raise TypeError(f"query option {key!r} must be a str, int or bool")
+        parts.append(f"{quote(key, safe='')}={quote(text, safe='')}")
+    return "&".join(parts)

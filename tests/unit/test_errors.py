@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from taskcluster_typed import errors as tce
+
+SERVER_MESSAGE = (
+    "Client ID x does not have sufficient scopes\n\n---\n\n* method: createTask\n"
+    "* errorCode: InsufficientScopes\n* statusCode: 403\n* time: 2026-01-01T00:00:00.000Z"
+)
+
+CASES = [
+    (400, "MalformedPayload", tce.MalformedPayload),
+    (400, "InvalidRequestArguments", tce.InvalidRequestArguments),
+    (400, "InputValidationError", tce.InputValidationError),
+    (400, "InputError", tce.InputError),
+    (401, "AuthenticationFailed", tce.AuthenticationFailed),
+    (403, "InsufficientScopes", tce.InsufficientScopes),
+    (404, "ResourceNotFound", tce.ResourceNotFound),
+    (409, "RequestConflict", tce.RequestConflict),
+    (410, "ResourceExpired", tce.ResourceExpired),
+    (413, "InputTooLarge", tce.InputTooLarge),
+    (500, "InternalServerError", tce.InternalServerError),
+    (400, None, tce.BadRequest),
+    (401, None, tce.AuthenticationFailed),
+    (429, None, tce.TooManyRequests),
+    (502, None, tce.ServerError),
+    (424, None, tce.APIError),
+    (418, "SomethingNew", tce.APIError),
+]
+
+
+@pytest.mark.parametrize(("status", "code", "cls"), CASES)
+def test_every_code_maps_to_its_class(
+    status: int, code: str | None, cls: type[tce.APIError]
+) -> None:
+    body = {"code": code, "message": "msg", "requestInfo": {"method": "m"}} if code else None
+    error = tce.make_api_error(
+        status_code=status, body=body, text="", method="m", url="https://x/api"
+    )
+    assert type(error) is cls
+    assert isinstance(error, tce.APIError) and isinstance(error, tce.TaskclusterError)
+    assert error.status_code == status and error.code == code
+
+
+def test_message_names_method_url_status_and_server_message() -> None:
+    body = {
+        "code": "InsufficientScopes",
+        "message": SERVER_MESSAGE,
+        "requestInfo": {"payload": {"secret": "p"}},
+    }
+    error = tce.make_api_error(
+        status_code=403,
+        body=body,
+        text="",
+        method="createTask",
+        url="https://tc/api/queue/v1/task/a",
+    )
+    text = str(error)
+    assert text.startswith("createTask: 403 InsufficientScopes from https://tc/api/queue/v1/task/a")
+    assert "does not have sufficient scopes" in text
+    assert "---" not in text  # the server's trailer is in .message, not repeated in the summary
+    assert error.message == SERVER_MESSAGE
+    assert error.request_info == {"payload": {"secret": "p"}}
+    assert "secret" not in text and "secret" not in repr(error)
+
+
+def test_non_json_error_bodies_still_give_a_useful_message() -> None:
+    error = tce.make_api_error(
+        status_code=502,
+        body=None,
+        text="<html>Bad Gateway</html>",
+        method="task",
+        url="https://tc/x",
+    )
+    assert isinstance(error, tce.ServerError)
+    assert "task: 502 from https://tc/x" in str(error)
+    assert "Bad Gateway" in str(error)
+    assert error.body == "<html>Bad Gateway</html>"
+
+
+def test_bewits_are_redacted_everywhere() -> None:
+    url = "https://tc/api/queue/v1/task/a/artifacts/x?bewit=c2VjcmV0&foo=1"
+    error = tce.make_api_error(status_code=404, body=None, text="", method="m", url=url)
+    for text in (str(error), repr(error), error.url):
+        assert "c2VjcmV0" not in text
+        assert "bewit=REDACTED&foo=1" in text
+    transport = tce.TransportError("m", url, 3, "refused")
+    assert "c2VjcmV0" not in str(transport)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        tce.make_api_error(
+            status_code=403,
+            body={"code": "InsufficientScopes", "message": "m"},
+            text="",
+            method="m",
+            url="u",
+        ),
+        tce.TransportError("m", "u", 6, "refused"),
+        tce.TimeoutError("m", "u", 6, "ReadTimeout"),
+        tce.ValidationError("createTask", [("payload.metadata", "Field required")]),
+        tce.ResponseValidationError("task", "u", "bad", {"a": 1}),
+        tce.ConfigurationError("no root URL"),
+        tce.CredentialsError("bad"),
+    ],
+)
+def test_errors_pickle_with_their_state(error: tce.TaskclusterError) -> None:
+    copy = pickle.loads(pickle.dumps(error))
+    assert type(copy) is type(error)
+    assert str(copy) == str(error)
+    assert copy.__dict__ == error.__dict__
