@@ -11,7 +11,7 @@ serializer below writes such fields back out, so a reply dumps as it came.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
@@ -29,9 +29,11 @@ class TaskclusterModel(BaseModel):
 
     @model_serializer(mode="wrap")
     def _dump_with_kept_extras(self, handler: SerializerFunctionWrapHandler) -> Any:
-        data = handler(self)
+        data: Any = handler(self)
         extra = self.__pydantic_extra__
-        if extra and isinstance(data, dict) and self.model_config.get("extra") != "allow":
-            for key, value in extra.items():
-                data.setdefault(key, value)
-        return data
+        if not extra or self.model_config.get("extra") == "allow" or not isinstance(data, dict):
+            return data
+        fields = cast("dict[str, Any]", data)
+        for key, value in extra.items():
+            fields.setdefault(key, value)
+        return fields

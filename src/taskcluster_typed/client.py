@@ -97,7 +97,7 @@ class _ClientBase(Generic[H]):
                 "root_url is required (for example https://tc.example.com); "
                 "or build the client with from_env() from TASKCLUSTER_ROOT_URL"
             )
-        if credentials is not None and not isinstance(credentials, Credentials):
+        if credentials is not None and not isinstance(credentials, Credentials):  # pyright: ignore[reportUnnecessaryIsInstance]
             raise ConfigurationError("credentials must be a taskcluster_typed.Credentials")
         if service is not None:
             self._service = service
@@ -117,7 +117,8 @@ class _ClientBase(Generic[H]):
     @classmethod
     def from_env(cls, *, use_proxy: bool = False, **options: Any) -> Self:
         """A client configured from ``TASKCLUSTER_*`` variables (see `taskcluster_typed.env`)."""
-        return cls(**{**from_env(use_proxy=use_proxy), **options})
+        kwargs: dict[str, Any] = {**from_env(use_proxy=use_proxy), **options}
+        return cls(**kwargs)
 
     # Options -----------------------------------------------------------------
 
@@ -262,6 +263,18 @@ class SyncClient(_ClientBase[httpx.Client]):
         call = self._prepare(endpoint, params, payload, query, timeout)
         return _decode(endpoint, self._send(call))
 
+    def _call_raw(
+        self,
+        endpoint: Endpoint[None],
+        params: Mapping[str, object],
+        *,
+        payload: object = None,
+        query: Mapping[str, object] | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Reply:
+        """For methods whose reply is not JSON (a badge, a redirect): the reply as it came."""
+        return self._send(self._prepare(endpoint, params, payload, query, timeout))
+
     def request(
         self,
         method: str,
@@ -315,6 +328,18 @@ class AsyncClient(_ClientBase[httpx.AsyncClient]):
     ) -> T:
         call = self._prepare(endpoint, params, payload, query, timeout)
         return _decode(endpoint, await self._send(call))
+
+    async def _call_raw(
+        self,
+        endpoint: Endpoint[None],
+        params: Mapping[str, object],
+        *,
+        payload: object = None,
+        query: Mapping[str, object] | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Reply:
+        """For methods whose reply is not JSON (a badge, a redirect): the reply as it came."""
+        return await self._send(self._prepare(endpoint, params, payload, query, timeout))
 
     async def request(
         self,

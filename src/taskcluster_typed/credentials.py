@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from .errors import CredentialsError
 
@@ -33,12 +33,13 @@ def _require_ascii(name: str, value: object, *, secret: bool) -> str:
 
 
 def _parse_certificate(certificate: str | Mapping[str, Any]) -> dict[str, Any]:
+    parsed: Any
     if isinstance(certificate, str):
         try:
             parsed = json.loads(certificate)
         except ValueError:
             raise CredentialsError("certificate is not valid JSON") from None
-    elif isinstance(certificate, Mapping):
+    elif isinstance(certificate, Mapping):  # pyright: ignore[reportUnnecessaryIsInstance]
         parsed = dict(certificate)
     else:
         raise CredentialsError(
@@ -46,7 +47,7 @@ def _parse_certificate(certificate: str | Mapping[str, Any]) -> dict[str, Any]:
         )
     if not isinstance(parsed, dict):
         raise CredentialsError("certificate must be a JSON object")
-    return parsed
+    return cast("dict[str, Any]", parsed)
 
 
 class Credentials:
@@ -114,7 +115,7 @@ def hawk_ext(credentials: Credentials, authorized_scopes: Sequence[str] | None) 
     set: an empty list restricts the call to no scopes, which differs from not set).
     """
     ext: dict[str, Any] = {}
-    certificate = credentials._certificate
+    certificate = credentials.certificate
     if certificate is not None:
         ext["certificate"] = certificate
     if authorized_scopes is not None:

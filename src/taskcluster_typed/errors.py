@@ -34,7 +34,7 @@ request payloads are kept out of messages.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 _BEWIT = re.compile(r"([?&]bewit=)[^&#]*")
 
@@ -251,11 +251,12 @@ def make_api_error(*, status_code: int, body: Any, text: str, method: str, url: 
     message: str | None = None
     request_info: Any = None
     if isinstance(body, dict):
-        raw_code = body.get("code")
+        fields = cast("dict[str, Any]", body)
+        raw_code = fields.get("code")
         code = raw_code if isinstance(raw_code, str) else None
-        raw_message = body.get("message")
+        raw_message = fields.get("message")
         message = raw_message if isinstance(raw_message, str) else None
-        request_info = body.get("requestInfo")
+        request_info = fields.get("requestInfo")
     if message is None:
         snippet = text.strip()[:1024]
         default = _DEFAULT_MESSAGES.get(status_code, "Unknown Server Error")

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import copy
 import re
-from typing import Any
+from typing import Any, cast
 
 import pydantic
+from pydantic_core import ErrorDetails
 
 _FIRST_EXPECTED = re.compile(r"^'((?:[^'\\]|\\.)*)'")
 
 
-def _allowed_value(error: Any) -> str | None:
-    expected = (error.get("ctx") or {}).get("expected")
+def _allowed_value(error: ErrorDetails) -> str | None:
+    context: dict[str, Any] = error.get("ctx") or {}
+    expected = context.get("expected")
     match = _FIRST_EXPECTED.match(expected) if isinstance(expected, str) else None
     return match.group(1) if match else None
 
@@ -26,13 +28,13 @@ def _allowed_value(error: Any) -> str | None:
 def _data_path(data: Any, loc: tuple[Any, ...]) -> list[Any] | None:
     """The keys of `loc` that step through `data`; union branch names and tags are dropped."""
     path: list[Any] = []
-    node = data
+    node: Any = data
     for part in loc:
         in_dict = isinstance(node, dict) and part in node
-        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)  # pyright: ignore[reportUnknownArgumentType]
         if not (in_dict or in_list):
             continue
-        node = node[part]
+        node = cast(Any, node)[part]
         path.append(part)
     return path or None
 
@@ -47,9 +49,10 @@ def _assign(node: Any, key: Any, value: Any) -> None:
     if isinstance(node, pydantic.BaseModel):
         name = _field_name(node, key)
         if name in type(node).model_fields:
-            node.__dict__[name] = value
+            setattr(node, name, value)
         elif node.__pydantic_extra__ is not None:
-            node.__pydantic_extra__[name] = value
+            extra: dict[str, Any] = node.__pydantic_extra__
+            extra[name] = value
     else:
         node[key] = value
 

@@ -1,0 +1,218 @@
+"""``generate_models``: pinned references -> ``_models/`` and ``_typeddicts/`` + a ModelIndex.
+
+Everything is generated into a temporary directory and checked there; the package's two
+generated directories are replaced whole only when every check passed.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from codegen.api_refs import ServiceReferences, load_service_references
+from codegen.config import DEFAULT_PYPROJECT, Config, load_config
+from codegen.indexing import (
+    build_slots,
+    check_numbered_names,
+    counter_names,
+    root_refs,
+    service_exports,
+)
+from codegen.model_index import ModelIndex, TypeRef
+from codegen.model_source import QualName, scan_models
+from codegen.models import (
+    ModelMeta,
+    format_python,
+    generated_header,
+    module_of_file,
+    read_metadata,
+    run_dcg,
+)
+from codegen.naming import snake_case
+from codegen.preprocess import TREE_DIR, preprocess
+from codegen.references import verify_lock
+from codegen.render import render_public
+from codegen.schema_tree import SchemaSet
+from codegen.services import Service, ServicesConfig, load_service
+from codegen.typeddicts import TypedDictModule, emit_service
+
+MODELS_DIR = "_models"
+TYPEDDICTS_DIR = "_typeddicts"
+
+
+def _model_names(metadata: list[ModelMeta]) -> dict[str, str]:
+    """source_ref -> class name, from each schema's own module."""
+    return {m.source_ref: m.class_name for m in metadata if m.module == module_of_file(m.file)}
+
+
+def _write_typeddicts(
+    directory: Path,
+    services: list[ServiceReferences],
+    schemas: SchemaSet,
+    names: dict[str, str],
+    *,
+    package: str,
+    header: str,
+) -> list[TypedDictModule]:
+    """One module per service that has methods with an input."""
+    directory.mkdir(parents=True)
+    doc = '"""TypedDicts of request payloads, one module per service (generated)."""'
+    (directory / "__init__.py").write_text(f"{header}\n{doc}\n", encoding="utf-8")
+    modules = []
+    for service in services:
+        inputs = service.input_refs()
+        if inputs:
+            module = emit_service(
+                service.service, inputs, schemas, names, package=package, header=header
+            )
+            path = directory / f"{snake_case(service.service)}.py"
+            path.write_text(module.source, encoding="utf-8")
+            modules.append(module)
+    return modules
+
+
+def _replace_dir(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.with_name(f".{target.name}.new")
+    if staging.exists():
+        shutil.rmtree(staging)
+    shutil.copytree(source, staging)
+    if target.exists():
+        shutil.rmtree(target)
+    staging.rename(target)
+
+
+def generate_models(
+    refs_dir: Path,
+    package_dir: Path,
+    *,
+    config: Config | None = None,
+    pyproject: Path = DEFAULT_PYPROJECT,
+) -> ModelIndex:
+    """Generate ``package_dir/_models`` (pydantic models, one module per schema file) and
+    ``package_dir/_typeddicts`` (one module per service) from the pinned ``refs_dir``.
+
+    Fails, writing nothing, if the references do not match their lock, an api slot has no
+    type, or a type reachable from an api entry has a numbered name."""
+    config = config if config is not None else load_config(pyproject)
+    lock = verify_lock(refs_dir)
+    header = generated_header(lock.taskcluster_version)
+    package = package_dir.name
+    models_package = f"{package}.{MODELS_DIR}"
+    services = load_service_references(refs_dir)
+    with tempfile.TemporaryDirectory(prefix="tc-codegen-") as tmp:
+        work = Path(tmp)
+        pre = preprocess(refs_dir, work, config)
+        models_dir = work / "out" / MODELS_DIR
+        metadata_path = work / "model-metadata.json"
+        run_dcg(work / TREE_DIR, models_dir, metadata_path, version=lock.taskcluster_version)
+        metadata = read_metadata(metadata_path)
+        typeddicts_dir = work / "out" / TYPEDDICTS_DIR
+        td_modules = _write_typeddicts(
+            typeddicts_dir,
+            services,
+            pre.schemas,
+            _model_names(metadata),
+            package=f"{package}.{TYPEDDICTS_DIR}",
+            header=header,
+        )
+        format_python([models_dir, typeddicts_dir], pyproject)
+
+        definitions = scan_models(models_dir)
+        roots = root_refs(metadata, definitions, models_package)
+        typed_dicts: dict[str, TypeRef] = {}
+        for td_module in td_modules:
+            typed_dicts.update(td_module.roots)
+        slots = build_slots(services, roots, typed_dicts)
+        numbered = counter_names(definitions, metadata, pre.schemas)
+        start: list[QualName] = []
+        for slot in slots:
+            qualname = (slot.model.module.removeprefix(models_package + "."), slot.model.name)
+            if qualname not in start:
+                start.append(qualname)
+        source_refs = {(m.module, m.class_name): m.source_ref for m in metadata}
+        api_reachable = check_numbered_names(definitions, start, numbered, source_refs)
+        exports = {
+            s.service: service_exports(s, metadata, definitions, roots, models_package, numbered)
+            for s in services
+        }
+        kinds = [d.kind for d in definitions.values()]
+        stats = {
+            "schemas": len(pre.schemas),
+            "model modules": sum(1 for p in models_dir.rglob("*.py") if p.name != "__init__.py"),
+            "classes": kinds.count("model"),
+            "aliases": kinds.count("alias"),
+            "api-reachable types": len(api_reachable),
+            "counter-made names (none api-reachable)": len(numbered),
+            "typeddict modules": len(td_modules),
+            "typeddicts": sum(len(m.names) for m in td_modules),
+            "exports": sum(len(e) for e in exports.values()),
+            **{f"rewrites {step}": n for step, n in pre.counts().items()},
+        }
+        _replace_dir(models_dir, package_dir / MODELS_DIR)
+        _replace_dir(typeddicts_dir, package_dir / TYPEDDICTS_DIR)
+    return ModelIndex(
+        taskcluster_version=lock.taskcluster_version,
+        roots=roots,
+        slots=slots,
+        typed_dicts=dict(sorted(typed_dicts.items())),
+        exports=exports,
+        stats=stats,
+    )
+
+
+PUBLIC_DIRS = ("services", "models")
+PUBLIC_FILES = ("__init__.py",)
+# Everything the generator owns inside the package, relative to the package directory.
+GENERATED_PATHS = (MODELS_DIR, TYPEDDICTS_DIR, *PUBLIC_DIRS, *PUBLIC_FILES)
+
+
+def load_services(refs_dir: Path, index: ModelIndex, config: Config) -> list[Service]:
+    """Every service with an HTTP API, sorted by name, its types resolved through `index`."""
+    settings = ServicesConfig(
+        query_types=config.query_types,
+        int_params=config.int_params,
+        raw_reply_methods=config.raw_reply_methods,
+    )
+    return [
+        load_service(
+            refs_dir / snake.service / "v1" / "api.json",
+            refs_dir,
+            settings,
+            index.model,
+            lambda service, ref: index.typed_dicts.get(f"{service}/{ref}"),
+        )
+        for snake in load_service_references(refs_dir)
+        if snake.entries
+    ]
+
+
+def generate(
+    refs_dir: Path,
+    package_dir: Path,
+    *,
+    config: Config | None = None,
+    pyproject: Path = DEFAULT_PYPROJECT,
+) -> tuple[ModelIndex, list[Service]]:
+    """The whole generated part of the package: models, TypedDicts, service clients, model
+    re-exports and the package ``__init__``."""
+    config = config if config is not None else load_config(pyproject)
+    index = generate_models(refs_dir, package_dir, config=config, pyproject=pyproject)
+    services = load_services(refs_dir, index, config)
+    header = generated_header(index.taskcluster_version)
+    files = render_public(index, services, header)
+    with tempfile.TemporaryDirectory(prefix="tc-codegen-") as tmp:
+        out = Path(tmp)
+        paths = []
+        for relative, text in files.items():
+            path = out / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            paths.append(path)
+        format_python(paths, pyproject)
+        for directory in PUBLIC_DIRS:
+            _replace_dir(out / directory, package_dir / directory)
+        for name in PUBLIC_FILES:
+            shutil.copyfile(out / name, package_dir / name)
+    return index, services

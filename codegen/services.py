@@ -1,0 +1,185 @@
+"""API references -> the service specs the templates render.
+
+Reads ``references/<service>/v1/api.json`` and turns each entry into a `Method`: Python
+names, typed route parameters and query options, the input/output types found by the model
+index, and the docstring parts (title, description, scopes, stability).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from codegen.model_index import TypeRef
+from codegen.naming import pascal_case, snake_case
+
+
+@dataclass(frozen=True)
+class Argument:
+    wire: str
+    name: str
+    annotation: str
+
+
+@dataclass(frozen=True)
+class Method:
+    wire_name: str
+    name: str
+    http_method: str
+    route: str
+    params: tuple[Argument, ...]
+    query: tuple[Argument, ...]
+    input: TypeRef | None
+    input_dict: TypeRef | None
+    output: TypeRef | None
+    raw_reply: bool
+    title: str
+    description: str
+    scopes: Any
+    stability: str
+    category: str
+
+    @property
+    def endpoint_var(self) -> str:
+        return f"_{self.name.upper()}"
+
+    @property
+    def returns(self) -> str:
+        if self.raw_reply:
+            return "Reply"
+        return self.output.name if self.output is not None else "None"
+
+    @property
+    def payload_annotation(self) -> str:
+        assert self.input is not None
+        if self.input_dict is None:
+            return self.input.name
+        return f"{self.input.name} | {self.input_dict.name}"
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    module: str
+    class_name: str
+    title: str
+    description: str
+    api_version: str
+    reference_path: str
+    methods: tuple[Method, ...]
+
+    def type_refs(self) -> list[TypeRef]:
+        refs = {t for m in self.methods for t in (m.input, m.output) if t is not None}
+        return sorted(refs)
+
+    def typeddict_refs(self) -> list[TypeRef]:
+        return sorted({m.input_dict for m in self.methods if m.input_dict is not None})
+
+
+@dataclass(frozen=True)
+class ServicesConfig:
+    """The parts of ``[tool.codegen]`` the service templates need."""
+
+    query_types: Mapping[str, str]
+    int_params: tuple[str, ...]
+    raw_reply_methods: tuple[str, ...]
+
+
+Resolver = Callable[[str, str], TypeRef]
+DictResolver = Callable[[str, str], "TypeRef | None"]
+
+
+def _query_annotation(wire: str, config: ServicesConfig) -> str:
+    return f"{config.query_types.get(wire, 'str')} | None"
+
+
+def _param_annotation(wire: str, config: ServicesConfig) -> str:
+    return "str | int" if wire in config.int_params else "str"
+
+
+def load_service(
+    api_json: Path,
+    refs_root: Path,
+    config: ServicesConfig,
+    resolve: Resolver,
+    resolve_dict: DictResolver,
+) -> Service:
+    """One service from its api.json; `resolve` maps ``(service, "v1/x.json#")`` to a type."""
+    api = json.loads(api_json.read_text())
+    service = api["serviceName"]
+    methods = []
+    for entry in api["entries"]:
+        wire_name = entry["name"]
+        params = tuple(
+            Argument(a, snake_case(a), _param_annotation(a, config)) for a in entry["args"]
+        )
+        query = tuple(
+            Argument(q, snake_case(q), _query_annotation(q, config)) for q in entry.get("query", [])
+        )
+        in_ref = entry.get("input")
+        out_ref = entry.get("output")
+        methods.append(
+            Method(
+                wire_name=wire_name,
+                name=snake_case(wire_name),
+                http_method=entry["method"].upper(),
+                route=entry["route"],
+                params=params,
+                query=query,
+                input=resolve(service, in_ref) if in_ref else None,
+                input_dict=resolve_dict(service, in_ref) if in_ref else None,
+                output=resolve(service, out_ref) if out_ref and out_ref != "blob" else None,
+                raw_reply=f"{service}.{wire_name}" in config.raw_reply_methods,
+                title=entry.get("title", ""),
+                description=entry.get("description", ""),
+                scopes=entry.get("scopes"),
+                stability=entry.get("stability", "stable"),
+                category=entry.get("category", ""),
+            )
+        )
+    names = [m.name for m in methods]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise ValueError(f"{service}: methods with the same Python name: {sorted(duplicates)}")
+    return Service(
+        name=service,
+        module=snake_case(service),
+        class_name=pascal_case(service),
+        title=api.get("title", ""),
+        description=api.get("description", ""),
+        api_version=api.get("apiVersion", "v1"),
+        reference_path=api_json.relative_to(refs_root).as_posix(),
+        methods=tuple(methods),
+    )
+
+
+def render_scopes(expression: Any, indent: str = "") -> list[str]:
+    """A scope expression as an indented, readable list of lines."""
+    if expression is None:
+        return []
+    if isinstance(expression, str):
+        return [f"{indent}{expression}"]
+    if "AllOf" in expression or "AnyOf" in expression:
+        key = "AllOf" if "AllOf" in expression else "AnyOf"
+        items = expression[key]
+        head = "all of:" if key == "AllOf" else "any of:"
+        lines = [f"{indent}{head}"]
+        for item in items:
+            sub = render_scopes(item, indent + "    ")
+            if sub:
+                sub[0] = f"{indent}  - {sub[0].lstrip()}"
+            lines.extend(sub)
+        return lines
+    if "if" in expression:
+        lines = [f"{indent}if {expression['if']}:"]
+        lines += render_scopes(expression.get("then"), indent + "    ")
+        if "else" in expression:
+            lines.append(f"{indent}else:")
+            lines += render_scopes(expression["else"], indent + "    ")
+        return lines
+    if "for" in expression:
+        return [f"{indent}for each {expression['for']} in {expression['in']}: {expression['each']}"]
+    return [f"{indent}{json.dumps(expression, sort_keys=True)}"]
