@@ -19,7 +19,7 @@ from typing_extensions import Self
 from .credentials import Credentials
 from .endpoint import Endpoint
 from .env import from_env
-from .errors import ConfigurationError, ResponseValidationError
+from .errors import ConfigurationError, ResponseValidationError, ValidationError
 from .pipeline import Call, Reply, Signer, as_scopes, call_flow, encode_json
 from .retry import RetryPolicy
 from .transport import new_async_client, new_sync_client, run_async, run_sync
@@ -223,6 +223,9 @@ class _ClientBase(Generic[H]):
     ) -> Call:
         body = None if json is None else encode_json(json)
         name = f"{self._service}.request"
+        segments = path.split("?", 1)[0].split("/")
+        if any(segment in (".", "..") for segment in segments):
+            raise ValidationError(name, [("path", "must not contain '.' or '..' segments")])
         return Call(name, method.upper(), self._url(path, query), body, self._timeout_for(timeout))
 
 

@@ -77,7 +77,7 @@ class Endpoint(Generic[OutT]):
     def warn_if_deprecated(self) -> None:
         if self.stability == "deprecated":
             warnings.warn(
-                f"{self.service}.{self.name} is deprecated", DeprecationWarning, stacklevel=4
+                f"{self.service}.{self.name} is deprecated", DeprecationWarning, stacklevel=5
             )
 
     def encode_payload(self, payload: object) -> bytes:

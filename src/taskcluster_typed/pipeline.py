@@ -50,23 +50,19 @@ class Signer:
     authorized_scopes: tuple[str, ...] | None
     trace_id: str | None
 
-    def headers(self, call: Call) -> dict[str, str]:
-        headers: dict[str, str] = {}
-        content_type = None
-        if call.body is not None:
-            content_type = headers["content-type"] = JSON_CONTENT_TYPE
-        if self.trace_id is not None:
-            headers["x-taskcluster-trace-id"] = self.trace_id
-        if self.credentials is not None:
-            headers["authorization"] = hawk.request_header(
-                credentials=self.credentials,
-                authorized_scopes=self.authorized_scopes,
-                method=call.method,
-                url=call.url,
-                body=call.body,
-                content_type=content_type,
-            )
-        return headers
+    def sign(self, request: httpx.Request) -> None:
+        """Add the Hawk header, computed over the URL and body exactly as httpx sends them
+        (httpx percent-encodes what was left raw, drops dot segments, IDNA-encodes hosts)."""
+        if self.credentials is None:
+            return
+        request.headers["authorization"] = hawk.request_header(
+            credentials=self.credentials,
+            authorized_scopes=self.authorized_scopes,
+            method=request.method,
+            url=str(request.url),
+            body=request.content if request.content else None,
+            content_type=request.headers.get("content-type"),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,14 +111,21 @@ def _decode_error_body(response: httpx.Response) -> tuple[Any, str]:
 
 
 def build_request(call: Call, signer: Signer) -> httpx.Request:
-    timeout = httpx.Timeout(call.timeout)
-    return httpx.Request(
+    """The signed request for one attempt."""
+    headers: dict[str, str] = {}
+    if call.body is not None:
+        headers["content-type"] = JSON_CONTENT_TYPE
+    if signer.trace_id is not None:
+        headers["x-taskcluster-trace-id"] = signer.trace_id
+    request = httpx.Request(
         call.method,
         call.url,
-        headers=signer.headers(call),
+        headers=headers,
         content=call.body,
-        extensions={"timeout": timeout.as_dict()},
+        extensions={"timeout": httpx.Timeout(call.timeout).as_dict()},
     )
+    signer.sign(request)
+    return request
 
 
 def call_flow(

@@ -72,8 +72,14 @@ def _string(schema: dict[str, Any]) -> str:
         return _pattern_example(schema["pattern"], max(min_length, 1), max_length)
     if schema.get("format") in ("uri", "url"):
         return "https://example.com/x"
-    if schema.get("format") == "email":
-        return "someone@example.com"
+    formats = {
+        "email": "someone@example.com",
+        "hostname": "tc.example.com",
+        "ipv4": "192.0.2.1",
+        "ipv6": "2001:db8::1",
+    }
+    if schema.get("format") in formats:
+        return formats[schema["format"]]
     text = "example ✓ text"
     if len(text) < min_length:
         text = text + "x" * (min_length - len(text))

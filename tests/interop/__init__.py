@@ -1,0 +1,1 @@
+"""Interop tests: against the Node `hawk` server, mohawk and the official Python client."""
