@@ -28,7 +28,8 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 
 typecheck: $(STAMP)
-	$(PY) -m mypy --strict src codegen examples tests/typing/pass
+	$(PY) -m mypy --strict src codegen examples tests
+	$(PY) -m pyright
 
 drift: $(STAMP)
 	$(PY) -m codegen check

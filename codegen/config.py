@@ -71,6 +71,9 @@ class Config(BaseModel):
     int_params: tuple[str, ...] = ()
     # "<service>.<method>" whose reply is not JSON (badge, redirects): they return the `Reply`.
     raw_reply_methods: tuple[str, ...] = ()
+    # "<service>.<method>" -> the JSON property holding the items of a paginated method's
+    # pages, when the page has no single array property besides continuationToken.
+    pagination_items: dict[str, str] = Field(default_factory=dict)
 
 
 def read_toml(path: Path) -> dict[str, Any]:

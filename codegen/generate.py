@@ -6,12 +6,15 @@ generated directories are replaced whole only when every check passed.
 
 from __future__ import annotations
 
+import ast
+import functools
 import shutil
 import tempfile
 from pathlib import Path
 
 from codegen.api_refs import ServiceReferences, load_service_references
 from codegen.config import DEFAULT_PYPROJECT, Config, load_config
+from codegen.events import load_event_sets
 from codegen.indexing import (
     build_slots,
     check_numbered_names,
@@ -30,6 +33,7 @@ from codegen.models import (
     run_dcg,
 )
 from codegen.naming import snake_case
+from codegen.pagination import Paging, find_paging
 from codegen.preprocess import TREE_DIR, preprocess
 from codegen.references import verify_lock
 from codegen.render import render_public
@@ -162,19 +166,34 @@ def generate_models(
     )
 
 
-PUBLIC_DIRS = ("services", "models")
+PUBLIC_DIRS = ("services", "models", "events")
 PUBLIC_FILES = ("__init__.py",)
 # Everything the generator owns inside the package, relative to the package directory.
 GENERATED_PATHS = (MODELS_DIR, TYPEDDICTS_DIR, *PUBLIC_DIRS, *PUBLIC_FILES)
 
 
-def load_services(refs_dir: Path, index: ModelIndex, config: Config) -> list[Service]:
-    """Every service with an HTTP API, sorted by name, its types resolved through `index`."""
+def load_services(
+    refs_dir: Path, index: ModelIndex, config: Config, package_dir: Path
+) -> list[Service]:
+    """Every service with an HTTP API, sorted by name, its types resolved through `index`
+    and the items of its paginated methods read from the models in `package_dir`."""
     settings = ServicesConfig(
         query_types=config.query_types,
         int_params=config.int_params,
         raw_reply_methods=config.raw_reply_methods,
     )
+    services = load_service_references(refs_dir)
+
+    def paging(service: str, method: str, output: TypeRef) -> Paging:
+        return find_paging(
+            method,
+            output,
+            models_dir=package_dir / MODELS_DIR,
+            models_package=f"{package_dir.name}.{MODELS_DIR}",
+            exports=index.exports.get(service, ()),
+            override=config.pagination_items.get(method),
+        )
+
     return [
         load_service(
             refs_dir / snake.service / "v1" / "api.json",
@@ -182,10 +201,31 @@ def load_services(refs_dir: Path, index: ModelIndex, config: Config) -> list[Ser
             settings,
             index.model,
             lambda service, ref: index.typed_dicts.get(f"{service}/{ref}"),
+            functools.partial(paging, snake.service),
         )
-        for snake in load_service_references(refs_dir)
+        for snake in services
         if snake.entries
     ]
+
+
+def typed_dict_exports(package_dir: Path, services: list[Service]) -> dict[str, list[TypeRef]]:
+    """Every TypedDict a service's generated ``_typeddicts`` module lists in ``__all__``."""
+    found: dict[str, list[TypeRef]] = {}
+    package = package_dir.name
+    for service in services:
+        path = package_dir / TYPEDDICTS_DIR / f"{service.module}.py"
+        if not path.exists():
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        names: list[str] = []
+        for node in tree.body:
+            if isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets
+            ):
+                names = [ast.literal_eval(e) for e in getattr(node.value, "elts", [])]
+        module = f"{package}.{TYPEDDICTS_DIR}.{service.module}"
+        found[service.name] = [TypeRef(module, name, "typeddict") for name in names]
+    return found
 
 
 def generate(
@@ -196,12 +236,14 @@ def generate(
     pyproject: Path = DEFAULT_PYPROJECT,
 ) -> tuple[ModelIndex, list[Service]]:
     """The whole generated part of the package: models, TypedDicts, service clients, model
-    re-exports and the package ``__init__``."""
+    re-exports, exchange bindings and events, and the package ``__init__``."""
     config = config if config is not None else load_config(pyproject)
     index = generate_models(refs_dir, package_dir, config=config, pyproject=pyproject)
-    services = load_services(refs_dir, index, config)
+    services = load_services(refs_dir, index, config, package_dir)
     header = generated_header(index.taskcluster_version)
-    files = render_public(index, services, header)
+    event_sets = load_event_sets(refs_dir, index.model, config.int_params)
+    typed_dicts = typed_dict_exports(package_dir, services)
+    files = render_public(index, services, header, typed_dicts, event_sets)
     with tempfile.TemporaryDirectory(prefix="tc-codegen-") as tmp:
         out = Path(tmp)
         paths = []

@@ -95,7 +95,16 @@ def format_python(paths: list[Path], pyproject: Path) -> None:
     ruff = [str(_BIN / "ruff")] if (_BIN / "ruff").exists() else [sys.executable, "-m", "ruff"]
     files = [str(p) for p in paths]
     config = ["--config", str(pyproject)]
-    select = ["check", "--no-cache", *config, "--select", "I,RUF022,F401", "--fix", "--quiet", *files]
+    select = [
+        "check",
+        "--no-cache",
+        *config,
+        "--select",
+        "I,RUF022,F401",
+        "--fix",
+        "--quiet",
+        *files,
+    ]
     _run([*ruff, *select], "ruff check --select I,RUF022,F401 --fix", cwd=pyproject.parent)
     _run(
         [*ruff, "format", "--no-cache", *config, "--quiet", *files], "ruff format", pyproject.parent

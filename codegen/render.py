@@ -6,13 +6,15 @@ templates are plain functions here (registered as filters) so they can be unit-t
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from codegen.model_index import ModelIndex
-from codegen.services import Method, Service, render_scopes
+from codegen.events import EventSet, event_docs
+from codegen.model_index import ModelIndex, TypeRef
+from codegen.services import Argument, Method, Service, render_scopes
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -42,6 +44,42 @@ def method_doc(method: Method) -> str:
     return "\n".join(parts)
 
 
+def param_decl(argument: Argument) -> str:
+    """``task_id: str``: a route parameter in a signature."""
+    return f"{argument.name}: {argument.annotation}"
+
+
+def query_decl(argument: Argument) -> str:
+    """``limit: int | None = None``: a query option in a signature (keyword-only)."""
+    return f"{argument.name}: {argument.annotation} = None"
+
+
+def wire_dict(arguments: tuple[Argument, ...]) -> str:
+    """``{"taskId": task_id}``: arguments by wire name, as the core takes them."""
+    return "{" + ", ".join(f"{a.wire!r}: {a.name}" for a in arguments) + "}"
+
+
+def iter_doc(method: Method) -> str:
+    """The docstring of a paginated method's ``iter_`` twin."""
+    assert method.paging is not None
+    limit = any(q.wire == "limit" for q in method.query)
+    deprecated = method.stability == "deprecated"
+    return "\n".join(
+        [
+            f"{method.title.strip() or method.wire_name}: every page, fetched as you iterate",
+            "",
+            f"Iterating yields the ``{method.paging.wire}`` of every page; ``.pages()`` yields",
+            "the pages. Nothing is sent before the iteration starts, then one request per page",
+            "until a page has no ``continuationToken``. The arguments are those of",
+            f"`{method.name}` (checked now): ``continuation_token`` is where to start"
+            + (", ``limit`` the page size." if limit else "."),
+            "",
+            f"``{method.http_method} {method.route}`` ({method.wire_name}, {method.stability}).",
+            *(["Deprecated: calling it emits a DeprecationWarning."] if deprecated else []),
+        ]
+    )
+
+
 def service_doc(service: Service) -> str:
     return f"{service.title}\n\n{service.description.strip()}"
 
@@ -57,6 +95,9 @@ def environment() -> jinja2.Environment:
     )
     env.filters["docstring"] = docstring
     env.filters["pyrepr"] = repr
+    env.filters["param_decl"] = param_decl
+    env.filters["query_decl"] = query_decl
+    env.filters["wire_dict"] = wire_dict
     return env
 
 
@@ -67,6 +108,7 @@ def render_service(env: jinja2.Environment, service: Service, header: str) -> st
         header=header,
         service_doc=service_doc(service),
         method_docs={m.wire_name: method_doc(m) for m in service.methods},
+        iter_docs={m.wire_name: iter_doc(m) for m in service.paginated},
         uses_literal=any("Literal[" in a for a in annotations),
         uses_reply=any(m.raw_reply for m in service.methods),
     )
@@ -76,11 +118,33 @@ def render(env: jinja2.Environment, template: str, **context: Any) -> str:
     return env.get_template(template).render(**context)
 
 
-def render_public(index: ModelIndex, services: list[Service], header: str) -> dict[str, str]:
+def render_events(
+    env: jinja2.Environment, event_sets: Sequence[EventSet], header: str
+) -> dict[str, str]:
+    """``events/``: one module per service with exchanges, and the package's `parse_message`."""
+    init = render(env, "events_init.py.jinja", event_sets=event_sets, header=header)
+    files = {"events/__init__.py": init}
+    for event_set in event_sets:
+        files[f"events/{event_set.module}.py"] = render(
+            env, "events.py.jinja", events=event_set, docs=event_docs(event_set), header=header
+        )
+    return files
+
+
+def render_public(
+    index: ModelIndex,
+    services: list[Service],
+    header: str,
+    typed_dicts: dict[str, list[TypeRef]] | None = None,
+    event_sets: Sequence[EventSet] = (),
+) -> dict[str, str]:
     """The public generated files, by path relative to the package directory."""
     env = environment()
+    package_init = render(
+        env, "package_init.py.jinja", services=services, event_sets=event_sets, header=header
+    )
     files: dict[str, str] = {
-        "__init__.py": render(env, "package_init.py.jinja", services=services, header=header),
+        "__init__.py": package_init,
         "services/__init__.py": render(env, "services_init.py.jinja", header=header),
         "models/__init__.py": render(env, "models_init.py.jinja", header=header),
     }
@@ -88,6 +152,12 @@ def render_public(index: ModelIndex, services: list[Service], header: str) -> di
         files[f"services/{service.module}.py"] = render_service(env, service, header)
         exports = index.exports.get(service.name, ())
         files[f"models/{service.module}.py"] = render(
-            env, "models.py.jinja", service=service, exports=exports, header=header
+            env,
+            "models.py.jinja",
+            service=service,
+            exports=exports,
+            typed_dicts=(typed_dicts or {}).get(service.name, []),
+            header=header,
         )
+    files.update(render_events(env, event_sets, header))
     return files

@@ -15,6 +15,7 @@ from typing import Any
 
 from codegen.model_index import TypeRef
 from codegen.naming import pascal_case, snake_case
+from codegen.pagination import TOKEN_QUERY, Paging
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,21 @@ class Method:
     scopes: Any
     stability: str
     category: str
+    paging: Paging | None = None
 
     @property
     def endpoint_var(self) -> str:
         return f"_{self.name.upper()}"
+
+    @property
+    def iter_name(self) -> str:
+        """The generated method that walks the pages (paginated methods only)."""
+        return f"iter_{self.name}"
+
+    @property
+    def signable(self) -> bool:
+        """Whether a signed URL (a bewit) can authorize this method: GET only."""
+        return self.http_method == "GET"
 
     @property
     def returns(self) -> str:
@@ -78,6 +90,44 @@ class Service:
     def typeddict_refs(self) -> list[TypeRef]:
         return sorted({m.input_dict for m in self.methods if m.input_dict is not None})
 
+    @property
+    def paginated(self) -> tuple[Method, ...]:
+        return tuple(m for m in self.methods if m.paging is not None)
+
+    def _local_names(self) -> dict[tuple[str, str], str]:
+        """(module, name) -> its name in the service module, for models and page items.
+
+        Fails if one local name would stand for two types."""
+        local_names = {(r.module, r.name): r.name for r in self.type_refs()}
+        for m in self.paginated:
+            assert m.paging is not None
+            if m.paging.item_import is not None:
+                module, name, local = m.paging.item_import
+                local_names.setdefault((module, name), local)
+        by_local: dict[str, tuple[str, str]] = {}
+        for key, local in local_names.items():
+            if by_local.setdefault(local, key) != key:
+                clash = f"{local} would name both {by_local[local]} and {key}"
+                raise ValueError(f"{self.name}: {clash}")
+        return local_names
+
+    def item_imports(self) -> list[tuple[str, str, str]]:
+        """``(module, name, local name)`` of the page item types not imported as models."""
+        type_refs = {(r.module, r.name) for r in self.type_refs()}
+        return sorted(
+            (module, name, local)
+            for (module, name), local in self._local_names().items()
+            if (module, name) not in type_refs
+        )
+
+    def item_annotation(self, method: Method) -> str:
+        """The item type of a paginated method, as the service module names it."""
+        assert method.paging is not None
+        if method.paging.item_import is None:
+            return method.paging.item
+        module, name, _ = method.paging.item_import
+        return self._local_names()[(module, name)]
+
 
 @dataclass(frozen=True)
 class ServicesConfig:
@@ -90,6 +140,10 @@ class ServicesConfig:
 
 Resolver = Callable[[str, str], TypeRef]
 DictResolver = Callable[[str, str], "TypeRef | None"]
+# ("queue.listTaskGroup", its output type) -> what its pages hold.
+PagingResolver = Callable[[str, TypeRef], Paging]
+# Attributes the generated clients add next to the API methods.
+CLIENT_ATTRIBUTES = frozenset({"urls", "signed_urls"})
 
 
 def _query_annotation(wire: str, config: ServicesConfig) -> str:
@@ -106,8 +160,10 @@ def load_service(
     config: ServicesConfig,
     resolve: Resolver,
     resolve_dict: DictResolver,
+    resolve_paging: PagingResolver | None = None,
 ) -> Service:
-    """One service from its api.json; `resolve` maps ``(service, "v1/x.json#")`` to a type."""
+    """One service from its api.json; `resolve` maps ``(service, "v1/x.json#")`` to a type,
+    `resolve_paging` finds the items of methods with a ``continuationToken`` option."""
     api = json.loads(api_json.read_text())
     service = api["serviceName"]
     methods = []
@@ -121,6 +177,12 @@ def load_service(
         )
         in_ref = entry.get("input")
         out_ref = entry.get("output")
+        output = resolve(service, out_ref) if out_ref and out_ref != "blob" else None
+        paging = None
+        if resolve_paging is not None and TOKEN_QUERY in entry.get("query", []):
+            if output is None:
+                raise ValueError(f"{service}.{wire_name}: paginated but has no output")
+            paging = resolve_paging(f"{service}.{wire_name}", output)
         methods.append(
             Method(
                 wire_name=wire_name,
@@ -131,19 +193,22 @@ def load_service(
                 query=query,
                 input=resolve(service, in_ref) if in_ref else None,
                 input_dict=resolve_dict(service, in_ref) if in_ref else None,
-                output=resolve(service, out_ref) if out_ref and out_ref != "blob" else None,
+                output=output,
                 raw_reply=f"{service}.{wire_name}" in config.raw_reply_methods,
                 title=entry.get("title", ""),
                 description=entry.get("description", ""),
                 scopes=entry.get("scopes"),
                 stability=entry.get("stability", "stable"),
                 category=entry.get("category", ""),
+                paging=paging,
             )
         )
     names = [m.name for m in methods]
+    names += [m.iter_name for m in methods if m.paging is not None]
+    names += sorted(CLIENT_ATTRIBUTES)
     duplicates = {n for n in names if names.count(n) > 1}
     if duplicates:
-        raise ValueError(f"{service}: methods with the same Python name: {sorted(duplicates)}")
+        raise ValueError(f"{service}: attributes with the same Python name: {sorted(duplicates)}")
     return Service(
         name=service,
         module=snake_case(service),

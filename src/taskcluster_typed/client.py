@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any, ClassVar, Generic, TypeVar
 
 import anyio
@@ -20,12 +21,16 @@ from .credentials import Credentials
 from .endpoint import Endpoint
 from .env import from_env
 from .errors import ConfigurationError, ResponseValidationError, ValidationError
+from .pagination import AsyncPaginator, ContinuationPage, Paginator
 from .pipeline import Call, Reply, Signer, as_scopes, call_flow, encode_json
 from .retry import RetryPolicy
 from .transport import new_async_client, new_sync_client, run_async, run_sync
-from .urls import api_url, encode_query, expand_route, normalize_root_url
+from .url_builders import UrlContext
+from .urls import expand_route, method_url, normalize_root_url
 
 T = TypeVar("T")
+PageT = TypeVar("PageT", bound=ContinuationPage)
+ItemT = TypeVar("ItemT")
 H = TypeVar("H", httpx.Client, httpx.AsyncClient)
 
 DEFAULT_TIMEOUT = 30.0
@@ -188,12 +193,18 @@ class _ClientBase(Generic[H]):
     # Building calls ----------------------------------------------------------
 
     def _url(self, path: str, query: Mapping[str, object] | None) -> str:
-        url = api_url(self._root_url, self._service, path, self.api_version)
-        if query:
-            encoded = encode_query(query)
-            if encoded:
-                url = f"{url}?{encoded}"
-        return url
+        return method_url(self._root_url, self._service, self.api_version, path, query)
+
+    def _url_context(self) -> UrlContext:
+        """What the generated URL builders (``client.urls``, ``client.signed_urls``) use."""
+        signer = self._signer
+        return UrlContext(
+            self._root_url,
+            self._service,
+            self.api_version,
+            signer.credentials,
+            signer.authorized_scopes,
+        )
 
     def _timeout_for(self, timeout: Timeout) -> float | None:
         return self._timeout if isinstance(timeout, NotGiven) else timeout
@@ -212,6 +223,23 @@ class _ClientBase(Generic[H]):
         return Call(
             endpoint.name, endpoint.method, self._url(path, query), body, self._timeout_for(timeout)
         )
+
+    def _page_calls(
+        self,
+        first: Call,
+        endpoint: Endpoint[Any],
+        params: Mapping[str, object],
+        query: Mapping[str, object],
+    ) -> Callable[[str | None], Call]:
+        """The call for each page: `first` as prepared, then the same with another token."""
+        path = expand_route(endpoint.name, endpoint.route, params)
+
+        def call_for(token: str | None) -> Call:
+            if token is None:
+                return first
+            return replace(first, url=self._url(path, {**query, "continuationToken": token}))
+
+        return call_for
 
     def _prepare_raw(
         self,
@@ -278,6 +306,25 @@ class SyncClient(_ClientBase[httpx.Client]):
         """For methods whose reply is not JSON (a badge, a redirect): the reply as it came."""
         return self._send(self._prepare(endpoint, params, payload, query, timeout))
 
+    def _paginate(
+        self,
+        endpoint: Endpoint[PageT],
+        params: Mapping[str, object],
+        *,
+        payload: object = None,
+        query: Mapping[str, object],
+        timeout: Timeout = NOT_GIVEN,
+        items: Callable[[PageT], Sequence[ItemT]],
+    ) -> Paginator[PageT, ItemT]:
+        """The pages of a list method: checked now, fetched as they are iterated."""
+        first = self._prepare(endpoint, params, payload, query, timeout)
+        calls = self._page_calls(first, endpoint, params, query)
+
+        def fetch(token: str | None) -> PageT:
+            return _decode(endpoint, self._send(calls(token)))
+
+        return Paginator(fetch, items)
+
     def request(
         self,
         method: str,
@@ -343,6 +390,25 @@ class AsyncClient(_ClientBase[httpx.AsyncClient]):
     ) -> Reply:
         """For methods whose reply is not JSON (a badge, a redirect): the reply as it came."""
         return await self._send(self._prepare(endpoint, params, payload, query, timeout))
+
+    def _paginate(
+        self,
+        endpoint: Endpoint[PageT],
+        params: Mapping[str, object],
+        *,
+        payload: object = None,
+        query: Mapping[str, object],
+        timeout: Timeout = NOT_GIVEN,
+        items: Callable[[PageT], Sequence[ItemT]],
+    ) -> AsyncPaginator[PageT, ItemT]:
+        """The pages of a list method: checked now, fetched as they are iterated."""
+        first = self._prepare(endpoint, params, payload, query, timeout)
+        calls = self._page_calls(first, endpoint, params, query)
+
+        async def fetch(token: str | None) -> PageT:
+            return _decode(endpoint, await self._send(calls(token)))
+
+        return AsyncPaginator(fetch, items)
 
     async def request(
         self,

@@ -83,6 +83,13 @@ class Credentials:
         return None if self._certificate is None else dict(self._certificate)
 
     @property
+    def certificate_json(self) -> str | None:
+        """The certificate as compact JSON (what ``TASKCLUSTER_CERTIFICATE`` holds), or None."""
+        if self._certificate is None:
+            return None
+        return json.dumps(self._certificate, separators=(",", ":"), ensure_ascii=False)
+
+    @property
     def is_temporary(self) -> bool:
         return self._certificate is not None
 

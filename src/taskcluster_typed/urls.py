@@ -27,6 +27,22 @@ def api_url(root_url: str, service: str, path: str, version: str = "v1") -> str:
     return f"{normalize_root_url(root_url)}/api/{service}/{version}/{path.lstrip('/')}"
 
 
+def method_url(
+    root_url: str,
+    service: str,
+    version: str,
+    path: str,
+    query: Mapping[str, object] | None = None,
+) -> str:
+    """The URL of an API call: `api_url` plus the encoded query, if any option is set."""
+    url = api_url(root_url, service, path, version)
+    if query:
+        encoded = encode_query(query)
+        if encoded:
+            url = f"{url}?{encoded}"
+    return url
+
+
 def api_reference_url(root_url: str, service: str, version: str = "v1") -> str:
     return f"{normalize_root_url(root_url)}/references/{service}/{version}/api.json"
 

@@ -2,8 +2,8 @@
 
 `example(service, ref)` walks a schema (following ``$ref`` across files and JSON pointers)
 and builds an instance that sets every property it can, so a round trip through a model
-exercises every field. Strings with a ``pattern`` get the smallest string hypothesis finds
-for it (deterministic: `find` shrinks), date-times a fixed aware instant, enums their first
+exercises every field. Strings with a ``pattern`` get a short string built from the
+regex's own parse tree (deterministic), date-times a fixed aware instant, enums their first
 value. `branches(...)` gives one example per top-level ``oneOf``/``anyOf`` branch.
 """
 
@@ -11,11 +11,39 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, find, settings
-from hypothesis import strategies as st
+# sre_parse is the standard library's own regex parser (deprecated as a public name since 3.11,
+# still shipped as re._parser).
+try:
+    from re import _constants as sre_constants  # type: ignore[attr-defined,unused-ignore]
+    from re import _parser as sre_parse  # type: ignore[attr-defined,unused-ignore]
+except ImportError:  # Python 3.10
+    import sre_constants  # type: ignore[no-redef,unused-ignore]
+    import sre_parse  # type: ignore[no-redef,unused-ignore]
+
+ANY, AT, BRANCH, CATEGORY, IN = (
+    sre_constants.ANY,
+    sre_constants.AT,
+    sre_constants.BRANCH,
+    sre_constants.CATEGORY,
+    sre_constants.IN,
+)
+LITERAL, NOT_LITERAL, NEGATE, RANGE = (
+    sre_constants.LITERAL,
+    sre_constants.NOT_LITERAL,
+    sre_constants.NEGATE,
+    sre_constants.RANGE,
+)
+MAX_REPEAT, MIN_REPEAT, SUBPATTERN, MAXREPEAT = (
+    sre_constants.MAX_REPEAT,
+    sre_constants.MIN_REPEAT,
+    sre_constants.SUBPATTERN,
+    sre_constants.MAXREPEAT,
+)
+
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "references" / "schemas"
 DATETIME = "2026-03-04T05:06:07.891Z"
@@ -50,17 +78,69 @@ def resolve(base: str, ref: str) -> tuple[str, Any]:
     return target, _pointer(load(target), pointer)
 
 
+def _class_char(items: list[tuple[Any, Any]]) -> str:
+    """The first character a character class accepts (with the class's negation honoured)."""
+    negate = any(op is NEGATE for op, _ in items)
+    candidates = "aA0-_.:/" + "".join(chr(c) for c in range(0x21, 0x7F))
+    for char in candidates:
+        if _class_matches(items, char) != negate:
+            return char
+    raise ValueError("no printable character fits the class")
+
+
+def _class_matches(items: list[tuple[Any, Any]], char: str) -> bool:
+    code = ord(char)
+    for op, arg in items:
+        if op is LITERAL and arg == code:
+            return True
+        if op is RANGE and arg[0] <= code <= arg[1]:
+            return True
+        if op is CATEGORY and re.match(_CATEGORIES.get(str(arg), "$^"), char):
+            return True
+    return False
+
+
+_CATEGORIES = {"CATEGORY_DIGIT": r"\d", "CATEGORY_WORD": r"\w", "CATEGORY_SPACE": r"\s"}
+
+
+def _emit(tree: Any, extra: int) -> str:
+    """A string the parsed regex `tree` matches; repeats run `extra` times past their minimum."""
+    out = []
+    for op, arg in tree:
+        if op is LITERAL:
+            out.append(chr(arg))
+        elif op is NOT_LITERAL:
+            out.append("a" if arg != ord("a") else "b")
+        elif op is ANY:
+            out.append("a")
+        elif op is IN:
+            out.append(_class_char(arg))
+        elif op in (MAX_REPEAT, MIN_REPEAT):
+            low, high, sub = arg
+            count = low + extra if high is MAXREPEAT else min(high, low + extra)
+            out.append("".join(_emit(sub, extra) for _ in range(count)))
+        elif op is SUBPATTERN:
+            out.append(_emit(arg[-1], extra))
+        elif op is BRANCH:
+            out.append(_emit(arg[1][0], extra))
+        elif op is CATEGORY:
+            out.append({"CATEGORY_DIGIT": "0", "CATEGORY_SPACE": " "}.get(str(arg), "a"))
+        elif op is AT:
+            continue
+        else:
+            raise ValueError(f"regex construct {op} not supported")
+    return "".join(out)
+
+
 @functools.cache
 def _pattern_example(pattern: str, min_length: int, max_length: int) -> str:
-    return str(
-        find(
-            st.from_regex(pattern),
-            lambda s: min_length <= len(s) <= max_length and "\n" not in s,
-            settings=settings(
-                database=None, max_examples=2000, suppress_health_check=list(HealthCheck)
-            ),
-        )
-    )
+    """The shortest string (by repeat count) that matches `pattern` and fits the lengths."""
+    tree = sre_parse.parse(pattern)
+    for extra in range(0, 130):
+        text = _emit(tree, extra)
+        if min_length <= len(text) <= max_length and re.search(pattern, text):
+            return text
+    raise ValueError(f"no example for pattern {pattern!r} within {min_length}..{max_length}")
 
 
 def _string(schema: dict[str, Any]) -> str:
@@ -96,7 +176,11 @@ def _number(schema: dict[str, Any], integer: bool) -> int | float:
     if "multipleOf" in schema:
         step = schema["multipleOf"]
         value = step * max(1, round(value / step))
-    return int(value) if integer else float(value) + (0.5 if "multipleOf" not in schema else 0)
+    if integer:
+        return int(value)
+    if "maximum" in schema or "multipleOf" in schema:
+        return float(value)
+    return float(value) + 0.5
 
 
 def build(base: str, schema: Any, depth: int = 0, branch: int = 0) -> Any:

@@ -126,3 +126,19 @@ def test_deprecated_endpoints_warn() -> None:
     )
     with pytest.warns(DeprecationWarning, match="queue.old is deprecated"):
         old.warn_if_deprecated()
+
+
+def test_deprecation_warnings_point_at_the_caller() -> None:
+    import warnings
+
+    import taskcluster_typed
+
+    with respx.mock() as mock:
+        mock.get(f"{ROOT}/api/queue/v1/provisioners/p").respond(
+            json={"provisionerId": "p", "stability": "stable", "description": "", "expires":
+                  "2026-01-01T00:00:00Z", "lastDateActive": "2026-01-01T00:00:00Z", "actions": []}
+        )  # fmt: skip
+        with taskcluster_typed.Queue(ROOT) as queue, warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            queue.get_provisioner("p")  # deprecated in the v106 reference
+    assert [(w.category, w.filename) for w in caught] == [(DeprecationWarning, __file__)]

@@ -107,10 +107,26 @@ from taskcluster_typed._models.auth.v1.test_authenticate_response import (
 from taskcluster_typed._models.auth.v1.websocktunnel_token_response import (
     WebsocktunnelTokenResponse as WebsocktunnelTokenResponse,
 )
+from taskcluster_typed._typeddicts.auth import (
+    AuthenticateHawkRequestDict as AuthenticateHawkRequestDict,
+)
+from taskcluster_typed._typeddicts.auth import CreateClientRequestDict as CreateClientRequestDict
+from taskcluster_typed._typeddicts.auth import CreateRoleRequestDict as CreateRoleRequestDict
+from taskcluster_typed._typeddicts.auth import (
+    GithubRepoTokenRequestDict as GithubRepoTokenRequestDict,
+)
+from taskcluster_typed._typeddicts.auth import (
+    RepositoryPermissionsDict as RepositoryPermissionsDict,
+)
+from taskcluster_typed._typeddicts.auth import ScopesetDict as ScopesetDict
+from taskcluster_typed._typeddicts.auth import (
+    TestAuthenticateRequestDict as TestAuthenticateRequestDict,
+)
 
 __all__ = [
     "AuditHistoryItem",
     "AuthenticateHawkRequest",
+    "AuthenticateHawkRequestDict",
     "AuthenticateHawkResponse",
     "AuthenticationFailedResponse",
     "AuthenticationSuccessfulResponse",
@@ -123,8 +139,10 @@ __all__ = [
     "ClientMessage",
     "ClientScope",
     "CreateClientRequest",
+    "CreateClientRequestDict",
     "CreateClientResponse",
     "CreateRoleRequest",
+    "CreateRoleRequestDict",
     "Dsn",
     "ExpandedScope",
     "GcpCredentialsResponse",
@@ -132,6 +150,7 @@ __all__ = [
     "GetEntityHistoryResponse",
     "GetRoleResponse",
     "GithubRepoTokenRequest",
+    "GithubRepoTokenRequestDict",
     "GithubTokenResponse",
     "ListClientsResponse",
     "ListRoleIdsResponse",
@@ -140,13 +159,16 @@ __all__ = [
     "NoAuthenticationResponse",
     "Repository",
     "RepositoryPermissions",
+    "RepositoryPermissionsDict",
     "RequiredScope",
     "RoleMessage",
     "Scope",
     "Scopeset",
+    "ScopesetDict",
     "SentryDsnResponse",
     "TemporarySecurityCredentials",
     "TestAuthenticateRequest",
+    "TestAuthenticateRequestDict",
     "TestAuthenticateResponse",
     "WebsocktunnelTokenResponse",
 ]

@@ -99,13 +99,24 @@ from taskcluster_typed._models.github.v1.webhook_release_payload import (
 from taskcluster_typed._models.github.v1.webhook_release_payload import (
     WebhookReleasePayload as WebhookReleasePayload,
 )
+from taskcluster_typed._typeddicts.github import CreateCommentDict as CreateCommentDict
+from taskcluster_typed._typeddicts.github import CreateStatusDict as CreateStatusDict
+from taskcluster_typed._typeddicts.github import IssueCommentEventsDict as IssueCommentEventsDict
+from taskcluster_typed._typeddicts.github import PullRequestEventsDict as PullRequestEventsDict
+from taskcluster_typed._typeddicts.github import PushEventsDict as PushEventsDict
+from taskcluster_typed._typeddicts.github import ReleaseEventsDict as ReleaseEventsDict
+from taskcluster_typed._typeddicts.github import (
+    RenderTaskclusterYmlInputDict as RenderTaskclusterYmlInputDict,
+)
 
 __all__ = [
     "Build",
     "BuildList",
     "Conclusion",
     "CreateComment",
+    "CreateCommentDict",
     "CreateStatus",
+    "CreateStatusDict",
     "GithubGUID",
     "GithubPullRequestMessage",
     "GithubPushMessage",
@@ -115,11 +126,16 @@ __all__ = [
     "HeadBranch",
     "HeadCommit",
     "IssueCommentEvents",
+    "IssueCommentEventsDict",
     "Organization",
     "PullRequestEvents",
+    "PullRequestEventsDict",
     "PushEvents",
+    "PushEventsDict",
     "ReleaseEvents",
+    "ReleaseEventsDict",
     "RenderTaskclusterYmlInput",
+    "RenderTaskclusterYmlInputDict",
     "RenderTaskclusterYmlOutput",
     "Repository",
     "TaskGroupCreationRequested",

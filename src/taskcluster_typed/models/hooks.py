@@ -39,13 +39,22 @@ from taskcluster_typed._models.hooks.v1.trigger_hook_response import (
 from taskcluster_typed._models.hooks.v1.trigger_token_response import (
     TriggerTokenResponse as TriggerTokenResponse,
 )
+from taskcluster_typed._typeddicts.hooks import BindingDict as BindingDict
+from taskcluster_typed._typeddicts.hooks import BindingsDict as BindingsDict
+from taskcluster_typed._typeddicts.hooks import CreateHookRequestDict as CreateHookRequestDict
+from taskcluster_typed._typeddicts.hooks import HookMetadataDict as HookMetadataDict
+from taskcluster_typed._typeddicts.hooks import TriggerHookDict as TriggerHookDict
 
 __all__ = [
     "Binding",
+    "BindingDict",
+    "BindingsDict",
     "CreateHookRequest",
+    "CreateHookRequestDict",
     "FailedFire",
     "HookDefinition",
     "HookMetadata",
+    "HookMetadataDict",
     "HookStatus",
     "LastFire",
     "ListHookGroupsResponse",
@@ -56,6 +65,7 @@ __all__ = [
     "Status",
     "SuccessfulFire",
     "TriggerHook",
+    "TriggerHookDict",
     "TriggerHookResponse",
     "TriggerHookTaskCreated",
     "TriggerTokenResponse",

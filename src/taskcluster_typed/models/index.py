@@ -27,13 +27,17 @@ from taskcluster_typed._models.index.v1.list_tasks_response import (
     ListTasksResponse as ListTasksResponse,
 )
 from taskcluster_typed._models.index.v1.list_tasks_response import Task as Task
+from taskcluster_typed._typeddicts.index import InsertTaskRequestDict as InsertTaskRequestDict
+from taskcluster_typed._typeddicts.index import ListTasksAtIndexDict as ListTasksAtIndexDict
 
 __all__ = [
     "IndexedTaskResponse",
     "InsertTaskRequest",
+    "InsertTaskRequestDict",
     "ListNamespacesRequest",
     "ListNamespacesResponse",
     "ListTasksAtIndex",
+    "ListTasksAtIndexDict",
     "ListTasksResponse",
     "NamespaceEntry",
     "Task",

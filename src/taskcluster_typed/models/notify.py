@@ -19,14 +19,26 @@ from taskcluster_typed._models.notify.v1.notification_message import (
 )
 from taskcluster_typed._models.notify.v1.pulse_request import PulseRequest as PulseRequest
 from taskcluster_typed._models.notify.v1.slack_request import SlackRequest as SlackRequest
+from taskcluster_typed._typeddicts.notify import EmailRequestDict as EmailRequestDict
+from taskcluster_typed._typeddicts.notify import LinkDict as LinkDict
+from taskcluster_typed._typeddicts.notify import MatrixRequestDict as MatrixRequestDict
+from taskcluster_typed._typeddicts.notify import NotificationAddressDict as NotificationAddressDict
+from taskcluster_typed._typeddicts.notify import PulseRequestDict as PulseRequestDict
+from taskcluster_typed._typeddicts.notify import SlackRequestDict as SlackRequestDict
 
 __all__ = [
     "EmailRequest",
+    "EmailRequestDict",
     "Link",
+    "LinkDict",
     "MatrixRequest",
+    "MatrixRequestDict",
     "NotificationAddress",
+    "NotificationAddressDict",
     "NotificationAddressList",
     "NotificationMessage",
     "PulseRequest",
+    "PulseRequestDict",
     "SlackRequest",
+    "SlackRequestDict",
 ]

@@ -64,27 +64,53 @@ from taskcluster_typed._models.object.v1.upload_method_put_url import (
 from taskcluster_typed._models.object.v1.upload_method_put_url import (
     UploadMethodPutUrl as UploadMethodPutUrl,
 )
+from taskcluster_typed._typeddicts.object import CreateUploadRequestDict as CreateUploadRequestDict
+from taskcluster_typed._typeddicts.object import (
+    DownloadObjectRequestDict as DownloadObjectRequestDict,
+)
+from taskcluster_typed._typeddicts.object import (
+    FieldDataInlineUploadRequestDict as FieldDataInlineUploadRequestDict,
+)
+from taskcluster_typed._typeddicts.object import (
+    FieldPutUrlUploadRequestDict as FieldPutUrlUploadRequestDict,
+)
+from taskcluster_typed._typeddicts.object import FinishUploadRequestDict as FinishUploadRequestDict
+from taskcluster_typed._typeddicts.object import ObjectContentHashesDict as ObjectContentHashesDict
+from taskcluster_typed._typeddicts.object import (
+    ProposedUploadMethodsDict as ProposedUploadMethodsDict,
+)
+from taskcluster_typed._typeddicts.object import (
+    SupportedDownloadMethodsDict as SupportedDownloadMethodsDict,
+)
 
 __all__ = [
     "CreateUploadRequest",
+    "CreateUploadRequestDict",
     "CreateUploadResponse",
     "DownloadMethodGeturl",
     "DownloadMethodSimple",
     "DownloadObjectRequest",
+    "DownloadObjectRequestDict",
     "DownloadObjectResponse",
     "FieldDataInlineUploadRequest",
+    "FieldDataInlineUploadRequestDict",
     "FieldPutUrlUploadRequest",
+    "FieldPutUrlUploadRequestDict",
     "FieldPutUrlUploadResponse",
     "FinishUploadRequest",
+    "FinishUploadRequestDict",
     "GetObjectResponse",
     "GetUrlDownloadResponse",
     "Hashes",
     "ObjectContentHashes",
+    "ObjectContentHashesDict",
     "ObjectContentHashesForDownload",
     "ProposedUploadMethods",
+    "ProposedUploadMethodsDict",
     "SelectedUploadMethodOrNone",
     "SimpleDownloadResponse",
     "SupportedDownloadMethods",
+    "SupportedDownloadMethodsDict",
     "UploadMethodDataInline",
     "UploadMethodPutUrl",
 ]

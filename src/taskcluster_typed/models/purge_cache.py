@@ -17,10 +17,12 @@ from taskcluster_typed._models.purge_cache.v1.purge_cache_request_list import (
 from taskcluster_typed._models.purge_cache.v1.purge_cache_requests import (
     PurgeCacheRequestsEntry as PurgeCacheRequestsEntry,
 )
+from taskcluster_typed._typeddicts.purge_cache import PurgeCacheRequestDict as PurgeCacheRequestDict
 
 __all__ = [
     "AllPurgeCacheRequestList",
     "PurgeCacheRequest",
+    "PurgeCacheRequestDict",
     "PurgeCacheRequestList",
     "PurgeCacheRequestsEntry",
 ]

@@ -231,6 +231,32 @@ from taskcluster_typed._models.queue.v1.worker_response import WorkerResponse as
 from taskcluster_typed._models.queue.v1.workertype_response import (
     WorkertypeResponse as WorkertypeResponse,
 )
+from taskcluster_typed._typeddicts.queue import (
+    ChangeTaskPriorityRequestDict as ChangeTaskPriorityRequestDict,
+)
+from taskcluster_typed._typeddicts.queue import ClaimWorkRequestDict as ClaimWorkRequestDict
+from taskcluster_typed._typeddicts.queue import CreateTaskRequestDict as CreateTaskRequestDict
+from taskcluster_typed._typeddicts.queue import ErrorArtifactRequestDict as ErrorArtifactRequestDict
+from taskcluster_typed._typeddicts.queue import (
+    FinishArtifactRequestDict as FinishArtifactRequestDict,
+)
+from taskcluster_typed._typeddicts.queue import LinkArtifactRequestDict as LinkArtifactRequestDict
+from taskcluster_typed._typeddicts.queue import (
+    ObjectArtifactRequestDict as ObjectArtifactRequestDict,
+)
+from taskcluster_typed._typeddicts.queue import PostArtifactRequestDict as PostArtifactRequestDict
+from taskcluster_typed._typeddicts.queue import (
+    QuarantineWorkerRequestDict as QuarantineWorkerRequestDict,
+)
+from taskcluster_typed._typeddicts.queue import (
+    RedirectArtifactRequestDict as RedirectArtifactRequestDict,
+)
+from taskcluster_typed._typeddicts.queue import S3ArtifactRequestDict as S3ArtifactRequestDict
+from taskcluster_typed._typeddicts.queue import TaskClaimRequestDict as TaskClaimRequestDict
+from taskcluster_typed._typeddicts.queue import TaskExceptionRequestDict as TaskExceptionRequestDict
+from taskcluster_typed._typeddicts.queue import TaskMetadataDict as TaskMetadataDict
+from taskcluster_typed._typeddicts.queue import TasksRequestDict as TasksRequestDict
+from taskcluster_typed._typeddicts.queue import UpdateWorkerRequestDict as UpdateWorkerRequestDict
 
 __all__ = [
     "Artifact",
@@ -243,14 +269,20 @@ __all__ = [
     "ArtifactResponse",
     "CancelTaskGroupResponse",
     "ChangeTaskPriorityRequest",
+    "ChangeTaskPriorityRequestDict",
     "ClaimWorkRequest",
+    "ClaimWorkRequestDict",
     "ClaimWorkResponse",
     "CreateTaskRequest",
+    "CreateTaskRequestDict",
     "ErrorArtifactRequest",
+    "ErrorArtifactRequestDict",
     "ErrorArtifactResponse",
     "FinishArtifactRequest",
+    "FinishArtifactRequestDict",
     "GetArtifactResponse",
     "LinkArtifactRequest",
+    "LinkArtifactRequestDict",
     "LinkArtifactResponse",
     "ListArtifactsResponse",
     "ListClaimedTasksResponse",
@@ -263,20 +295,25 @@ __all__ = [
     "ListWorkersResponse",
     "ListWorkertypesResponse",
     "ObjectArtifactRequest",
+    "ObjectArtifactRequestDict",
     "ObjectArtifactResponse",
     "ObjectCredentials",
     "PendingTasksResponse",
     "PollTaskUrlsResponse",
     "PostArtifactRequest",
+    "PostArtifactRequestDict",
     "PostArtifactResponse",
     "ProvisionerInformation",
     "ProvisionerResponse",
     "QuarantineDetails",
     "QuarantineWorkerRequest",
+    "QuarantineWorkerRequestDict",
     "RedirectArtifactRequest",
+    "RedirectArtifactRequestDict",
     "RedirectArtifactResponse",
     "RunInformation",
     "S3ArtifactRequest",
+    "S3ArtifactRequestDict",
     "S3ArtifactResponse",
     "Scope",
     "Status",
@@ -284,6 +321,7 @@ __all__ = [
     "Task",
     "TaskClaim",
     "TaskClaimRequest",
+    "TaskClaimRequestDict",
     "TaskClaimResponse",
     "TaskCompletedMessage",
     "TaskCredentials",
@@ -292,6 +330,7 @@ __all__ = [
     "TaskDependency",
     "TaskExceptionMessage",
     "TaskExceptionRequest",
+    "TaskExceptionRequestDict",
     "TaskFailedMessage",
     "TaskGroupChangedMessage",
     "TaskGroupPriorityChangeResponse",
@@ -299,6 +338,7 @@ __all__ = [
     "TaskGroupResponse",
     "TaskId",
     "TaskMetadata",
+    "TaskMetadataDict",
     "TaskPendingMessage",
     "TaskPendingMessageTask",
     "TaskPriorityChangedMessage",
@@ -314,11 +354,13 @@ __all__ = [
     "TaskThatAreCurrentlyRunningInAGivenTaskQueueItem",
     "TaskqueueResponse",
     "TasksRequest",
+    "TasksRequestDict",
     "TasksResponse",
     "TasksResponseTask",
     "TasksStatusesResponse",
     "TasksThatAreCurrentlyPendingInAGivenTaskQueueItem",
     "UpdateWorkerRequest",
+    "UpdateWorkerRequestDict",
     "Worker",
     "WorkerResponse",
     "WorkerType",

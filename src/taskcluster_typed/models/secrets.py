@@ -7,8 +7,10 @@ payloads as plain dict literals with the wire (camelCase) names as keys.
 
 from taskcluster_typed._models.secrets.v1.secret import Secret as Secret
 from taskcluster_typed._models.secrets.v1.secret_list import SecretList as SecretList
+from taskcluster_typed._typeddicts.secrets import SecretDict as SecretDict
 
 __all__ = [
     "Secret",
+    "SecretDict",
     "SecretList",
 ]

@@ -150,12 +150,45 @@ from taskcluster_typed._models.worker_manager.v1.worker_response import (
 from taskcluster_typed._models.worker_manager.v1.worker_response import (
     WorkerResponse as WorkerResponse,
 )
+from taskcluster_typed._typeddicts.worker_manager import AwsProviderTypeDict as AwsProviderTypeDict
+from taskcluster_typed._typeddicts.worker_manager import (
+    AzureProviderTypeDict as AzureProviderTypeDict,
+)
+from taskcluster_typed._typeddicts.worker_manager import (
+    CreateWorkerPoolRequestDict as CreateWorkerPoolRequestDict,
+)
+from taskcluster_typed._typeddicts.worker_manager import (
+    CreateWorkerRequestDict as CreateWorkerRequestDict,
+)
+from taskcluster_typed._typeddicts.worker_manager import (
+    CreateWorkerRequestStaticProviderTypeDict as CreateWorkerRequestStaticProviderTypeDict,
+)
+from taskcluster_typed._typeddicts.worker_manager import (
+    GoogleProviderTypeDict as GoogleProviderTypeDict,
+)
+from taskcluster_typed._typeddicts.worker_manager import (
+    RegisterWorkerRequestDict as RegisterWorkerRequestDict,
+)
+from taskcluster_typed._typeddicts.worker_manager import (
+    RegisterWorkerRequestStaticProviderTypeDict as RegisterWorkerRequestStaticProviderTypeDict,
+)
+from taskcluster_typed._typeddicts.worker_manager import (
+    ReportWorkerErrorRequestDict as ReportWorkerErrorRequestDict,
+)
+from taskcluster_typed._typeddicts.worker_manager import (
+    ReregisterWorkerRequestDict as ReregisterWorkerRequestDict,
+)
+from taskcluster_typed._typeddicts.worker_manager import (
+    UpdateWorkerPoolRequestDict as UpdateWorkerPoolRequestDict,
+)
 
 __all__ = [
     "AwsProviderType",
+    "AwsProviderTypeDict",
     "AzureArmTemplates",
     "AzureDeploymentResources",
     "AzureProviderType",
+    "AzureProviderTypeDict",
     "ConfigAws",
     "ConfigAzure",
     "ConfigGoogle",
@@ -163,9 +196,13 @@ __all__ = [
     "ConfigStatic",
     "ConfigTesting",
     "CreateWorkerPoolRequest",
+    "CreateWorkerPoolRequestDict",
     "CreateWorkerRequest",
+    "CreateWorkerRequestDict",
     "CreateWorkerRequestStaticProviderType",
+    "CreateWorkerRequestStaticProviderTypeDict",
     "GoogleProviderType",
+    "GoogleProviderTypeDict",
     "LaunchConfigurationStatistic",
     "ListWorkersResponse",
     "Provider",
@@ -178,11 +215,15 @@ __all__ = [
     "PulseWorkerRemovedMessage",
     "QuarantineDetails",
     "RegisterWorkerRequest",
+    "RegisterWorkerRequestDict",
     "RegisterWorkerRequestStaticProviderType",
+    "RegisterWorkerRequestStaticProviderTypeDict",
     "RegisterWorkerResponse",
     "RegisterWorkerResponseCredentials",
     "ReportWorkerErrorRequest",
+    "ReportWorkerErrorRequestDict",
     "ReregisterWorkerRequest",
+    "ReregisterWorkerRequestDict",
     "ReregisterWorkerResponse",
     "ReregisterWorkerResponseCredentials",
     "ShouldWorkerTerminateResponse",
@@ -193,6 +234,7 @@ __all__ = [
     "TemplateParametersValue",
     "Totals",
     "UpdateWorkerPoolRequest",
+    "UpdateWorkerPoolRequestDict",
     "Worker",
     "WorkerFull",
     "WorkerLifecycle",

@@ -20,7 +20,10 @@ from taskcluster_typed._models.auth.v1.create_client_response import CreateClien
 from taskcluster_typed._models.auth.v1.create_role_request import CreateRoleRequest
 from taskcluster_typed._models.auth.v1.gcp_credentials_response import GcpCredentialsResponse
 from taskcluster_typed._models.auth.v1.get_client_response import GetClientResponse
-from taskcluster_typed._models.auth.v1.get_entity_history_response import GetEntityHistoryResponse
+from taskcluster_typed._models.auth.v1.get_entity_history_response import (
+    AuditHistoryItem,
+    GetEntityHistoryResponse,
+)
 from taskcluster_typed._models.auth.v1.get_role_response import GetRoleResponse
 from taskcluster_typed._models.auth.v1.github_repo_token_request import GithubRepoTokenRequest
 from taskcluster_typed._models.auth.v1.github_token_response import GithubTokenResponse
@@ -37,6 +40,13 @@ from taskcluster_typed._models.auth.v1.websocktunnel_token_response import (
 )
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
+from taskcluster_typed.pagination import AsyncPaginator, Paginator
+from taskcluster_typed.url_builders import (
+    DEFAULT_SIGNED_URL_EXPIRY,
+    ExpiresIn,
+    SignedUrlBuilder,
+    UrlBuilder,
+)
 
 if TYPE_CHECKING:
     from taskcluster_typed._typeddicts.auth import (
@@ -48,7 +58,12 @@ if TYPE_CHECKING:
         TestAuthenticateRequestDict,
     )
 
-__all__ = ["AsyncAuth", "Auth"]
+__all__ = [
+    "AsyncAuth",
+    "Auth",
+    "AuthSignedUrls",
+    "AuthUrls",
+]
 
 _PING: Endpoint[None] = Endpoint(
     service="auth",
@@ -349,6 +364,16 @@ class Auth(SyncClient):
 
     service_name = "auth"
     api_version = "v1"
+
+    @property
+    def urls(self) -> AuthUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return AuthUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> AuthSignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return AuthSignedUrls(self._url_context())
 
     def ping(
         self,
@@ -1410,6 +1435,209 @@ class Auth(SyncClient):
             timeout=timeout,
         )
 
+    def iter_list_clients(
+        self,
+        *,
+        prefix: str | None = None,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[ListClientsResponse, GetClientResponse]:
+        """List Clients: every page, fetched as you iterate
+
+        Iterating yields the ``clients`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_clients` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /clients/`` (listClients, stable).
+        """
+        return self._paginate(
+            _LIST_CLIENTS,
+            {},
+            query={
+                "prefix": prefix,
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.clients,
+        )
+
+    def iter_get_entity_history(
+        self,
+        entity_type: str,
+        entity_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[GetEntityHistoryResponse, AuditHistoryItem]:
+        """Get Entity History: every page, fetched as you iterate
+
+        Iterating yields the ``auditHistory`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `get_entity_history` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /audit/<entityType>/<entityId>`` (getEntityHistory, stable).
+        """
+        return self._paginate(
+            _GET_ENTITY_HISTORY,
+            {
+                "entityType": entity_type,
+                "entityId": entity_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.audit_history,
+        )
+
+    def iter_list_audit_history(
+        self,
+        client_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[GetEntityHistoryResponse, AuditHistoryItem]:
+        """List Audit History: every page, fetched as you iterate
+
+        Iterating yields the ``auditHistory`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_audit_history` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /clients/<clientId>/audit`` (listAuditHistory, stable).
+        """
+        return self._paginate(
+            _LIST_AUDIT_HISTORY,
+            {
+                "clientId": client_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.audit_history,
+        )
+
+    def iter_list_roles2(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[ListRoles2Response, GetRoleResponse]:
+        """List Roles: every page, fetched as you iterate
+
+        Iterating yields the ``roles`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_roles2` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /roles2/`` (listRoles2, stable).
+        """
+        return self._paginate(
+            _LIST_ROLES2,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.roles,
+        )
+
+    def iter_list_role_ids(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[ListRoleIdsResponse, str]:
+        """List Role IDs: every page, fetched as you iterate
+
+        Iterating yields the ``roleIds`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_role_ids` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /roleids/`` (listRoleIds, stable).
+        """
+        return self._paginate(
+            _LIST_ROLE_IDS,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.role_ids,
+        )
+
+    def iter_azure_tables(
+        self,
+        account: str,
+        *,
+        continuation_token: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[AzureTableListResponse, str]:
+        """List Tables in an Account Managed by Auth: every page, fetched as you iterate
+
+        Iterating yields the ``tables`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `azure_tables` (checked now): ``continuation_token`` is where to start.
+
+        ``GET /azure/<account>/tables`` (azureTables, deprecated).
+        Deprecated: calling it emits a DeprecationWarning.
+        """
+        return self._paginate(
+            _AZURE_TABLES,
+            {
+                "account": account,
+            },
+            query={
+                "continuationToken": continuation_token,
+            },
+            timeout=timeout,
+            items=lambda page: page.tables,
+        )
+
+    def iter_azure_containers(
+        self,
+        account: str,
+        *,
+        continuation_token: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[AzureContainerListResponse, str]:
+        """List containers in an Account Managed by Auth: every page, fetched as you iterate
+
+        Iterating yields the ``containers`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `azure_containers` (checked now): ``continuation_token`` is where to start.
+
+        ``GET /azure/<account>/containers`` (azureContainers, deprecated).
+        Deprecated: calling it emits a DeprecationWarning.
+        """
+        return self._paginate(
+            _AZURE_CONTAINERS,
+            {
+                "account": account,
+            },
+            query={
+                "continuationToken": continuation_token,
+            },
+            timeout=timeout,
+            items=lambda page: page.containers,
+        )
+
 
 class AsyncAuth(AsyncClient):
     """Auth Service
@@ -1424,6 +1652,16 @@ class AsyncAuth(AsyncClient):
 
     service_name = "auth"
     api_version = "v1"
+
+    @property
+    def urls(self) -> AuthUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return AuthUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> AuthSignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return AuthSignedUrls(self._url_context())
 
     async def ping(
         self,
@@ -2484,3 +2722,641 @@ class AsyncAuth(AsyncClient):
             {},
             timeout=timeout,
         )
+
+    def iter_list_clients(
+        self,
+        *,
+        prefix: str | None = None,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[ListClientsResponse, GetClientResponse]:
+        """List Clients: every page, fetched as you iterate
+
+        Iterating yields the ``clients`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_clients` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /clients/`` (listClients, stable).
+        """
+        return self._paginate(
+            _LIST_CLIENTS,
+            {},
+            query={
+                "prefix": prefix,
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.clients,
+        )
+
+    def iter_get_entity_history(
+        self,
+        entity_type: str,
+        entity_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[GetEntityHistoryResponse, AuditHistoryItem]:
+        """Get Entity History: every page, fetched as you iterate
+
+        Iterating yields the ``auditHistory`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `get_entity_history` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /audit/<entityType>/<entityId>`` (getEntityHistory, stable).
+        """
+        return self._paginate(
+            _GET_ENTITY_HISTORY,
+            {
+                "entityType": entity_type,
+                "entityId": entity_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.audit_history,
+        )
+
+    def iter_list_audit_history(
+        self,
+        client_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[GetEntityHistoryResponse, AuditHistoryItem]:
+        """List Audit History: every page, fetched as you iterate
+
+        Iterating yields the ``auditHistory`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_audit_history` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /clients/<clientId>/audit`` (listAuditHistory, stable).
+        """
+        return self._paginate(
+            _LIST_AUDIT_HISTORY,
+            {
+                "clientId": client_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.audit_history,
+        )
+
+    def iter_list_roles2(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[ListRoles2Response, GetRoleResponse]:
+        """List Roles: every page, fetched as you iterate
+
+        Iterating yields the ``roles`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_roles2` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /roles2/`` (listRoles2, stable).
+        """
+        return self._paginate(
+            _LIST_ROLES2,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.roles,
+        )
+
+    def iter_list_role_ids(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[ListRoleIdsResponse, str]:
+        """List Role IDs: every page, fetched as you iterate
+
+        Iterating yields the ``roleIds`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_role_ids` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /roleids/`` (listRoleIds, stable).
+        """
+        return self._paginate(
+            _LIST_ROLE_IDS,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.role_ids,
+        )
+
+    def iter_azure_tables(
+        self,
+        account: str,
+        *,
+        continuation_token: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[AzureTableListResponse, str]:
+        """List Tables in an Account Managed by Auth: every page, fetched as you iterate
+
+        Iterating yields the ``tables`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `azure_tables` (checked now): ``continuation_token`` is where to start.
+
+        ``GET /azure/<account>/tables`` (azureTables, deprecated).
+        Deprecated: calling it emits a DeprecationWarning.
+        """
+        return self._paginate(
+            _AZURE_TABLES,
+            {
+                "account": account,
+            },
+            query={
+                "continuationToken": continuation_token,
+            },
+            timeout=timeout,
+            items=lambda page: page.tables,
+        )
+
+    def iter_azure_containers(
+        self,
+        account: str,
+        *,
+        continuation_token: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[AzureContainerListResponse, str]:
+        """List containers in an Account Managed by Auth: every page, fetched as you iterate
+
+        Iterating yields the ``containers`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `azure_containers` (checked now): ``continuation_token`` is where to start.
+
+        ``GET /azure/<account>/containers`` (azureContainers, deprecated).
+        Deprecated: calling it emits a DeprecationWarning.
+        """
+        return self._paginate(
+            _AZURE_CONTAINERS,
+            {
+                "account": account,
+            },
+            query={
+                "continuationToken": continuation_token,
+            },
+            timeout=timeout,
+            items=lambda page: page.containers,
+        )
+
+
+class AuthUrls(UrlBuilder):
+    """The URLs of the Auth methods, unsigned (``client.urls``)."""
+
+    def ping(self) -> str:
+        """The URL of `Auth.ping`: ``GET /ping``."""
+        return self._url(_PING, {})
+
+    def lbheartbeat(self) -> str:
+        """The URL of `Auth.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._url(_LBHEARTBEAT, {})
+
+    def version(self) -> str:
+        """The URL of `Auth.version`: ``GET /__version__``."""
+        return self._url(_VERSION, {})
+
+    def list_clients(
+        self,
+        *,
+        prefix: str | None = None,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+    ) -> str:
+        """The URL of `Auth.list_clients`: ``GET /clients/``."""
+        return self._url(
+            _LIST_CLIENTS,
+            {},
+            {"prefix": prefix, "continuationToken": continuation_token, "limit": limit},
+        )
+
+    def client(self, client_id: str) -> str:
+        """The URL of `Auth.client`: ``GET /clients/<clientId>``."""
+        return self._url(_CLIENT, {"clientId": client_id})
+
+    def create_client(self, client_id: str) -> str:
+        """The URL of `Auth.create_client`: ``PUT /clients/<clientId>``."""
+        return self._url(_CREATE_CLIENT, {"clientId": client_id})
+
+    def get_entity_history(
+        self,
+        entity_type: str,
+        entity_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+    ) -> str:
+        """The URL of `Auth.get_entity_history`: ``GET /audit/<entityType>/<entityId>``."""
+        return self._url(
+            _GET_ENTITY_HISTORY,
+            {"entityType": entity_type, "entityId": entity_id},
+            {"continuationToken": continuation_token, "limit": limit},
+        )
+
+    def list_audit_history(
+        self, client_id: str, *, continuation_token: str | None = None, limit: int | None = None
+    ) -> str:
+        """The URL of `Auth.list_audit_history`: ``GET /clients/<clientId>/audit``."""
+        return self._url(
+            _LIST_AUDIT_HISTORY,
+            {"clientId": client_id},
+            {"continuationToken": continuation_token, "limit": limit},
+        )
+
+    def reset_access_token(self, client_id: str) -> str:
+        """The URL of `Auth.reset_access_token`: ``POST /clients/<clientId>/reset``."""
+        return self._url(_RESET_ACCESS_TOKEN, {"clientId": client_id})
+
+    def update_client(self, client_id: str) -> str:
+        """The URL of `Auth.update_client`: ``POST /clients/<clientId>``."""
+        return self._url(_UPDATE_CLIENT, {"clientId": client_id})
+
+    def enable_client(self, client_id: str) -> str:
+        """The URL of `Auth.enable_client`: ``POST /clients/<clientId>/enable``."""
+        return self._url(_ENABLE_CLIENT, {"clientId": client_id})
+
+    def disable_client(self, client_id: str) -> str:
+        """The URL of `Auth.disable_client`: ``POST /clients/<clientId>/disable``."""
+        return self._url(_DISABLE_CLIENT, {"clientId": client_id})
+
+    def delete_client(self, client_id: str) -> str:
+        """The URL of `Auth.delete_client`: ``DELETE /clients/<clientId>``."""
+        return self._url(_DELETE_CLIENT, {"clientId": client_id})
+
+    def list_roles(self) -> str:
+        """The URL of `Auth.list_roles`: ``GET /roles/``."""
+        return self._url(_LIST_ROLES, {})
+
+    def list_roles2(
+        self, *, continuation_token: str | None = None, limit: int | None = None
+    ) -> str:
+        """The URL of `Auth.list_roles2`: ``GET /roles2/``."""
+        return self._url(
+            _LIST_ROLES2, {}, {"continuationToken": continuation_token, "limit": limit}
+        )
+
+    def list_role_ids(
+        self, *, continuation_token: str | None = None, limit: int | None = None
+    ) -> str:
+        """The URL of `Auth.list_role_ids`: ``GET /roleids/``."""
+        return self._url(
+            _LIST_ROLE_IDS, {}, {"continuationToken": continuation_token, "limit": limit}
+        )
+
+    def role(self, role_id: str) -> str:
+        """The URL of `Auth.role`: ``GET /roles/<roleId>``."""
+        return self._url(_ROLE, {"roleId": role_id})
+
+    def create_role(self, role_id: str) -> str:
+        """The URL of `Auth.create_role`: ``PUT /roles/<roleId>``."""
+        return self._url(_CREATE_ROLE, {"roleId": role_id})
+
+    def update_role(self, role_id: str) -> str:
+        """The URL of `Auth.update_role`: ``POST /roles/<roleId>``."""
+        return self._url(_UPDATE_ROLE, {"roleId": role_id})
+
+    def delete_role(self, role_id: str) -> str:
+        """The URL of `Auth.delete_role`: ``DELETE /roles/<roleId>``."""
+        return self._url(_DELETE_ROLE, {"roleId": role_id})
+
+    def expand_scopes(self) -> str:
+        """The URL of `Auth.expand_scopes`: ``POST /scopes/expand``."""
+        return self._url(_EXPAND_SCOPES, {})
+
+    def current_scopes(self) -> str:
+        """The URL of `Auth.current_scopes`: ``GET /scopes/current``."""
+        return self._url(_CURRENT_SCOPES, {})
+
+    def aws_s3_credentials(
+        self, level: str, bucket: str, prefix: str, *, format: str | None = None
+    ) -> str:
+        """The URL of `Auth.aws_s3_credentials`: ``GET /aws/s3/<level>/<bucket>/<prefix>``."""
+        return self._url(
+            _AWS_S3_CREDENTIALS,
+            {"level": level, "bucket": bucket, "prefix": prefix},
+            {"format": format},
+        )
+
+    def azure_accounts(self) -> str:
+        """The URL of `Auth.azure_accounts`: ``GET /azure/accounts``."""
+        return self._url(_AZURE_ACCOUNTS, {})
+
+    def azure_tables(self, account: str, *, continuation_token: str | None = None) -> str:
+        """The URL of `Auth.azure_tables`: ``GET /azure/<account>/tables``."""
+        return self._url(
+            _AZURE_TABLES, {"account": account}, {"continuationToken": continuation_token}
+        )
+
+    def azure_table_sas(self, account: str, table: str, level: str) -> str:
+        """The URL of `Auth.azure_table_sas`: ``GET /azure/<account>/table/<table>/<level>``."""
+        return self._url(_AZURE_TABLE_SAS, {"account": account, "table": table, "level": level})
+
+    def azure_containers(self, account: str, *, continuation_token: str | None = None) -> str:
+        """The URL of `Auth.azure_containers`: ``GET /azure/<account>/containers``."""
+        return self._url(
+            _AZURE_CONTAINERS, {"account": account}, {"continuationToken": continuation_token}
+        )
+
+    def azure_container_sas(self, account: str, container: str, level: str) -> str:
+        """The URL of `Auth.azure_container_sas`: ``GET /azure/<account>/containers/<container>/<level>``."""
+        return self._url(
+            _AZURE_CONTAINER_SAS, {"account": account, "container": container, "level": level}
+        )
+
+    def sentry_dsn(self, project: str) -> str:
+        """The URL of `Auth.sentry_dsn`: ``GET /sentry/<project>/dsn``."""
+        return self._url(_SENTRY_DSN, {"project": project})
+
+    def websocktunnel_token(self, wst_audience: str, wst_client: str) -> str:
+        """The URL of `Auth.websocktunnel_token`: ``GET /websocktunnel/<wstAudience>/<wstClient>``."""
+        return self._url(
+            _WEBSOCKTUNNEL_TOKEN, {"wstAudience": wst_audience, "wstClient": wst_client}
+        )
+
+    def gcp_credentials(self, project_id: str, service_account: str) -> str:
+        """The URL of `Auth.gcp_credentials`: ``GET /gcp/credentials/<projectId>/<serviceAccount>``."""
+        return self._url(
+            _GCP_CREDENTIALS, {"projectId": project_id, "serviceAccount": service_account}
+        )
+
+    def github_repo_token(self, app_name: str, owner: str) -> str:
+        """The URL of `Auth.github_repo_token`: ``POST /github/<appName>/<owner>/repo-token``."""
+        return self._url(_GITHUB_REPO_TOKEN, {"appName": app_name, "owner": owner})
+
+    def authenticate_hawk(self) -> str:
+        """The URL of `Auth.authenticate_hawk`: ``POST /authenticate-hawk``."""
+        return self._url(_AUTHENTICATE_HAWK, {})
+
+    def test_authenticate(self) -> str:
+        """The URL of `Auth.test_authenticate`: ``POST /test-authenticate``."""
+        return self._url(_TEST_AUTHENTICATE, {})
+
+    def test_authenticate_get(self) -> str:
+        """The URL of `Auth.test_authenticate_get`: ``GET /test-authenticate-get/``."""
+        return self._url(_TEST_AUTHENTICATE_GET, {})
+
+    def heartbeat(self) -> str:
+        """The URL of `Auth.heartbeat`: ``GET /__heartbeat__``."""
+        return self._url(_HEARTBEAT, {})
+
+
+class AuthSignedUrls(SignedUrlBuilder):
+    """Signed URLs of the Auth GET methods (``client.signed_urls``).
+
+    Each carries the client's credentials as a bewit, valid for ``expires_in`` (a timedelta
+    or seconds; 15 minutes by default): whoever holds the URL can make that request.
+    """
+
+    def ping(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Auth.ping`: ``GET /ping``."""
+        return self._signed_url(_PING, {}, expires_in=expires_in)
+
+    def lbheartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Auth.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._signed_url(_LBHEARTBEAT, {}, expires_in=expires_in)
+
+    def version(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Auth.version`: ``GET /__version__``."""
+        return self._signed_url(_VERSION, {}, expires_in=expires_in)
+
+    def list_clients(
+        self,
+        *,
+        prefix: str | None = None,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Auth.list_clients`: ``GET /clients/``."""
+        return self._signed_url(
+            _LIST_CLIENTS,
+            {},
+            {"prefix": prefix, "continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def client(self, client_id: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Auth.client`: ``GET /clients/<clientId>``."""
+        return self._signed_url(_CLIENT, {"clientId": client_id}, expires_in=expires_in)
+
+    def get_entity_history(
+        self,
+        entity_type: str,
+        entity_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Auth.get_entity_history`: ``GET /audit/<entityType>/<entityId>``."""
+        return self._signed_url(
+            _GET_ENTITY_HISTORY,
+            {"entityType": entity_type, "entityId": entity_id},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def list_audit_history(
+        self,
+        client_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Auth.list_audit_history`: ``GET /clients/<clientId>/audit``."""
+        return self._signed_url(
+            _LIST_AUDIT_HISTORY,
+            {"clientId": client_id},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def list_roles(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Auth.list_roles`: ``GET /roles/``."""
+        return self._signed_url(_LIST_ROLES, {}, expires_in=expires_in)
+
+    def list_roles2(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Auth.list_roles2`: ``GET /roles2/``."""
+        return self._signed_url(
+            _LIST_ROLES2,
+            {},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def list_role_ids(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Auth.list_role_ids`: ``GET /roleids/``."""
+        return self._signed_url(
+            _LIST_ROLE_IDS,
+            {},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def role(self, role_id: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Auth.role`: ``GET /roles/<roleId>``."""
+        return self._signed_url(_ROLE, {"roleId": role_id}, expires_in=expires_in)
+
+    def current_scopes(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Auth.current_scopes`: ``GET /scopes/current``."""
+        return self._signed_url(_CURRENT_SCOPES, {}, expires_in=expires_in)
+
+    def aws_s3_credentials(
+        self,
+        level: str,
+        bucket: str,
+        prefix: str,
+        *,
+        format: str | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Auth.aws_s3_credentials`: ``GET /aws/s3/<level>/<bucket>/<prefix>``."""
+        return self._signed_url(
+            _AWS_S3_CREDENTIALS,
+            {"level": level, "bucket": bucket, "prefix": prefix},
+            {"format": format},
+            expires_in=expires_in,
+        )
+
+    def azure_accounts(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Auth.azure_accounts`: ``GET /azure/accounts``."""
+        return self._signed_url(_AZURE_ACCOUNTS, {}, expires_in=expires_in)
+
+    def azure_tables(
+        self,
+        account: str,
+        *,
+        continuation_token: str | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Auth.azure_tables`: ``GET /azure/<account>/tables``."""
+        return self._signed_url(
+            _AZURE_TABLES,
+            {"account": account},
+            {"continuationToken": continuation_token},
+            expires_in=expires_in,
+        )
+
+    def azure_table_sas(
+        self,
+        account: str,
+        table: str,
+        level: str,
+        *,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Auth.azure_table_sas`: ``GET /azure/<account>/table/<table>/<level>``."""
+        return self._signed_url(
+            _AZURE_TABLE_SAS,
+            {"account": account, "table": table, "level": level},
+            expires_in=expires_in,
+        )
+
+    def azure_containers(
+        self,
+        account: str,
+        *,
+        continuation_token: str | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Auth.azure_containers`: ``GET /azure/<account>/containers``."""
+        return self._signed_url(
+            _AZURE_CONTAINERS,
+            {"account": account},
+            {"continuationToken": continuation_token},
+            expires_in=expires_in,
+        )
+
+    def azure_container_sas(
+        self,
+        account: str,
+        container: str,
+        level: str,
+        *,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Auth.azure_container_sas`: ``GET /azure/<account>/containers/<container>/<level>``."""
+        return self._signed_url(
+            _AZURE_CONTAINER_SAS,
+            {"account": account, "container": container, "level": level},
+            expires_in=expires_in,
+        )
+
+    def sentry_dsn(self, project: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Auth.sentry_dsn`: ``GET /sentry/<project>/dsn``."""
+        return self._signed_url(_SENTRY_DSN, {"project": project}, expires_in=expires_in)
+
+    def websocktunnel_token(
+        self,
+        wst_audience: str,
+        wst_client: str,
+        *,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Auth.websocktunnel_token`: ``GET /websocktunnel/<wstAudience>/<wstClient>``."""
+        return self._signed_url(
+            _WEBSOCKTUNNEL_TOKEN,
+            {"wstAudience": wst_audience, "wstClient": wst_client},
+            expires_in=expires_in,
+        )
+
+    def gcp_credentials(
+        self,
+        project_id: str,
+        service_account: str,
+        *,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Auth.gcp_credentials`: ``GET /gcp/credentials/<projectId>/<serviceAccount>``."""
+        return self._signed_url(
+            _GCP_CREDENTIALS,
+            {"projectId": project_id, "serviceAccount": service_account},
+            expires_in=expires_in,
+        )
+
+    def test_authenticate_get(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Auth.test_authenticate_get`: ``GET /test-authenticate-get/``."""
+        return self._signed_url(_TEST_AUTHENTICATE_GET, {}, expires_in=expires_in)
+
+    def heartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Auth.heartbeat`: ``GET /__heartbeat__``."""
+        return self._signed_url(_HEARTBEAT, {}, expires_in=expires_in)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from taskcluster_typed._models.github.v1.build_list import BuildList
+from taskcluster_typed._models.github.v1.build_list import Build, BuildList
 from taskcluster_typed._models.github.v1.create_comment import CreateComment
 from taskcluster_typed._models.github.v1.create_status import CreateStatus
 from taskcluster_typed._models.github.v1.render_taskcluster_yml_input import (
@@ -17,7 +17,14 @@ from taskcluster_typed._models.github.v1.render_taskcluster_yml_output import (
 from taskcluster_typed._models.github.v1.repository import Repository
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
+from taskcluster_typed.pagination import AsyncPaginator, Paginator
 from taskcluster_typed.pipeline import Reply
+from taskcluster_typed.url_builders import (
+    DEFAULT_SIGNED_URL_EXPIRY,
+    ExpiresIn,
+    SignedUrlBuilder,
+    UrlBuilder,
+)
 
 if TYPE_CHECKING:
     from taskcluster_typed._typeddicts.github import (
@@ -26,7 +33,12 @@ if TYPE_CHECKING:
         RenderTaskclusterYmlInputDict,
     )
 
-__all__ = ["AsyncGithub", "Github"]
+__all__ = [
+    "AsyncGithub",
+    "Github",
+    "GithubSignedUrls",
+    "GithubUrls",
+]
 
 _PING: Endpoint[None] = Endpoint(
     service="github",
@@ -140,6 +152,16 @@ class Github(SyncClient):
 
     service_name = "github"
     api_version = "v1"
+
+    @property
+    def urls(self) -> GithubUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return GithubUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> GithubSignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return GithubSignedUrls(self._url_context())
 
     def ping(
         self,
@@ -450,6 +472,41 @@ class Github(SyncClient):
             timeout=timeout,
         )
 
+    def iter_builds(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        organization: str | None = None,
+        repository: str | None = None,
+        sha: str | None = None,
+        pull_request: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[BuildList, Build]:
+        """List of Builds: every page, fetched as you iterate
+
+        Iterating yields the ``builds`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `builds` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /builds`` (builds, stable).
+        """
+        return self._paginate(
+            _BUILDS,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "organization": organization,
+                "repository": repository,
+                "sha": sha,
+                "pullRequest": pull_request,
+            },
+            timeout=timeout,
+            items=lambda page: page.builds,
+        )
+
 
 class AsyncGithub(AsyncClient):
     """GitHub Service
@@ -466,6 +523,16 @@ class AsyncGithub(AsyncClient):
 
     service_name = "github"
     api_version = "v1"
+
+    @property
+    def urls(self) -> GithubUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return GithubUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> GithubSignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return GithubSignedUrls(self._url_context())
 
     async def ping(
         self,
@@ -775,3 +842,198 @@ class AsyncGithub(AsyncClient):
             {},
             timeout=timeout,
         )
+
+    def iter_builds(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        organization: str | None = None,
+        repository: str | None = None,
+        sha: str | None = None,
+        pull_request: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[BuildList, Build]:
+        """List of Builds: every page, fetched as you iterate
+
+        Iterating yields the ``builds`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `builds` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /builds`` (builds, stable).
+        """
+        return self._paginate(
+            _BUILDS,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "organization": organization,
+                "repository": repository,
+                "sha": sha,
+                "pullRequest": pull_request,
+            },
+            timeout=timeout,
+            items=lambda page: page.builds,
+        )
+
+
+class GithubUrls(UrlBuilder):
+    """The URLs of the Github methods, unsigned (``client.urls``)."""
+
+    def ping(self) -> str:
+        """The URL of `Github.ping`: ``GET /ping``."""
+        return self._url(_PING, {})
+
+    def lbheartbeat(self) -> str:
+        """The URL of `Github.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._url(_LBHEARTBEAT, {})
+
+    def version(self) -> str:
+        """The URL of `Github.version`: ``GET /__version__``."""
+        return self._url(_VERSION, {})
+
+    def builds(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        organization: str | None = None,
+        repository: str | None = None,
+        sha: str | None = None,
+        pull_request: int | None = None,
+    ) -> str:
+        """The URL of `Github.builds`: ``GET /builds``."""
+        return self._url(
+            _BUILDS,
+            {},
+            {
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "organization": organization,
+                "repository": repository,
+                "sha": sha,
+                "pullRequest": pull_request,
+            },
+        )
+
+    def cancel_builds(
+        self, owner: str, repo: str, *, sha: str | None = None, pull_request: int | None = None
+    ) -> str:
+        """The URL of `Github.cancel_builds`: ``POST /builds/<owner>/<repo>/cancel``."""
+        return self._url(
+            _CANCEL_BUILDS,
+            {"owner": owner, "repo": repo},
+            {"sha": sha, "pullRequest": pull_request},
+        )
+
+    def badge(self, owner: str, repo: str, branch: str) -> str:
+        """The URL of `Github.badge`: ``GET /repository/<owner>/<repo>/<branch>/badge.svg``."""
+        return self._url(_BADGE, {"owner": owner, "repo": repo, "branch": branch})
+
+    def repository(self, owner: str, repo: str) -> str:
+        """The URL of `Github.repository`: ``GET /repository/<owner>/<repo>``."""
+        return self._url(_REPOSITORY, {"owner": owner, "repo": repo})
+
+    def latest(self, owner: str, repo: str, branch: str) -> str:
+        """The URL of `Github.latest`: ``GET /repository/<owner>/<repo>/<branch>/latest``."""
+        return self._url(_LATEST, {"owner": owner, "repo": repo, "branch": branch})
+
+    def create_status(self, owner: str, repo: str, sha: str) -> str:
+        """The URL of `Github.create_status`: ``POST /repository/<owner>/<repo>/statuses/<sha>``."""
+        return self._url(_CREATE_STATUS, {"owner": owner, "repo": repo, "sha": sha})
+
+    def create_comment(self, owner: str, repo: str, number: str) -> str:
+        """The URL of `Github.create_comment`: ``POST /repository/<owner>/<repo>/issues/<number>/comments``."""
+        return self._url(_CREATE_COMMENT, {"owner": owner, "repo": repo, "number": number})
+
+    def render_taskcluster_yml(self) -> str:
+        """The URL of `Github.render_taskcluster_yml`: ``POST /taskcluster-yml``."""
+        return self._url(_RENDER_TASKCLUSTER_YML, {})
+
+    def heartbeat(self) -> str:
+        """The URL of `Github.heartbeat`: ``GET /__heartbeat__``."""
+        return self._url(_HEARTBEAT, {})
+
+
+class GithubSignedUrls(SignedUrlBuilder):
+    """Signed URLs of the Github GET methods (``client.signed_urls``).
+
+    Each carries the client's credentials as a bewit, valid for ``expires_in`` (a timedelta
+    or seconds; 15 minutes by default): whoever holds the URL can make that request.
+    """
+
+    def ping(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Github.ping`: ``GET /ping``."""
+        return self._signed_url(_PING, {}, expires_in=expires_in)
+
+    def lbheartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Github.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._signed_url(_LBHEARTBEAT, {}, expires_in=expires_in)
+
+    def version(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Github.version`: ``GET /__version__``."""
+        return self._signed_url(_VERSION, {}, expires_in=expires_in)
+
+    def builds(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        organization: str | None = None,
+        repository: str | None = None,
+        sha: str | None = None,
+        pull_request: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Github.builds`: ``GET /builds``."""
+        return self._signed_url(
+            _BUILDS,
+            {},
+            {
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "organization": organization,
+                "repository": repository,
+                "sha": sha,
+                "pullRequest": pull_request,
+            },
+            expires_in=expires_in,
+        )
+
+    def badge(
+        self,
+        owner: str,
+        repo: str,
+        branch: str,
+        *,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Github.badge`: ``GET /repository/<owner>/<repo>/<branch>/badge.svg``."""
+        return self._signed_url(
+            _BADGE, {"owner": owner, "repo": repo, "branch": branch}, expires_in=expires_in
+        )
+
+    def repository(
+        self, owner: str, repo: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY
+    ) -> str:
+        """The signed URL of `Github.repository`: ``GET /repository/<owner>/<repo>``."""
+        return self._signed_url(_REPOSITORY, {"owner": owner, "repo": repo}, expires_in=expires_in)
+
+    def latest(
+        self,
+        owner: str,
+        repo: str,
+        branch: str,
+        *,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Github.latest`: ``GET /repository/<owner>/<repo>/<branch>/latest``."""
+        return self._signed_url(
+            _LATEST, {"owner": owner, "repo": repo, "branch": branch}, expires_in=expires_in
+        )
+
+    def heartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Github.heartbeat`: ``GET /__heartbeat__``."""
+        return self._signed_url(_HEARTBEAT, {}, expires_in=expires_in)

@@ -10,17 +10,32 @@ from taskcluster_typed._models.hooks.v1.hook_definition import HookDefinition
 from taskcluster_typed._models.hooks.v1.hook_status import HookStatus
 from taskcluster_typed._models.hooks.v1.list_hook_groups_response import ListHookGroupsResponse
 from taskcluster_typed._models.hooks.v1.list_hooks_response import ListHooksResponse
-from taskcluster_typed._models.hooks.v1.list_lastFires_response import ListLastFiresResponse
+from taskcluster_typed._models.hooks.v1.list_lastFires_response import (
+    LastFire,
+    ListLastFiresResponse,
+)
 from taskcluster_typed._models.hooks.v1.trigger_hook import TriggerHook
 from taskcluster_typed._models.hooks.v1.trigger_hook_response import TriggerHookResponse
 from taskcluster_typed._models.hooks.v1.trigger_token_response import TriggerTokenResponse
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
+from taskcluster_typed.pagination import AsyncPaginator, Paginator
+from taskcluster_typed.url_builders import (
+    DEFAULT_SIGNED_URL_EXPIRY,
+    ExpiresIn,
+    SignedUrlBuilder,
+    UrlBuilder,
+)
 
 if TYPE_CHECKING:
     from taskcluster_typed._typeddicts.hooks import CreateHookRequestDict, TriggerHookDict
 
-__all__ = ["AsyncHooks", "Hooks"]
+__all__ = [
+    "AsyncHooks",
+    "Hooks",
+    "HooksSignedUrls",
+    "HooksUrls",
+]
 
 _PING: Endpoint[None] = Endpoint(
     service="hooks",
@@ -148,6 +163,16 @@ class Hooks(SyncClient):
 
     service_name = "hooks"
     api_version = "v1"
+
+    @property
+    def urls(self) -> HooksUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return HooksUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> HooksSignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return HooksSignedUrls(self._url_context())
 
     def ping(
         self,
@@ -563,6 +588,38 @@ class Hooks(SyncClient):
             timeout=timeout,
         )
 
+    def iter_list_last_fires(
+        self,
+        hook_group_id: str,
+        hook_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[ListLastFiresResponse, LastFire]:
+        """Get information about recent hook fires: every page, fetched as you iterate
+
+        Iterating yields the ``lastFires`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_last_fires` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /hooks/<hookGroupId>/<hookId>/last-fires`` (listLastFires, stable).
+        """
+        return self._paginate(
+            _LIST_LAST_FIRES,
+            {
+                "hookGroupId": hook_group_id,
+                "hookId": hook_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.last_fires,
+        )
+
 
 class AsyncHooks(AsyncClient):
     """Hooks Service
@@ -572,6 +629,16 @@ class AsyncHooks(AsyncClient):
 
     service_name = "hooks"
     api_version = "v1"
+
+    @property
+    def urls(self) -> HooksUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return HooksUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> HooksSignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return HooksSignedUrls(self._url_context())
 
     async def ping(
         self,
@@ -986,3 +1053,196 @@ class AsyncHooks(AsyncClient):
             {},
             timeout=timeout,
         )
+
+    def iter_list_last_fires(
+        self,
+        hook_group_id: str,
+        hook_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[ListLastFiresResponse, LastFire]:
+        """Get information about recent hook fires: every page, fetched as you iterate
+
+        Iterating yields the ``lastFires`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_last_fires` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /hooks/<hookGroupId>/<hookId>/last-fires`` (listLastFires, stable).
+        """
+        return self._paginate(
+            _LIST_LAST_FIRES,
+            {
+                "hookGroupId": hook_group_id,
+                "hookId": hook_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.last_fires,
+        )
+
+
+class HooksUrls(UrlBuilder):
+    """The URLs of the Hooks methods, unsigned (``client.urls``)."""
+
+    def ping(self) -> str:
+        """The URL of `Hooks.ping`: ``GET /ping``."""
+        return self._url(_PING, {})
+
+    def lbheartbeat(self) -> str:
+        """The URL of `Hooks.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._url(_LBHEARTBEAT, {})
+
+    def version(self) -> str:
+        """The URL of `Hooks.version`: ``GET /__version__``."""
+        return self._url(_VERSION, {})
+
+    def list_hook_groups(self) -> str:
+        """The URL of `Hooks.list_hook_groups`: ``GET /hooks``."""
+        return self._url(_LIST_HOOK_GROUPS, {})
+
+    def list_hooks(self, hook_group_id: str) -> str:
+        """The URL of `Hooks.list_hooks`: ``GET /hooks/<hookGroupId>``."""
+        return self._url(_LIST_HOOKS, {"hookGroupId": hook_group_id})
+
+    def hook(self, hook_group_id: str, hook_id: str) -> str:
+        """The URL of `Hooks.hook`: ``GET /hooks/<hookGroupId>/<hookId>``."""
+        return self._url(_HOOK, {"hookGroupId": hook_group_id, "hookId": hook_id})
+
+    def get_hook_status(self, hook_group_id: str, hook_id: str) -> str:
+        """The URL of `Hooks.get_hook_status`: ``GET /hooks/<hookGroupId>/<hookId>/status``."""
+        return self._url(_GET_HOOK_STATUS, {"hookGroupId": hook_group_id, "hookId": hook_id})
+
+    def create_hook(self, hook_group_id: str, hook_id: str) -> str:
+        """The URL of `Hooks.create_hook`: ``PUT /hooks/<hookGroupId>/<hookId>``."""
+        return self._url(_CREATE_HOOK, {"hookGroupId": hook_group_id, "hookId": hook_id})
+
+    def update_hook(self, hook_group_id: str, hook_id: str) -> str:
+        """The URL of `Hooks.update_hook`: ``POST /hooks/<hookGroupId>/<hookId>``."""
+        return self._url(_UPDATE_HOOK, {"hookGroupId": hook_group_id, "hookId": hook_id})
+
+    def remove_hook(self, hook_group_id: str, hook_id: str) -> str:
+        """The URL of `Hooks.remove_hook`: ``DELETE /hooks/<hookGroupId>/<hookId>``."""
+        return self._url(_REMOVE_HOOK, {"hookGroupId": hook_group_id, "hookId": hook_id})
+
+    def trigger_hook(self, hook_group_id: str, hook_id: str) -> str:
+        """The URL of `Hooks.trigger_hook`: ``POST /hooks/<hookGroupId>/<hookId>/trigger``."""
+        return self._url(_TRIGGER_HOOK, {"hookGroupId": hook_group_id, "hookId": hook_id})
+
+    def get_trigger_token(self, hook_group_id: str, hook_id: str) -> str:
+        """The URL of `Hooks.get_trigger_token`: ``GET /hooks/<hookGroupId>/<hookId>/token``."""
+        return self._url(_GET_TRIGGER_TOKEN, {"hookGroupId": hook_group_id, "hookId": hook_id})
+
+    def reset_trigger_token(self, hook_group_id: str, hook_id: str) -> str:
+        """The URL of `Hooks.reset_trigger_token`: ``POST /hooks/<hookGroupId>/<hookId>/token``."""
+        return self._url(_RESET_TRIGGER_TOKEN, {"hookGroupId": hook_group_id, "hookId": hook_id})
+
+    def trigger_hook_with_token(self, hook_group_id: str, hook_id: str, token: str) -> str:
+        """The URL of `Hooks.trigger_hook_with_token`: ``POST /hooks/<hookGroupId>/<hookId>/trigger/<token>``."""
+        return self._url(
+            _TRIGGER_HOOK_WITH_TOKEN,
+            {"hookGroupId": hook_group_id, "hookId": hook_id, "token": token},
+        )
+
+    def list_last_fires(
+        self,
+        hook_group_id: str,
+        hook_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+    ) -> str:
+        """The URL of `Hooks.list_last_fires`: ``GET /hooks/<hookGroupId>/<hookId>/last-fires``."""
+        return self._url(
+            _LIST_LAST_FIRES,
+            {"hookGroupId": hook_group_id, "hookId": hook_id},
+            {"continuationToken": continuation_token, "limit": limit},
+        )
+
+    def heartbeat(self) -> str:
+        """The URL of `Hooks.heartbeat`: ``GET /__heartbeat__``."""
+        return self._url(_HEARTBEAT, {})
+
+
+class HooksSignedUrls(SignedUrlBuilder):
+    """Signed URLs of the Hooks GET methods (``client.signed_urls``).
+
+    Each carries the client's credentials as a bewit, valid for ``expires_in`` (a timedelta
+    or seconds; 15 minutes by default): whoever holds the URL can make that request.
+    """
+
+    def ping(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Hooks.ping`: ``GET /ping``."""
+        return self._signed_url(_PING, {}, expires_in=expires_in)
+
+    def lbheartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Hooks.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._signed_url(_LBHEARTBEAT, {}, expires_in=expires_in)
+
+    def version(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Hooks.version`: ``GET /__version__``."""
+        return self._signed_url(_VERSION, {}, expires_in=expires_in)
+
+    def list_hook_groups(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Hooks.list_hook_groups`: ``GET /hooks``."""
+        return self._signed_url(_LIST_HOOK_GROUPS, {}, expires_in=expires_in)
+
+    def list_hooks(
+        self, hook_group_id: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY
+    ) -> str:
+        """The signed URL of `Hooks.list_hooks`: ``GET /hooks/<hookGroupId>``."""
+        return self._signed_url(_LIST_HOOKS, {"hookGroupId": hook_group_id}, expires_in=expires_in)
+
+    def hook(
+        self, hook_group_id: str, hook_id: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY
+    ) -> str:
+        """The signed URL of `Hooks.hook`: ``GET /hooks/<hookGroupId>/<hookId>``."""
+        return self._signed_url(
+            _HOOK, {"hookGroupId": hook_group_id, "hookId": hook_id}, expires_in=expires_in
+        )
+
+    def get_hook_status(
+        self, hook_group_id: str, hook_id: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY
+    ) -> str:
+        """The signed URL of `Hooks.get_hook_status`: ``GET /hooks/<hookGroupId>/<hookId>/status``."""
+        return self._signed_url(
+            _GET_HOOK_STATUS,
+            {"hookGroupId": hook_group_id, "hookId": hook_id},
+            expires_in=expires_in,
+        )
+
+    def get_trigger_token(
+        self, hook_group_id: str, hook_id: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY
+    ) -> str:
+        """The signed URL of `Hooks.get_trigger_token`: ``GET /hooks/<hookGroupId>/<hookId>/token``."""
+        return self._signed_url(
+            _GET_TRIGGER_TOKEN,
+            {"hookGroupId": hook_group_id, "hookId": hook_id},
+            expires_in=expires_in,
+        )
+
+    def list_last_fires(
+        self,
+        hook_group_id: str,
+        hook_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Hooks.list_last_fires`: ``GET /hooks/<hookGroupId>/<hookId>/last-fires``."""
+        return self._signed_url(
+            _LIST_LAST_FIRES,
+            {"hookGroupId": hook_group_id, "hookId": hook_id},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def heartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Hooks.heartbeat`: ``GET /__heartbeat__``."""
+        return self._signed_url(_HEARTBEAT, {}, expires_in=expires_in)

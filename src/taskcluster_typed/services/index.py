@@ -7,17 +7,32 @@ from typing import TYPE_CHECKING
 
 from taskcluster_typed._models.index.v1.indexed_task_response import IndexedTaskResponse
 from taskcluster_typed._models.index.v1.insert_task_request import InsertTaskRequest
-from taskcluster_typed._models.index.v1.list_namespaces_response import ListNamespacesResponse
+from taskcluster_typed._models.index.v1.list_namespaces_response import (
+    ListNamespacesResponse,
+    NamespaceEntry,
+)
 from taskcluster_typed._models.index.v1.list_tasks_at_index import ListTasksAtIndex
-from taskcluster_typed._models.index.v1.list_tasks_response import ListTasksResponse
+from taskcluster_typed._models.index.v1.list_tasks_response import ListTasksResponse, Task
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
+from taskcluster_typed.pagination import AsyncPaginator, Paginator
 from taskcluster_typed.pipeline import Reply
+from taskcluster_typed.url_builders import (
+    DEFAULT_SIGNED_URL_EXPIRY,
+    ExpiresIn,
+    SignedUrlBuilder,
+    UrlBuilder,
+)
 
 if TYPE_CHECKING:
     from taskcluster_typed._typeddicts.index import InsertTaskRequestDict, ListTasksAtIndexDict
 
-__all__ = ["AsyncIndex", "Index"]
+__all__ = [
+    "AsyncIndex",
+    "Index",
+    "IndexSignedUrls",
+    "IndexUrls",
+]
 
 _PING: Endpoint[None] = Endpoint(
     service="index",
@@ -121,6 +136,16 @@ class Index(SyncClient):
 
     service_name = "index"
     api_version = "v1"
+
+    @property
+    def urls(self) -> IndexUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return IndexUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> IndexSignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return IndexSignedUrls(self._url_context())
 
     def ping(
         self,
@@ -421,6 +446,95 @@ class Index(SyncClient):
             timeout=timeout,
         )
 
+    def iter_find_tasks_at_index(
+        self,
+        payload: ListTasksAtIndex | ListTasksAtIndexDict,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[ListTasksResponse, Task]:
+        """Find tasks at indexes: every page, fetched as you iterate
+
+        Iterating yields the ``tasks`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `find_tasks_at_index` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``POST /tasks/indexes`` (findTasksAtIndex, experimental).
+        """
+        return self._paginate(
+            _FIND_TASKS_AT_INDEX,
+            {},
+            payload=payload,
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.tasks,
+        )
+
+    def iter_list_namespaces(
+        self,
+        namespace: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[ListNamespacesResponse, NamespaceEntry]:
+        """List Namespaces: every page, fetched as you iterate
+
+        Iterating yields the ``namespaces`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_namespaces` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /namespaces/<namespace>`` (listNamespaces, stable).
+        """
+        return self._paginate(
+            _LIST_NAMESPACES,
+            {
+                "namespace": namespace,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.namespaces,
+        )
+
+    def iter_list_tasks(
+        self,
+        namespace: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[ListTasksResponse, Task]:
+        """List Tasks: every page, fetched as you iterate
+
+        Iterating yields the ``tasks`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_tasks` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /tasks/<namespace>`` (listTasks, stable).
+        """
+        return self._paginate(
+            _LIST_TASKS,
+            {
+                "namespace": namespace,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.tasks,
+        )
+
 
 class AsyncIndex(AsyncClient):
     """Index Service
@@ -436,6 +550,16 @@ class AsyncIndex(AsyncClient):
 
     service_name = "index"
     api_version = "v1"
+
+    @property
+    def urls(self) -> IndexUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return IndexUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> IndexSignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return IndexSignedUrls(self._url_context())
 
     async def ping(
         self,
@@ -735,3 +859,226 @@ class AsyncIndex(AsyncClient):
             {},
             timeout=timeout,
         )
+
+    def iter_find_tasks_at_index(
+        self,
+        payload: ListTasksAtIndex | ListTasksAtIndexDict,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[ListTasksResponse, Task]:
+        """Find tasks at indexes: every page, fetched as you iterate
+
+        Iterating yields the ``tasks`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `find_tasks_at_index` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``POST /tasks/indexes`` (findTasksAtIndex, experimental).
+        """
+        return self._paginate(
+            _FIND_TASKS_AT_INDEX,
+            {},
+            payload=payload,
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.tasks,
+        )
+
+    def iter_list_namespaces(
+        self,
+        namespace: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[ListNamespacesResponse, NamespaceEntry]:
+        """List Namespaces: every page, fetched as you iterate
+
+        Iterating yields the ``namespaces`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_namespaces` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /namespaces/<namespace>`` (listNamespaces, stable).
+        """
+        return self._paginate(
+            _LIST_NAMESPACES,
+            {
+                "namespace": namespace,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.namespaces,
+        )
+
+    def iter_list_tasks(
+        self,
+        namespace: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[ListTasksResponse, Task]:
+        """List Tasks: every page, fetched as you iterate
+
+        Iterating yields the ``tasks`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_tasks` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /tasks/<namespace>`` (listTasks, stable).
+        """
+        return self._paginate(
+            _LIST_TASKS,
+            {
+                "namespace": namespace,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.tasks,
+        )
+
+
+class IndexUrls(UrlBuilder):
+    """The URLs of the Index methods, unsigned (``client.urls``)."""
+
+    def ping(self) -> str:
+        """The URL of `Index.ping`: ``GET /ping``."""
+        return self._url(_PING, {})
+
+    def lbheartbeat(self) -> str:
+        """The URL of `Index.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._url(_LBHEARTBEAT, {})
+
+    def version(self) -> str:
+        """The URL of `Index.version`: ``GET /__version__``."""
+        return self._url(_VERSION, {})
+
+    def find_task(self, index_path: str) -> str:
+        """The URL of `Index.find_task`: ``GET /task/<indexPath>``."""
+        return self._url(_FIND_TASK, {"indexPath": index_path})
+
+    def find_tasks_at_index(
+        self, *, continuation_token: str | None = None, limit: int | None = None
+    ) -> str:
+        """The URL of `Index.find_tasks_at_index`: ``POST /tasks/indexes``."""
+        return self._url(
+            _FIND_TASKS_AT_INDEX, {}, {"continuationToken": continuation_token, "limit": limit}
+        )
+
+    def list_namespaces(
+        self, namespace: str, *, continuation_token: str | None = None, limit: int | None = None
+    ) -> str:
+        """The URL of `Index.list_namespaces`: ``GET /namespaces/<namespace>``."""
+        return self._url(
+            _LIST_NAMESPACES,
+            {"namespace": namespace},
+            {"continuationToken": continuation_token, "limit": limit},
+        )
+
+    def list_tasks(
+        self, namespace: str, *, continuation_token: str | None = None, limit: int | None = None
+    ) -> str:
+        """The URL of `Index.list_tasks`: ``GET /tasks/<namespace>``."""
+        return self._url(
+            _LIST_TASKS,
+            {"namespace": namespace},
+            {"continuationToken": continuation_token, "limit": limit},
+        )
+
+    def insert_task(self, namespace: str) -> str:
+        """The URL of `Index.insert_task`: ``PUT /task/<namespace>``."""
+        return self._url(_INSERT_TASK, {"namespace": namespace})
+
+    def delete_task(self, namespace: str) -> str:
+        """The URL of `Index.delete_task`: ``DELETE /task/<namespace>``."""
+        return self._url(_DELETE_TASK, {"namespace": namespace})
+
+    def find_artifact_from_task(self, index_path: str, name: str) -> str:
+        """The URL of `Index.find_artifact_from_task`: ``GET /task/<indexPath>/artifacts/<name>``."""
+        return self._url(_FIND_ARTIFACT_FROM_TASK, {"indexPath": index_path, "name": name})
+
+    def heartbeat(self) -> str:
+        """The URL of `Index.heartbeat`: ``GET /__heartbeat__``."""
+        return self._url(_HEARTBEAT, {})
+
+
+class IndexSignedUrls(SignedUrlBuilder):
+    """Signed URLs of the Index GET methods (``client.signed_urls``).
+
+    Each carries the client's credentials as a bewit, valid for ``expires_in`` (a timedelta
+    or seconds; 15 minutes by default): whoever holds the URL can make that request.
+    """
+
+    def ping(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Index.ping`: ``GET /ping``."""
+        return self._signed_url(_PING, {}, expires_in=expires_in)
+
+    def lbheartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Index.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._signed_url(_LBHEARTBEAT, {}, expires_in=expires_in)
+
+    def version(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Index.version`: ``GET /__version__``."""
+        return self._signed_url(_VERSION, {}, expires_in=expires_in)
+
+    def find_task(
+        self, index_path: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY
+    ) -> str:
+        """The signed URL of `Index.find_task`: ``GET /task/<indexPath>``."""
+        return self._signed_url(_FIND_TASK, {"indexPath": index_path}, expires_in=expires_in)
+
+    def list_namespaces(
+        self,
+        namespace: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Index.list_namespaces`: ``GET /namespaces/<namespace>``."""
+        return self._signed_url(
+            _LIST_NAMESPACES,
+            {"namespace": namespace},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def list_tasks(
+        self,
+        namespace: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Index.list_tasks`: ``GET /tasks/<namespace>``."""
+        return self._signed_url(
+            _LIST_TASKS,
+            {"namespace": namespace},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def find_artifact_from_task(
+        self, index_path: str, name: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY
+    ) -> str:
+        """The signed URL of `Index.find_artifact_from_task`: ``GET /task/<indexPath>/artifacts/<name>``."""
+        return self._signed_url(
+            _FIND_ARTIFACT_FROM_TASK, {"indexPath": index_path, "name": name}, expires_in=expires_in
+        )
+
+    def heartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Index.heartbeat`: ``GET /__heartbeat__``."""
+        return self._signed_url(_HEARTBEAT, {}, expires_in=expires_in)

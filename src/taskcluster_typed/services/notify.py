@@ -13,6 +13,13 @@ from taskcluster_typed._models.notify.v1.pulse_request import PulseRequest
 from taskcluster_typed._models.notify.v1.slack_request import SlackRequest
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
+from taskcluster_typed.pagination import AsyncPaginator, Paginator
+from taskcluster_typed.url_builders import (
+    DEFAULT_SIGNED_URL_EXPIRY,
+    ExpiresIn,
+    SignedUrlBuilder,
+    UrlBuilder,
+)
 
 if TYPE_CHECKING:
     from taskcluster_typed._typeddicts.notify import (
@@ -23,7 +30,12 @@ if TYPE_CHECKING:
         SlackRequestDict,
     )
 
-__all__ = ["AsyncNotify", "Notify"]
+__all__ = [
+    "AsyncNotify",
+    "Notify",
+    "NotifySignedUrls",
+    "NotifyUrls",
+]
 
 _PING: Endpoint[None] = Endpoint(
     service="notify",
@@ -120,6 +132,16 @@ class Notify(SyncClient):
 
     service_name = "notify"
     api_version = "v1"
+
+    @property
+    def urls(self) -> NotifyUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return NotifyUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> NotifySignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return NotifySignedUrls(self._url_context())
 
     def ping(
         self,
@@ -389,6 +411,33 @@ class Notify(SyncClient):
             timeout=timeout,
         )
 
+    def iter_list_denylist(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[NotificationAddressList, NotificationAddress]:
+        """List Denylisted Notifications: every page, fetched as you iterate
+
+        Iterating yields the ``addresses`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_denylist` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /denylist/list`` (listDenylist, experimental).
+        """
+        return self._paginate(
+            _LIST_DENYLIST,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.addresses,
+        )
+
 
 class AsyncNotify(AsyncClient):
     """Notification Service
@@ -399,6 +448,16 @@ class AsyncNotify(AsyncClient):
 
     service_name = "notify"
     api_version = "v1"
+
+    @property
+    def urls(self) -> NotifyUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return NotifyUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> NotifySignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return NotifySignedUrls(self._url_context())
 
     async def ping(
         self,
@@ -667,3 +726,121 @@ class AsyncNotify(AsyncClient):
             {},
             timeout=timeout,
         )
+
+    def iter_list_denylist(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[NotificationAddressList, NotificationAddress]:
+        """List Denylisted Notifications: every page, fetched as you iterate
+
+        Iterating yields the ``addresses`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_denylist` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /denylist/list`` (listDenylist, experimental).
+        """
+        return self._paginate(
+            _LIST_DENYLIST,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.addresses,
+        )
+
+
+class NotifyUrls(UrlBuilder):
+    """The URLs of the Notify methods, unsigned (``client.urls``)."""
+
+    def ping(self) -> str:
+        """The URL of `Notify.ping`: ``GET /ping``."""
+        return self._url(_PING, {})
+
+    def lbheartbeat(self) -> str:
+        """The URL of `Notify.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._url(_LBHEARTBEAT, {})
+
+    def version(self) -> str:
+        """The URL of `Notify.version`: ``GET /__version__``."""
+        return self._url(_VERSION, {})
+
+    def email(self) -> str:
+        """The URL of `Notify.email`: ``POST /email``."""
+        return self._url(_EMAIL, {})
+
+    def pulse(self) -> str:
+        """The URL of `Notify.pulse`: ``POST /pulse``."""
+        return self._url(_PULSE, {})
+
+    def matrix(self) -> str:
+        """The URL of `Notify.matrix`: ``POST /matrix``."""
+        return self._url(_MATRIX, {})
+
+    def slack(self) -> str:
+        """The URL of `Notify.slack`: ``POST /slack``."""
+        return self._url(_SLACK, {})
+
+    def add_denylist_address(self) -> str:
+        """The URL of `Notify.add_denylist_address`: ``POST /denylist/add``."""
+        return self._url(_ADD_DENYLIST_ADDRESS, {})
+
+    def delete_denylist_address(self) -> str:
+        """The URL of `Notify.delete_denylist_address`: ``DELETE /denylist/delete``."""
+        return self._url(_DELETE_DENYLIST_ADDRESS, {})
+
+    def list_denylist(
+        self, *, continuation_token: str | None = None, limit: int | None = None
+    ) -> str:
+        """The URL of `Notify.list_denylist`: ``GET /denylist/list``."""
+        return self._url(
+            _LIST_DENYLIST, {}, {"continuationToken": continuation_token, "limit": limit}
+        )
+
+    def heartbeat(self) -> str:
+        """The URL of `Notify.heartbeat`: ``GET /__heartbeat__``."""
+        return self._url(_HEARTBEAT, {})
+
+
+class NotifySignedUrls(SignedUrlBuilder):
+    """Signed URLs of the Notify GET methods (``client.signed_urls``).
+
+    Each carries the client's credentials as a bewit, valid for ``expires_in`` (a timedelta
+    or seconds; 15 minutes by default): whoever holds the URL can make that request.
+    """
+
+    def ping(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Notify.ping`: ``GET /ping``."""
+        return self._signed_url(_PING, {}, expires_in=expires_in)
+
+    def lbheartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Notify.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._signed_url(_LBHEARTBEAT, {}, expires_in=expires_in)
+
+    def version(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Notify.version`: ``GET /__version__``."""
+        return self._signed_url(_VERSION, {}, expires_in=expires_in)
+
+    def list_denylist(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Notify.list_denylist`: ``GET /denylist/list``."""
+        return self._signed_url(
+            _LIST_DENYLIST,
+            {},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def heartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Notify.heartbeat`: ``GET /__heartbeat__``."""
+        return self._signed_url(_HEARTBEAT, {}, expires_in=expires_in)

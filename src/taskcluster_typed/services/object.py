@@ -14,6 +14,12 @@ from taskcluster_typed._models.object.v1.get_object_response import GetObjectRes
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pipeline import Reply
+from taskcluster_typed.url_builders import (
+    DEFAULT_SIGNED_URL_EXPIRY,
+    ExpiresIn,
+    SignedUrlBuilder,
+    UrlBuilder,
+)
 
 if TYPE_CHECKING:
     from taskcluster_typed._typeddicts.object import (
@@ -22,7 +28,12 @@ if TYPE_CHECKING:
         FinishUploadRequestDict,
     )
 
-__all__ = ["AsyncObject", "Object"]
+__all__ = [
+    "AsyncObject",
+    "Object",
+    "ObjectSignedUrls",
+    "ObjectUrls",
+]
 
 _PING: Endpoint[None] = Endpoint(
     service="object",
@@ -98,6 +109,16 @@ class Object(SyncClient):
 
     service_name = "object"
     api_version = "v1"
+
+    @property
+    def urls(self) -> ObjectUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return ObjectUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> ObjectSignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return ObjectSignedUrls(self._url_context())
 
     def ping(
         self,
@@ -353,6 +374,16 @@ class AsyncObject(AsyncClient):
     service_name = "object"
     api_version = "v1"
 
+    @property
+    def urls(self) -> ObjectUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return ObjectUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> ObjectSignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return ObjectSignedUrls(self._url_context())
+
     async def ping(
         self,
         *,
@@ -592,3 +623,75 @@ class AsyncObject(AsyncClient):
             {},
             timeout=timeout,
         )
+
+
+class ObjectUrls(UrlBuilder):
+    """The URLs of the Object methods, unsigned (``client.urls``)."""
+
+    def ping(self) -> str:
+        """The URL of `Object.ping`: ``GET /ping``."""
+        return self._url(_PING, {})
+
+    def lbheartbeat(self) -> str:
+        """The URL of `Object.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._url(_LBHEARTBEAT, {})
+
+    def version(self) -> str:
+        """The URL of `Object.version`: ``GET /__version__``."""
+        return self._url(_VERSION, {})
+
+    def create_upload(self, name: str) -> str:
+        """The URL of `Object.create_upload`: ``PUT /upload/<name>``."""
+        return self._url(_CREATE_UPLOAD, {"name": name})
+
+    def finish_upload(self, name: str) -> str:
+        """The URL of `Object.finish_upload`: ``POST /finish-upload/<name>``."""
+        return self._url(_FINISH_UPLOAD, {"name": name})
+
+    def start_download(self, name: str) -> str:
+        """The URL of `Object.start_download`: ``PUT /start-download/<name>``."""
+        return self._url(_START_DOWNLOAD, {"name": name})
+
+    def object(self, name: str) -> str:
+        """The URL of `Object.object`: ``GET /metadata/<name>``."""
+        return self._url(_OBJECT, {"name": name})
+
+    def download(self, name: str) -> str:
+        """The URL of `Object.download`: ``GET /download/<name>``."""
+        return self._url(_DOWNLOAD, {"name": name})
+
+    def heartbeat(self) -> str:
+        """The URL of `Object.heartbeat`: ``GET /__heartbeat__``."""
+        return self._url(_HEARTBEAT, {})
+
+
+class ObjectSignedUrls(SignedUrlBuilder):
+    """Signed URLs of the Object GET methods (``client.signed_urls``).
+
+    Each carries the client's credentials as a bewit, valid for ``expires_in`` (a timedelta
+    or seconds; 15 minutes by default): whoever holds the URL can make that request.
+    """
+
+    def ping(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Object.ping`: ``GET /ping``."""
+        return self._signed_url(_PING, {}, expires_in=expires_in)
+
+    def lbheartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Object.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._signed_url(_LBHEARTBEAT, {}, expires_in=expires_in)
+
+    def version(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Object.version`: ``GET /__version__``."""
+        return self._signed_url(_VERSION, {}, expires_in=expires_in)
+
+    def object(self, name: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Object.object`: ``GET /metadata/<name>``."""
+        return self._signed_url(_OBJECT, {"name": name}, expires_in=expires_in)
+
+    def download(self, name: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Object.download`: ``GET /download/<name>``."""
+        return self._signed_url(_DOWNLOAD, {"name": name}, expires_in=expires_in)
+
+    def heartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Object.heartbeat`: ``GET /__heartbeat__``."""
+        return self._signed_url(_HEARTBEAT, {}, expires_in=expires_in)

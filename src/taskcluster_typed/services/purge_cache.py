@@ -10,13 +10,26 @@ from taskcluster_typed._models.purge_cache.v1.all_purge_cache_request_list impor
 )
 from taskcluster_typed._models.purge_cache.v1.purge_cache_request import PurgeCacheRequest
 from taskcluster_typed._models.purge_cache.v1.purge_cache_request_list import PurgeCacheRequestList
+from taskcluster_typed._models.purge_cache.v1.purge_cache_requests import PurgeCacheRequestsEntry
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
+from taskcluster_typed.pagination import AsyncPaginator, Paginator
+from taskcluster_typed.url_builders import (
+    DEFAULT_SIGNED_URL_EXPIRY,
+    ExpiresIn,
+    SignedUrlBuilder,
+    UrlBuilder,
+)
 
 if TYPE_CHECKING:
     from taskcluster_typed._typeddicts.purge_cache import PurgeCacheRequestDict
 
-__all__ = ["AsyncPurgeCache", "PurgeCache"]
+__all__ = [
+    "AsyncPurgeCache",
+    "PurgeCache",
+    "PurgeCacheSignedUrls",
+    "PurgeCacheUrls",
+]
 
 _PING: Endpoint[None] = Endpoint(
     service="purge-cache",
@@ -82,6 +95,16 @@ class PurgeCache(SyncClient):
 
     service_name = "purge-cache"
     api_version = "v1"
+
+    @property
+    def urls(self) -> PurgeCacheUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return PurgeCacheUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> PurgeCacheSignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return PurgeCacheSignedUrls(self._url_context())
 
     def ping(
         self,
@@ -248,6 +271,33 @@ class PurgeCache(SyncClient):
             timeout=timeout,
         )
 
+    def iter_all_purge_requests(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[AllPurgeCacheRequestList, PurgeCacheRequestsEntry]:
+        """All Open Purge Requests: every page, fetched as you iterate
+
+        Iterating yields the ``requests`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `all_purge_requests` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /purge-cache/list`` (allPurgeRequests, stable).
+        """
+        return self._paginate(
+            _ALL_PURGE_REQUESTS,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.requests,
+        )
+
 
 class AsyncPurgeCache(AsyncClient):
     """Purge Cache Service
@@ -261,6 +311,16 @@ class AsyncPurgeCache(AsyncClient):
 
     service_name = "purge-cache"
     api_version = "v1"
+
+    @property
+    def urls(self) -> PurgeCacheUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return PurgeCacheUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> PurgeCacheSignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return PurgeCacheSignedUrls(self._url_context())
 
     async def ping(
         self,
@@ -426,3 +486,120 @@ class AsyncPurgeCache(AsyncClient):
             {},
             timeout=timeout,
         )
+
+    def iter_all_purge_requests(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[AllPurgeCacheRequestList, PurgeCacheRequestsEntry]:
+        """All Open Purge Requests: every page, fetched as you iterate
+
+        Iterating yields the ``requests`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `all_purge_requests` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /purge-cache/list`` (allPurgeRequests, stable).
+        """
+        return self._paginate(
+            _ALL_PURGE_REQUESTS,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.requests,
+        )
+
+
+class PurgeCacheUrls(UrlBuilder):
+    """The URLs of the PurgeCache methods, unsigned (``client.urls``)."""
+
+    def ping(self) -> str:
+        """The URL of `PurgeCache.ping`: ``GET /ping``."""
+        return self._url(_PING, {})
+
+    def lbheartbeat(self) -> str:
+        """The URL of `PurgeCache.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._url(_LBHEARTBEAT, {})
+
+    def version(self) -> str:
+        """The URL of `PurgeCache.version`: ``GET /__version__``."""
+        return self._url(_VERSION, {})
+
+    def purge_cache(self, worker_pool_id: str) -> str:
+        """The URL of `PurgeCache.purge_cache`: ``POST /purge-cache/<workerPoolId>``."""
+        return self._url(_PURGE_CACHE, {"workerPoolId": worker_pool_id})
+
+    def all_purge_requests(
+        self, *, continuation_token: str | None = None, limit: int | None = None
+    ) -> str:
+        """The URL of `PurgeCache.all_purge_requests`: ``GET /purge-cache/list``."""
+        return self._url(
+            _ALL_PURGE_REQUESTS, {}, {"continuationToken": continuation_token, "limit": limit}
+        )
+
+    def purge_requests(self, worker_pool_id: str, *, since: str | None = None) -> str:
+        """The URL of `PurgeCache.purge_requests`: ``GET /purge-cache/<workerPoolId>``."""
+        return self._url(_PURGE_REQUESTS, {"workerPoolId": worker_pool_id}, {"since": since})
+
+    def heartbeat(self) -> str:
+        """The URL of `PurgeCache.heartbeat`: ``GET /__heartbeat__``."""
+        return self._url(_HEARTBEAT, {})
+
+
+class PurgeCacheSignedUrls(SignedUrlBuilder):
+    """Signed URLs of the PurgeCache GET methods (``client.signed_urls``).
+
+    Each carries the client's credentials as a bewit, valid for ``expires_in`` (a timedelta
+    or seconds; 15 minutes by default): whoever holds the URL can make that request.
+    """
+
+    def ping(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `PurgeCache.ping`: ``GET /ping``."""
+        return self._signed_url(_PING, {}, expires_in=expires_in)
+
+    def lbheartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `PurgeCache.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._signed_url(_LBHEARTBEAT, {}, expires_in=expires_in)
+
+    def version(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `PurgeCache.version`: ``GET /__version__``."""
+        return self._signed_url(_VERSION, {}, expires_in=expires_in)
+
+    def all_purge_requests(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `PurgeCache.all_purge_requests`: ``GET /purge-cache/list``."""
+        return self._signed_url(
+            _ALL_PURGE_REQUESTS,
+            {},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def purge_requests(
+        self,
+        worker_pool_id: str,
+        *,
+        since: str | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `PurgeCache.purge_requests`: ``GET /purge-cache/<workerPoolId>``."""
+        return self._signed_url(
+            _PURGE_REQUESTS,
+            {"workerPoolId": worker_pool_id},
+            {"since": since},
+            expires_in=expires_in,
+        )
+
+    def heartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `PurgeCache.heartbeat`: ``GET /__heartbeat__``."""
+        return self._signed_url(_HEARTBEAT, {}, expires_in=expires_in)

@@ -17,16 +17,31 @@ from taskcluster_typed._models.queue.v1.create_task_request import CreateTaskReq
 from taskcluster_typed._models.queue.v1.finish_artifact_request import FinishArtifactRequest
 from taskcluster_typed._models.queue.v1.get_artifact_response import GetArtifactResponse
 from taskcluster_typed._models.queue.v1.list_artifacts_response import ListArtifactsResponse
-from taskcluster_typed._models.queue.v1.list_claimed_tasks_response import ListClaimedTasksResponse
+from taskcluster_typed._models.queue.v1.list_claimed_tasks_response import (
+    ListClaimedTasksResponse,
+    TaskThatAreCurrentlyRunningInAGivenTaskQueueItem,
+)
 from taskcluster_typed._models.queue.v1.list_dependent_tasks_response import (
     ListDependentTasksResponse,
 )
-from taskcluster_typed._models.queue.v1.list_pending_tasks_response import ListPendingTasksResponse
-from taskcluster_typed._models.queue.v1.list_provisioners_response import ListProvisionersResponse
+from taskcluster_typed._models.queue.v1.list_pending_tasks_response import (
+    ListPendingTasksResponse,
+    TasksThatAreCurrentlyPendingInAGivenTaskQueueItem,
+)
+from taskcluster_typed._models.queue.v1.list_provisioners_response import (
+    ListProvisionersResponse,
+    ProvisionerInformation,
+)
 from taskcluster_typed._models.queue.v1.list_task_group_response import ListTaskGroupResponse
-from taskcluster_typed._models.queue.v1.list_taskqueues_response import ListTaskqueuesResponse
-from taskcluster_typed._models.queue.v1.list_workers_response import ListWorkersResponse
-from taskcluster_typed._models.queue.v1.list_workertypes_response import ListWorkertypesResponse
+from taskcluster_typed._models.queue.v1.list_taskqueues_response import (
+    ListTaskqueuesResponse,
+    TaskQueue,
+)
+from taskcluster_typed._models.queue.v1.list_workers_response import ListWorkersResponse, Worker
+from taskcluster_typed._models.queue.v1.list_workertypes_response import (
+    ListWorkertypesResponse,
+    WorkerType,
+)
 from taskcluster_typed._models.queue.v1.pending_tasks_response import PendingTasksResponse
 from taskcluster_typed._models.queue.v1.post_artifact_request import PostArtifactRequest
 from taskcluster_typed._models.queue.v1.post_artifact_response import PostArtifactResponse
@@ -35,6 +50,7 @@ from taskcluster_typed._models.queue.v1.quarantine_worker_request import Quarant
 from taskcluster_typed._models.queue.v1.task import Task
 from taskcluster_typed._models.queue.v1.task_claim_request import TaskClaimRequest
 from taskcluster_typed._models.queue.v1.task_claim_response import TaskClaimResponse
+from taskcluster_typed._models.queue.v1.task_definition_and_status import TaskDefinitionAndStatus
 from taskcluster_typed._models.queue.v1.task_exception_request import TaskExceptionRequest
 from taskcluster_typed._models.queue.v1.task_group_priority_change_response import (
     TaskGroupPriorityChangeResponse,
@@ -45,13 +61,21 @@ from taskcluster_typed._models.queue.v1.task_reclaim_response import TaskReclaim
 from taskcluster_typed._models.queue.v1.task_status_response import TaskStatusResponse
 from taskcluster_typed._models.queue.v1.taskqueue_response import TaskqueueResponse
 from taskcluster_typed._models.queue.v1.tasks_request import TasksRequest
+from taskcluster_typed._models.queue.v1.tasks_response import Task as TasksResponseTask
 from taskcluster_typed._models.queue.v1.tasks_response import TasksResponse
-from taskcluster_typed._models.queue.v1.tasks_statuses_response import TasksStatusesResponse
+from taskcluster_typed._models.queue.v1.tasks_statuses_response import Status, TasksStatusesResponse
 from taskcluster_typed._models.queue.v1.update_worker_request import UpdateWorkerRequest
 from taskcluster_typed._models.queue.v1.worker_response import WorkerResponse
 from taskcluster_typed._models.queue.v1.workertype_response import WorkertypeResponse
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
+from taskcluster_typed.pagination import AsyncPaginator, Paginator
+from taskcluster_typed.url_builders import (
+    DEFAULT_SIGNED_URL_EXPIRY,
+    ExpiresIn,
+    SignedUrlBuilder,
+    UrlBuilder,
+)
 
 if TYPE_CHECKING:
     from taskcluster_typed._typeddicts.queue import (
@@ -67,7 +91,12 @@ if TYPE_CHECKING:
         UpdateWorkerRequestDict,
     )
 
-__all__ = ["AsyncQueue", "Queue"]
+__all__ = [
+    "AsyncQueue",
+    "Queue",
+    "QueueSignedUrls",
+    "QueueUrls",
+]
 
 _PING: Endpoint[None] = Endpoint(
     service="queue",
@@ -540,6 +569,16 @@ class Queue(SyncClient):
 
     service_name = "queue"
     api_version = "v1"
+
+    @property
+    def urls(self) -> QueueUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return QueueUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> QueueSignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return QueueSignedUrls(self._url_context())
 
     def ping(
         self,
@@ -2216,6 +2255,367 @@ class Queue(SyncClient):
             timeout=timeout,
         )
 
+    def iter_tasks(
+        self,
+        payload: TasksRequest | TasksRequestDict,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[TasksResponse, TasksResponseTask]:
+        """Get multiple task definitions: every page, fetched as you iterate
+
+        Iterating yields the ``tasks`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `tasks` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``POST /tasks`` (tasks, experimental).
+        """
+        return self._paginate(
+            _TASKS,
+            {},
+            payload=payload,
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.tasks,
+        )
+
+    def iter_statuses(
+        self,
+        payload: TasksRequest | TasksRequestDict,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[TasksStatusesResponse, Status]:
+        """Get multiple task definitions: every page, fetched as you iterate
+
+        Iterating yields the ``statuses`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `statuses` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``POST /tasks/status`` (statuses, experimental).
+        """
+        return self._paginate(
+            _STATUSES,
+            {},
+            payload=payload,
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.statuses,
+        )
+
+    def iter_list_task_group(
+        self,
+        task_group_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[ListTaskGroupResponse, TaskDefinitionAndStatus]:
+        """List Task Group: every page, fetched as you iterate
+
+        Iterating yields the ``tasks`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_task_group` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /task-group/<taskGroupId>/list`` (listTaskGroup, stable).
+        """
+        return self._paginate(
+            _LIST_TASK_GROUP,
+            {
+                "taskGroupId": task_group_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.tasks,
+        )
+
+    def iter_list_dependent_tasks(
+        self,
+        task_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[ListDependentTasksResponse, TaskDefinitionAndStatus]:
+        """List Dependent Tasks: every page, fetched as you iterate
+
+        Iterating yields the ``tasks`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_dependent_tasks` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /task/<taskId>/dependents`` (listDependentTasks, stable).
+        """
+        return self._paginate(
+            _LIST_DEPENDENT_TASKS,
+            {
+                "taskId": task_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.tasks,
+        )
+
+    def iter_list_artifacts(
+        self,
+        task_id: str,
+        run_id: str | int,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[ListArtifactsResponse, ArtifactResponse]:
+        """Get Artifacts from Run: every page, fetched as you iterate
+
+        Iterating yields the ``artifacts`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_artifacts` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /task/<taskId>/runs/<runId>/artifacts`` (listArtifacts, stable).
+        """
+        return self._paginate(
+            _LIST_ARTIFACTS,
+            {
+                "taskId": task_id,
+                "runId": run_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.artifacts,
+        )
+
+    def iter_list_latest_artifacts(
+        self,
+        task_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[ListArtifactsResponse, ArtifactResponse]:
+        """Get Artifacts from Latest Run: every page, fetched as you iterate
+
+        Iterating yields the ``artifacts`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_latest_artifacts` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /task/<taskId>/artifacts`` (listLatestArtifacts, stable).
+        """
+        return self._paginate(
+            _LIST_LATEST_ARTIFACTS,
+            {
+                "taskId": task_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.artifacts,
+        )
+
+    def iter_list_provisioners(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[ListProvisionersResponse, ProvisionerInformation]:
+        """Get a list of all active provisioners: every page, fetched as you iterate
+
+        Iterating yields the ``provisioners`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_provisioners` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /provisioners`` (listProvisioners, deprecated).
+        Deprecated: calling it emits a DeprecationWarning.
+        """
+        return self._paginate(
+            _LIST_PROVISIONERS,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.provisioners,
+        )
+
+    def iter_list_pending_tasks(
+        self,
+        task_queue_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[ListPendingTasksResponse, TasksThatAreCurrentlyPendingInAGivenTaskQueueItem]:
+        """List Pending Tasks: every page, fetched as you iterate
+
+        Iterating yields the ``tasks`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_pending_tasks` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /task-queues/<taskQueueId>/pending`` (listPendingTasks, experimental).
+        """
+        return self._paginate(
+            _LIST_PENDING_TASKS,
+            {
+                "taskQueueId": task_queue_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.tasks,
+        )
+
+    def iter_list_claimed_tasks(
+        self,
+        task_queue_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[ListClaimedTasksResponse, TaskThatAreCurrentlyRunningInAGivenTaskQueueItem]:
+        """List claimed Tasks: every page, fetched as you iterate
+
+        Iterating yields the ``tasks`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_claimed_tasks` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /task-queues/<taskQueueId>/claimed`` (listClaimedTasks, experimental).
+        """
+        return self._paginate(
+            _LIST_CLAIMED_TASKS,
+            {
+                "taskQueueId": task_queue_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.tasks,
+        )
+
+    def iter_list_worker_types(
+        self,
+        provisioner_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[ListWorkertypesResponse, WorkerType]:
+        """Get a list of all active worker-types: every page, fetched as you iterate
+
+        Iterating yields the ``workerTypes`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_worker_types` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /provisioners/<provisionerId>/worker-types`` (listWorkerTypes, deprecated).
+        Deprecated: calling it emits a DeprecationWarning.
+        """
+        return self._paginate(
+            _LIST_WORKER_TYPES,
+            {
+                "provisionerId": provisioner_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.worker_types,
+        )
+
+    def iter_list_task_queues(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[ListTaskqueuesResponse, TaskQueue]:
+        """Get a list of all active task queues: every page, fetched as you iterate
+
+        Iterating yields the ``taskQueues`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_task_queues` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /task-queues`` (listTaskQueues, stable).
+        """
+        return self._paginate(
+            _LIST_TASK_QUEUES,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.task_queues,
+        )
+
+    def iter_list_workers(
+        self,
+        provisioner_id: str,
+        worker_type: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        quarantined: bool | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[ListWorkersResponse, Worker]:
+        """Get a list of all active workers of a workerType: every page, fetched as you iterate
+
+        Iterating yields the ``workers`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_workers` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers`` (listWorkers, deprecated).
+        Deprecated: calling it emits a DeprecationWarning.
+        """
+        return self._paginate(
+            _LIST_WORKERS,
+            {
+                "provisionerId": provisioner_id,
+                "workerType": worker_type,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "quarantined": quarantined,
+            },
+            timeout=timeout,
+            items=lambda page: page.workers,
+        )
+
 
 class AsyncQueue(AsyncClient):
     """Queue Service
@@ -2269,6 +2669,16 @@ class AsyncQueue(AsyncClient):
 
     service_name = "queue"
     api_version = "v1"
+
+    @property
+    def urls(self) -> QueueUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return QueueUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> QueueSignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return QueueSignedUrls(self._url_context())
 
     async def ping(
         self,
@@ -3944,3 +4354,1002 @@ class AsyncQueue(AsyncClient):
             {},
             timeout=timeout,
         )
+
+    def iter_tasks(
+        self,
+        payload: TasksRequest | TasksRequestDict,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[TasksResponse, TasksResponseTask]:
+        """Get multiple task definitions: every page, fetched as you iterate
+
+        Iterating yields the ``tasks`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `tasks` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``POST /tasks`` (tasks, experimental).
+        """
+        return self._paginate(
+            _TASKS,
+            {},
+            payload=payload,
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.tasks,
+        )
+
+    def iter_statuses(
+        self,
+        payload: TasksRequest | TasksRequestDict,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[TasksStatusesResponse, Status]:
+        """Get multiple task definitions: every page, fetched as you iterate
+
+        Iterating yields the ``statuses`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `statuses` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``POST /tasks/status`` (statuses, experimental).
+        """
+        return self._paginate(
+            _STATUSES,
+            {},
+            payload=payload,
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.statuses,
+        )
+
+    def iter_list_task_group(
+        self,
+        task_group_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[ListTaskGroupResponse, TaskDefinitionAndStatus]:
+        """List Task Group: every page, fetched as you iterate
+
+        Iterating yields the ``tasks`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_task_group` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /task-group/<taskGroupId>/list`` (listTaskGroup, stable).
+        """
+        return self._paginate(
+            _LIST_TASK_GROUP,
+            {
+                "taskGroupId": task_group_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.tasks,
+        )
+
+    def iter_list_dependent_tasks(
+        self,
+        task_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[ListDependentTasksResponse, TaskDefinitionAndStatus]:
+        """List Dependent Tasks: every page, fetched as you iterate
+
+        Iterating yields the ``tasks`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_dependent_tasks` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /task/<taskId>/dependents`` (listDependentTasks, stable).
+        """
+        return self._paginate(
+            _LIST_DEPENDENT_TASKS,
+            {
+                "taskId": task_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.tasks,
+        )
+
+    def iter_list_artifacts(
+        self,
+        task_id: str,
+        run_id: str | int,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[ListArtifactsResponse, ArtifactResponse]:
+        """Get Artifacts from Run: every page, fetched as you iterate
+
+        Iterating yields the ``artifacts`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_artifacts` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /task/<taskId>/runs/<runId>/artifacts`` (listArtifacts, stable).
+        """
+        return self._paginate(
+            _LIST_ARTIFACTS,
+            {
+                "taskId": task_id,
+                "runId": run_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.artifacts,
+        )
+
+    def iter_list_latest_artifacts(
+        self,
+        task_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[ListArtifactsResponse, ArtifactResponse]:
+        """Get Artifacts from Latest Run: every page, fetched as you iterate
+
+        Iterating yields the ``artifacts`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_latest_artifacts` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /task/<taskId>/artifacts`` (listLatestArtifacts, stable).
+        """
+        return self._paginate(
+            _LIST_LATEST_ARTIFACTS,
+            {
+                "taskId": task_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.artifacts,
+        )
+
+    def iter_list_provisioners(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[ListProvisionersResponse, ProvisionerInformation]:
+        """Get a list of all active provisioners: every page, fetched as you iterate
+
+        Iterating yields the ``provisioners`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_provisioners` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /provisioners`` (listProvisioners, deprecated).
+        Deprecated: calling it emits a DeprecationWarning.
+        """
+        return self._paginate(
+            _LIST_PROVISIONERS,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.provisioners,
+        )
+
+    def iter_list_pending_tasks(
+        self,
+        task_queue_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[
+        ListPendingTasksResponse, TasksThatAreCurrentlyPendingInAGivenTaskQueueItem
+    ]:
+        """List Pending Tasks: every page, fetched as you iterate
+
+        Iterating yields the ``tasks`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_pending_tasks` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /task-queues/<taskQueueId>/pending`` (listPendingTasks, experimental).
+        """
+        return self._paginate(
+            _LIST_PENDING_TASKS,
+            {
+                "taskQueueId": task_queue_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.tasks,
+        )
+
+    def iter_list_claimed_tasks(
+        self,
+        task_queue_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[ListClaimedTasksResponse, TaskThatAreCurrentlyRunningInAGivenTaskQueueItem]:
+        """List claimed Tasks: every page, fetched as you iterate
+
+        Iterating yields the ``tasks`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_claimed_tasks` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /task-queues/<taskQueueId>/claimed`` (listClaimedTasks, experimental).
+        """
+        return self._paginate(
+            _LIST_CLAIMED_TASKS,
+            {
+                "taskQueueId": task_queue_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.tasks,
+        )
+
+    def iter_list_worker_types(
+        self,
+        provisioner_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[ListWorkertypesResponse, WorkerType]:
+        """Get a list of all active worker-types: every page, fetched as you iterate
+
+        Iterating yields the ``workerTypes`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_worker_types` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /provisioners/<provisionerId>/worker-types`` (listWorkerTypes, deprecated).
+        Deprecated: calling it emits a DeprecationWarning.
+        """
+        return self._paginate(
+            _LIST_WORKER_TYPES,
+            {
+                "provisionerId": provisioner_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.worker_types,
+        )
+
+    def iter_list_task_queues(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[ListTaskqueuesResponse, TaskQueue]:
+        """Get a list of all active task queues: every page, fetched as you iterate
+
+        Iterating yields the ``taskQueues`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_task_queues` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /task-queues`` (listTaskQueues, stable).
+        """
+        return self._paginate(
+            _LIST_TASK_QUEUES,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.task_queues,
+        )
+
+    def iter_list_workers(
+        self,
+        provisioner_id: str,
+        worker_type: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        quarantined: bool | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[ListWorkersResponse, Worker]:
+        """Get a list of all active workers of a workerType: every page, fetched as you iterate
+
+        Iterating yields the ``workers`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_workers` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers`` (listWorkers, deprecated).
+        Deprecated: calling it emits a DeprecationWarning.
+        """
+        return self._paginate(
+            _LIST_WORKERS,
+            {
+                "provisionerId": provisioner_id,
+                "workerType": worker_type,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "quarantined": quarantined,
+            },
+            timeout=timeout,
+            items=lambda page: page.workers,
+        )
+
+
+class QueueUrls(UrlBuilder):
+    """The URLs of the Queue methods, unsigned (``client.urls``)."""
+
+    def ping(self) -> str:
+        """The URL of `Queue.ping`: ``GET /ping``."""
+        return self._url(_PING, {})
+
+    def lbheartbeat(self) -> str:
+        """The URL of `Queue.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._url(_LBHEARTBEAT, {})
+
+    def version(self) -> str:
+        """The URL of `Queue.version`: ``GET /__version__``."""
+        return self._url(_VERSION, {})
+
+    def task(self, task_id: str) -> str:
+        """The URL of `Queue.task`: ``GET /task/<taskId>``."""
+        return self._url(_TASK, {"taskId": task_id})
+
+    def tasks(self, *, continuation_token: str | None = None, limit: int | None = None) -> str:
+        """The URL of `Queue.tasks`: ``POST /tasks``."""
+        return self._url(_TASKS, {}, {"continuationToken": continuation_token, "limit": limit})
+
+    def statuses(self, *, continuation_token: str | None = None, limit: int | None = None) -> str:
+        """The URL of `Queue.statuses`: ``POST /tasks/status``."""
+        return self._url(_STATUSES, {}, {"continuationToken": continuation_token, "limit": limit})
+
+    def status(self, task_id: str) -> str:
+        """The URL of `Queue.status`: ``GET /task/<taskId>/status``."""
+        return self._url(_STATUS, {"taskId": task_id})
+
+    def list_task_group(
+        self, task_group_id: str, *, continuation_token: str | None = None, limit: int | None = None
+    ) -> str:
+        """The URL of `Queue.list_task_group`: ``GET /task-group/<taskGroupId>/list``."""
+        return self._url(
+            _LIST_TASK_GROUP,
+            {"taskGroupId": task_group_id},
+            {"continuationToken": continuation_token, "limit": limit},
+        )
+
+    def cancel_task_group(self, task_group_id: str) -> str:
+        """The URL of `Queue.cancel_task_group`: ``POST /task-group/<taskGroupId>/cancel``."""
+        return self._url(_CANCEL_TASK_GROUP, {"taskGroupId": task_group_id})
+
+    def get_task_group(self, task_group_id: str) -> str:
+        """The URL of `Queue.get_task_group`: ``GET /task-group/<taskGroupId>``."""
+        return self._url(_GET_TASK_GROUP, {"taskGroupId": task_group_id})
+
+    def seal_task_group(self, task_group_id: str) -> str:
+        """The URL of `Queue.seal_task_group`: ``POST /task-group/<taskGroupId>/seal``."""
+        return self._url(_SEAL_TASK_GROUP, {"taskGroupId": task_group_id})
+
+    def list_dependent_tasks(
+        self, task_id: str, *, continuation_token: str | None = None, limit: int | None = None
+    ) -> str:
+        """The URL of `Queue.list_dependent_tasks`: ``GET /task/<taskId>/dependents``."""
+        return self._url(
+            _LIST_DEPENDENT_TASKS,
+            {"taskId": task_id},
+            {"continuationToken": continuation_token, "limit": limit},
+        )
+
+    def create_task(self, task_id: str) -> str:
+        """The URL of `Queue.create_task`: ``PUT /task/<taskId>``."""
+        return self._url(_CREATE_TASK, {"taskId": task_id})
+
+    def schedule_task(self, task_id: str) -> str:
+        """The URL of `Queue.schedule_task`: ``POST /task/<taskId>/schedule``."""
+        return self._url(_SCHEDULE_TASK, {"taskId": task_id})
+
+    def rerun_task(self, task_id: str) -> str:
+        """The URL of `Queue.rerun_task`: ``POST /task/<taskId>/rerun``."""
+        return self._url(_RERUN_TASK, {"taskId": task_id})
+
+    def cancel_task(self, task_id: str) -> str:
+        """The URL of `Queue.cancel_task`: ``POST /task/<taskId>/cancel``."""
+        return self._url(_CANCEL_TASK, {"taskId": task_id})
+
+    def change_task_priority(self, task_id: str) -> str:
+        """The URL of `Queue.change_task_priority`: ``POST /task/<taskId>/priority``."""
+        return self._url(_CHANGE_TASK_PRIORITY, {"taskId": task_id})
+
+    def change_task_group_priority(self, task_group_id: str) -> str:
+        """The URL of `Queue.change_task_group_priority`: ``POST /task-group/<taskGroupId>/priority``."""
+        return self._url(_CHANGE_TASK_GROUP_PRIORITY, {"taskGroupId": task_group_id})
+
+    def claim_work(self, task_queue_id: str) -> str:
+        """The URL of `Queue.claim_work`: ``POST /claim-work/<taskQueueId>``."""
+        return self._url(_CLAIM_WORK, {"taskQueueId": task_queue_id})
+
+    def claim_task(self, task_id: str, run_id: str | int) -> str:
+        """The URL of `Queue.claim_task`: ``POST /task/<taskId>/runs/<runId>/claim``."""
+        return self._url(_CLAIM_TASK, {"taskId": task_id, "runId": run_id})
+
+    def reclaim_task(self, task_id: str, run_id: str | int) -> str:
+        """The URL of `Queue.reclaim_task`: ``POST /task/<taskId>/runs/<runId>/reclaim``."""
+        return self._url(_RECLAIM_TASK, {"taskId": task_id, "runId": run_id})
+
+    def report_completed(self, task_id: str, run_id: str | int) -> str:
+        """The URL of `Queue.report_completed`: ``POST /task/<taskId>/runs/<runId>/completed``."""
+        return self._url(_REPORT_COMPLETED, {"taskId": task_id, "runId": run_id})
+
+    def report_failed(self, task_id: str, run_id: str | int) -> str:
+        """The URL of `Queue.report_failed`: ``POST /task/<taskId>/runs/<runId>/failed``."""
+        return self._url(_REPORT_FAILED, {"taskId": task_id, "runId": run_id})
+
+    def report_exception(self, task_id: str, run_id: str | int) -> str:
+        """The URL of `Queue.report_exception`: ``POST /task/<taskId>/runs/<runId>/exception``."""
+        return self._url(_REPORT_EXCEPTION, {"taskId": task_id, "runId": run_id})
+
+    def create_artifact(self, task_id: str, run_id: str | int, name: str) -> str:
+        """The URL of `Queue.create_artifact`: ``POST /task/<taskId>/runs/<runId>/artifacts/<name>``."""
+        return self._url(_CREATE_ARTIFACT, {"taskId": task_id, "runId": run_id, "name": name})
+
+    def finish_artifact(self, task_id: str, run_id: str | int, name: str) -> str:
+        """The URL of `Queue.finish_artifact`: ``PUT /task/<taskId>/runs/<runId>/artifacts/<name>``."""
+        return self._url(_FINISH_ARTIFACT, {"taskId": task_id, "runId": run_id, "name": name})
+
+    def get_artifact(self, task_id: str, run_id: str | int, name: str) -> str:
+        """The URL of `Queue.get_artifact`: ``GET /task/<taskId>/runs/<runId>/artifacts/<name>``."""
+        return self._url(_GET_ARTIFACT, {"taskId": task_id, "runId": run_id, "name": name})
+
+    def get_latest_artifact(self, task_id: str, name: str) -> str:
+        """The URL of `Queue.get_latest_artifact`: ``GET /task/<taskId>/artifacts/<name>``."""
+        return self._url(_GET_LATEST_ARTIFACT, {"taskId": task_id, "name": name})
+
+    def list_artifacts(
+        self,
+        task_id: str,
+        run_id: str | int,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+    ) -> str:
+        """The URL of `Queue.list_artifacts`: ``GET /task/<taskId>/runs/<runId>/artifacts``."""
+        return self._url(
+            _LIST_ARTIFACTS,
+            {"taskId": task_id, "runId": run_id},
+            {"continuationToken": continuation_token, "limit": limit},
+        )
+
+    def list_latest_artifacts(
+        self, task_id: str, *, continuation_token: str | None = None, limit: int | None = None
+    ) -> str:
+        """The URL of `Queue.list_latest_artifacts`: ``GET /task/<taskId>/artifacts``."""
+        return self._url(
+            _LIST_LATEST_ARTIFACTS,
+            {"taskId": task_id},
+            {"continuationToken": continuation_token, "limit": limit},
+        )
+
+    def artifact_info(self, task_id: str, run_id: str | int, name: str) -> str:
+        """The URL of `Queue.artifact_info`: ``GET /task/<taskId>/runs/<runId>/artifact-info/<name>``."""
+        return self._url(_ARTIFACT_INFO, {"taskId": task_id, "runId": run_id, "name": name})
+
+    def latest_artifact_info(self, task_id: str, name: str) -> str:
+        """The URL of `Queue.latest_artifact_info`: ``GET /task/<taskId>/artifact-info/<name>``."""
+        return self._url(_LATEST_ARTIFACT_INFO, {"taskId": task_id, "name": name})
+
+    def artifact(self, task_id: str, run_id: str | int, name: str) -> str:
+        """The URL of `Queue.artifact`: ``GET /task/<taskId>/runs/<runId>/artifact-content/<name>``."""
+        return self._url(_ARTIFACT, {"taskId": task_id, "runId": run_id, "name": name})
+
+    def latest_artifact(self, task_id: str, name: str) -> str:
+        """The URL of `Queue.latest_artifact`: ``GET /task/<taskId>/artifact-content/<name>``."""
+        return self._url(_LATEST_ARTIFACT, {"taskId": task_id, "name": name})
+
+    def list_provisioners(
+        self, *, continuation_token: str | None = None, limit: int | None = None
+    ) -> str:
+        """The URL of `Queue.list_provisioners`: ``GET /provisioners``."""
+        return self._url(
+            _LIST_PROVISIONERS, {}, {"continuationToken": continuation_token, "limit": limit}
+        )
+
+    def get_provisioner(self, provisioner_id: str) -> str:
+        """The URL of `Queue.get_provisioner`: ``GET /provisioners/<provisionerId>``."""
+        return self._url(_GET_PROVISIONER, {"provisionerId": provisioner_id})
+
+    def pending_tasks(self, task_queue_id: str) -> str:
+        """The URL of `Queue.pending_tasks`: ``GET /pending/<taskQueueId>``."""
+        return self._url(_PENDING_TASKS, {"taskQueueId": task_queue_id})
+
+    def task_queue_counts(self, task_queue_id: str) -> str:
+        """The URL of `Queue.task_queue_counts`: ``GET /task-queues/<taskQueueId>/counts``."""
+        return self._url(_TASK_QUEUE_COUNTS, {"taskQueueId": task_queue_id})
+
+    def list_pending_tasks(
+        self, task_queue_id: str, *, continuation_token: str | None = None, limit: int | None = None
+    ) -> str:
+        """The URL of `Queue.list_pending_tasks`: ``GET /task-queues/<taskQueueId>/pending``."""
+        return self._url(
+            _LIST_PENDING_TASKS,
+            {"taskQueueId": task_queue_id},
+            {"continuationToken": continuation_token, "limit": limit},
+        )
+
+    def list_claimed_tasks(
+        self, task_queue_id: str, *, continuation_token: str | None = None, limit: int | None = None
+    ) -> str:
+        """The URL of `Queue.list_claimed_tasks`: ``GET /task-queues/<taskQueueId>/claimed``."""
+        return self._url(
+            _LIST_CLAIMED_TASKS,
+            {"taskQueueId": task_queue_id},
+            {"continuationToken": continuation_token, "limit": limit},
+        )
+
+    def list_worker_types(
+        self,
+        provisioner_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+    ) -> str:
+        """The URL of `Queue.list_worker_types`: ``GET /provisioners/<provisionerId>/worker-types``."""
+        return self._url(
+            _LIST_WORKER_TYPES,
+            {"provisionerId": provisioner_id},
+            {"continuationToken": continuation_token, "limit": limit},
+        )
+
+    def get_worker_type(self, provisioner_id: str, worker_type: str) -> str:
+        """The URL of `Queue.get_worker_type`: ``GET /provisioners/<provisionerId>/worker-types/<workerType>``."""
+        return self._url(
+            _GET_WORKER_TYPE, {"provisionerId": provisioner_id, "workerType": worker_type}
+        )
+
+    def list_task_queues(
+        self, *, continuation_token: str | None = None, limit: int | None = None
+    ) -> str:
+        """The URL of `Queue.list_task_queues`: ``GET /task-queues``."""
+        return self._url(
+            _LIST_TASK_QUEUES, {}, {"continuationToken": continuation_token, "limit": limit}
+        )
+
+    def get_task_queue(self, task_queue_id: str) -> str:
+        """The URL of `Queue.get_task_queue`: ``GET /task-queues/<taskQueueId>``."""
+        return self._url(_GET_TASK_QUEUE, {"taskQueueId": task_queue_id})
+
+    def list_workers(
+        self,
+        provisioner_id: str,
+        worker_type: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        quarantined: bool | None = None,
+    ) -> str:
+        """The URL of `Queue.list_workers`: ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers``."""
+        return self._url(
+            _LIST_WORKERS,
+            {"provisionerId": provisioner_id, "workerType": worker_type},
+            {"continuationToken": continuation_token, "limit": limit, "quarantined": quarantined},
+        )
+
+    def get_worker(
+        self, provisioner_id: str, worker_type: str, worker_group: str, worker_id: str
+    ) -> str:
+        """The URL of `Queue.get_worker`: ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers/<workerGroup>/<workerId>``."""
+        return self._url(
+            _GET_WORKER,
+            {
+                "provisionerId": provisioner_id,
+                "workerType": worker_type,
+                "workerGroup": worker_group,
+                "workerId": worker_id,
+            },
+        )
+
+    def quarantine_worker(
+        self, provisioner_id: str, worker_type: str, worker_group: str, worker_id: str
+    ) -> str:
+        """The URL of `Queue.quarantine_worker`: ``PUT /provisioners/<provisionerId>/worker-types/<workerType>/workers/<workerGroup>/<workerId>``."""
+        return self._url(
+            _QUARANTINE_WORKER,
+            {
+                "provisionerId": provisioner_id,
+                "workerType": worker_type,
+                "workerGroup": worker_group,
+                "workerId": worker_id,
+            },
+        )
+
+    def declare_worker(
+        self, provisioner_id: str, worker_type: str, worker_group: str, worker_id: str
+    ) -> str:
+        """The URL of `Queue.declare_worker`: ``PUT /provisioners/<provisionerId>/worker-types/<workerType>/<workerGroup>/<workerId>``."""
+        return self._url(
+            _DECLARE_WORKER,
+            {
+                "provisionerId": provisioner_id,
+                "workerType": worker_type,
+                "workerGroup": worker_group,
+                "workerId": worker_id,
+            },
+        )
+
+    def heartbeat(self) -> str:
+        """The URL of `Queue.heartbeat`: ``GET /__heartbeat__``."""
+        return self._url(_HEARTBEAT, {})
+
+
+class QueueSignedUrls(SignedUrlBuilder):
+    """Signed URLs of the Queue GET methods (``client.signed_urls``).
+
+    Each carries the client's credentials as a bewit, valid for ``expires_in`` (a timedelta
+    or seconds; 15 minutes by default): whoever holds the URL can make that request.
+    """
+
+    def ping(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Queue.ping`: ``GET /ping``."""
+        return self._signed_url(_PING, {}, expires_in=expires_in)
+
+    def lbheartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Queue.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._signed_url(_LBHEARTBEAT, {}, expires_in=expires_in)
+
+    def version(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Queue.version`: ``GET /__version__``."""
+        return self._signed_url(_VERSION, {}, expires_in=expires_in)
+
+    def task(self, task_id: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Queue.task`: ``GET /task/<taskId>``."""
+        return self._signed_url(_TASK, {"taskId": task_id}, expires_in=expires_in)
+
+    def status(self, task_id: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Queue.status`: ``GET /task/<taskId>/status``."""
+        return self._signed_url(_STATUS, {"taskId": task_id}, expires_in=expires_in)
+
+    def list_task_group(
+        self,
+        task_group_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Queue.list_task_group`: ``GET /task-group/<taskGroupId>/list``."""
+        return self._signed_url(
+            _LIST_TASK_GROUP,
+            {"taskGroupId": task_group_id},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def get_task_group(
+        self, task_group_id: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY
+    ) -> str:
+        """The signed URL of `Queue.get_task_group`: ``GET /task-group/<taskGroupId>``."""
+        return self._signed_url(
+            _GET_TASK_GROUP, {"taskGroupId": task_group_id}, expires_in=expires_in
+        )
+
+    def list_dependent_tasks(
+        self,
+        task_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Queue.list_dependent_tasks`: ``GET /task/<taskId>/dependents``."""
+        return self._signed_url(
+            _LIST_DEPENDENT_TASKS,
+            {"taskId": task_id},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def get_artifact(
+        self,
+        task_id: str,
+        run_id: str | int,
+        name: str,
+        *,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Queue.get_artifact`: ``GET /task/<taskId>/runs/<runId>/artifacts/<name>``."""
+        return self._signed_url(
+            _GET_ARTIFACT, {"taskId": task_id, "runId": run_id, "name": name}, expires_in=expires_in
+        )
+
+    def get_latest_artifact(
+        self, task_id: str, name: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY
+    ) -> str:
+        """The signed URL of `Queue.get_latest_artifact`: ``GET /task/<taskId>/artifacts/<name>``."""
+        return self._signed_url(
+            _GET_LATEST_ARTIFACT, {"taskId": task_id, "name": name}, expires_in=expires_in
+        )
+
+    def list_artifacts(
+        self,
+        task_id: str,
+        run_id: str | int,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Queue.list_artifacts`: ``GET /task/<taskId>/runs/<runId>/artifacts``."""
+        return self._signed_url(
+            _LIST_ARTIFACTS,
+            {"taskId": task_id, "runId": run_id},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def list_latest_artifacts(
+        self,
+        task_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Queue.list_latest_artifacts`: ``GET /task/<taskId>/artifacts``."""
+        return self._signed_url(
+            _LIST_LATEST_ARTIFACTS,
+            {"taskId": task_id},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def artifact_info(
+        self,
+        task_id: str,
+        run_id: str | int,
+        name: str,
+        *,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Queue.artifact_info`: ``GET /task/<taskId>/runs/<runId>/artifact-info/<name>``."""
+        return self._signed_url(
+            _ARTIFACT_INFO,
+            {"taskId": task_id, "runId": run_id, "name": name},
+            expires_in=expires_in,
+        )
+
+    def latest_artifact_info(
+        self, task_id: str, name: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY
+    ) -> str:
+        """The signed URL of `Queue.latest_artifact_info`: ``GET /task/<taskId>/artifact-info/<name>``."""
+        return self._signed_url(
+            _LATEST_ARTIFACT_INFO, {"taskId": task_id, "name": name}, expires_in=expires_in
+        )
+
+    def artifact(
+        self,
+        task_id: str,
+        run_id: str | int,
+        name: str,
+        *,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Queue.artifact`: ``GET /task/<taskId>/runs/<runId>/artifact-content/<name>``."""
+        return self._signed_url(
+            _ARTIFACT, {"taskId": task_id, "runId": run_id, "name": name}, expires_in=expires_in
+        )
+
+    def latest_artifact(
+        self, task_id: str, name: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY
+    ) -> str:
+        """The signed URL of `Queue.latest_artifact`: ``GET /task/<taskId>/artifact-content/<name>``."""
+        return self._signed_url(
+            _LATEST_ARTIFACT, {"taskId": task_id, "name": name}, expires_in=expires_in
+        )
+
+    def list_provisioners(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Queue.list_provisioners`: ``GET /provisioners``."""
+        return self._signed_url(
+            _LIST_PROVISIONERS,
+            {},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def get_provisioner(
+        self, provisioner_id: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY
+    ) -> str:
+        """The signed URL of `Queue.get_provisioner`: ``GET /provisioners/<provisionerId>``."""
+        return self._signed_url(
+            _GET_PROVISIONER, {"provisionerId": provisioner_id}, expires_in=expires_in
+        )
+
+    def pending_tasks(
+        self, task_queue_id: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY
+    ) -> str:
+        """The signed URL of `Queue.pending_tasks`: ``GET /pending/<taskQueueId>``."""
+        return self._signed_url(
+            _PENDING_TASKS, {"taskQueueId": task_queue_id}, expires_in=expires_in
+        )
+
+    def task_queue_counts(
+        self, task_queue_id: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY
+    ) -> str:
+        """The signed URL of `Queue.task_queue_counts`: ``GET /task-queues/<taskQueueId>/counts``."""
+        return self._signed_url(
+            _TASK_QUEUE_COUNTS, {"taskQueueId": task_queue_id}, expires_in=expires_in
+        )
+
+    def list_pending_tasks(
+        self,
+        task_queue_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Queue.list_pending_tasks`: ``GET /task-queues/<taskQueueId>/pending``."""
+        return self._signed_url(
+            _LIST_PENDING_TASKS,
+            {"taskQueueId": task_queue_id},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def list_claimed_tasks(
+        self,
+        task_queue_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Queue.list_claimed_tasks`: ``GET /task-queues/<taskQueueId>/claimed``."""
+        return self._signed_url(
+            _LIST_CLAIMED_TASKS,
+            {"taskQueueId": task_queue_id},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def list_worker_types(
+        self,
+        provisioner_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Queue.list_worker_types`: ``GET /provisioners/<provisionerId>/worker-types``."""
+        return self._signed_url(
+            _LIST_WORKER_TYPES,
+            {"provisionerId": provisioner_id},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def get_worker_type(
+        self,
+        provisioner_id: str,
+        worker_type: str,
+        *,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Queue.get_worker_type`: ``GET /provisioners/<provisionerId>/worker-types/<workerType>``."""
+        return self._signed_url(
+            _GET_WORKER_TYPE,
+            {"provisionerId": provisioner_id, "workerType": worker_type},
+            expires_in=expires_in,
+        )
+
+    def list_task_queues(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Queue.list_task_queues`: ``GET /task-queues``."""
+        return self._signed_url(
+            _LIST_TASK_QUEUES,
+            {},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def get_task_queue(
+        self, task_queue_id: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY
+    ) -> str:
+        """The signed URL of `Queue.get_task_queue`: ``GET /task-queues/<taskQueueId>``."""
+        return self._signed_url(
+            _GET_TASK_QUEUE, {"taskQueueId": task_queue_id}, expires_in=expires_in
+        )
+
+    def list_workers(
+        self,
+        provisioner_id: str,
+        worker_type: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        quarantined: bool | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Queue.list_workers`: ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers``."""
+        return self._signed_url(
+            _LIST_WORKERS,
+            {"provisionerId": provisioner_id, "workerType": worker_type},
+            {"continuationToken": continuation_token, "limit": limit, "quarantined": quarantined},
+            expires_in=expires_in,
+        )
+
+    def get_worker(
+        self,
+        provisioner_id: str,
+        worker_type: str,
+        worker_group: str,
+        worker_id: str,
+        *,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Queue.get_worker`: ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers/<workerGroup>/<workerId>``."""
+        return self._signed_url(
+            _GET_WORKER,
+            {
+                "provisionerId": provisioner_id,
+                "workerType": worker_type,
+                "workerGroup": worker_group,
+                "workerId": worker_id,
+            },
+            expires_in=expires_in,
+        )
+
+    def heartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Queue.heartbeat`: ``GET /__heartbeat__``."""
+        return self._signed_url(_HEARTBEAT, {}, expires_in=expires_in)

@@ -9,11 +9,23 @@ from taskcluster_typed._models.secrets.v1.secret import Secret
 from taskcluster_typed._models.secrets.v1.secret_list import SecretList
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
+from taskcluster_typed.pagination import AsyncPaginator, Paginator
+from taskcluster_typed.url_builders import (
+    DEFAULT_SIGNED_URL_EXPIRY,
+    ExpiresIn,
+    SignedUrlBuilder,
+    UrlBuilder,
+)
 
 if TYPE_CHECKING:
     from taskcluster_typed._typeddicts.secrets import SecretDict
 
-__all__ = ["AsyncSecrets", "Secrets"]
+__all__ = [
+    "AsyncSecrets",
+    "Secrets",
+    "SecretsSignedUrls",
+    "SecretsUrls",
+]
 
 _PING: Endpoint[None] = Endpoint(
     service="secrets",
@@ -86,6 +98,16 @@ class Secrets(SyncClient):
 
     service_name = "secrets"
     api_version = "v1"
+
+    @property
+    def urls(self) -> SecretsUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return SecretsUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> SecretsSignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return SecretsSignedUrls(self._url_context())
 
     def ping(
         self,
@@ -272,6 +294,33 @@ class Secrets(SyncClient):
             timeout=timeout,
         )
 
+    def iter_list(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[SecretList, str]:
+        """List Secrets: every page, fetched as you iterate
+
+        Iterating yields the ``secrets`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /secrets`` (list, stable).
+        """
+        return self._paginate(
+            _LIST,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.secrets,
+        )
+
 
 class AsyncSecrets(AsyncClient):
     """Secrets Service
@@ -287,6 +336,16 @@ class AsyncSecrets(AsyncClient):
 
     service_name = "secrets"
     api_version = "v1"
+
+    @property
+    def urls(self) -> SecretsUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return SecretsUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> SecretsSignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return SecretsSignedUrls(self._url_context())
 
     async def ping(
         self,
@@ -472,3 +531,109 @@ class AsyncSecrets(AsyncClient):
             {},
             timeout=timeout,
         )
+
+    def iter_list(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[SecretList, str]:
+        """List Secrets: every page, fetched as you iterate
+
+        Iterating yields the ``secrets`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /secrets`` (list, stable).
+        """
+        return self._paginate(
+            _LIST,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.secrets,
+        )
+
+
+class SecretsUrls(UrlBuilder):
+    """The URLs of the Secrets methods, unsigned (``client.urls``)."""
+
+    def ping(self) -> str:
+        """The URL of `Secrets.ping`: ``GET /ping``."""
+        return self._url(_PING, {})
+
+    def lbheartbeat(self) -> str:
+        """The URL of `Secrets.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._url(_LBHEARTBEAT, {})
+
+    def version(self) -> str:
+        """The URL of `Secrets.version`: ``GET /__version__``."""
+        return self._url(_VERSION, {})
+
+    def set(self, name: str) -> str:
+        """The URL of `Secrets.set`: ``PUT /secret/<name>``."""
+        return self._url(_SET, {"name": name})
+
+    def remove(self, name: str) -> str:
+        """The URL of `Secrets.remove`: ``DELETE /secret/<name>``."""
+        return self._url(_REMOVE, {"name": name})
+
+    def get(self, name: str) -> str:
+        """The URL of `Secrets.get`: ``GET /secret/<name>``."""
+        return self._url(_GET, {"name": name})
+
+    def list(self, *, continuation_token: str | None = None, limit: int | None = None) -> str:
+        """The URL of `Secrets.list`: ``GET /secrets``."""
+        return self._url(_LIST, {}, {"continuationToken": continuation_token, "limit": limit})
+
+    def heartbeat(self) -> str:
+        """The URL of `Secrets.heartbeat`: ``GET /__heartbeat__``."""
+        return self._url(_HEARTBEAT, {})
+
+
+class SecretsSignedUrls(SignedUrlBuilder):
+    """Signed URLs of the Secrets GET methods (``client.signed_urls``).
+
+    Each carries the client's credentials as a bewit, valid for ``expires_in`` (a timedelta
+    or seconds; 15 minutes by default): whoever holds the URL can make that request.
+    """
+
+    def ping(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Secrets.ping`: ``GET /ping``."""
+        return self._signed_url(_PING, {}, expires_in=expires_in)
+
+    def lbheartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Secrets.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._signed_url(_LBHEARTBEAT, {}, expires_in=expires_in)
+
+    def version(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Secrets.version`: ``GET /__version__``."""
+        return self._signed_url(_VERSION, {}, expires_in=expires_in)
+
+    def get(self, name: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Secrets.get`: ``GET /secret/<name>``."""
+        return self._signed_url(_GET, {"name": name}, expires_in=expires_in)
+
+    def list(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `Secrets.list`: ``GET /secrets``."""
+        return self._signed_url(
+            _LIST,
+            {},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def heartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `Secrets.heartbeat`: ``GET /__heartbeat__``."""
+        return self._signed_url(_HEARTBEAT, {}, expires_in=expires_in)

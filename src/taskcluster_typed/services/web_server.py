@@ -5,8 +5,19 @@ from __future__ import annotations
 
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
+from taskcluster_typed.url_builders import (
+    DEFAULT_SIGNED_URL_EXPIRY,
+    ExpiresIn,
+    SignedUrlBuilder,
+    UrlBuilder,
+)
 
-__all__ = ["AsyncWebServer", "WebServer"]
+__all__ = [
+    "AsyncWebServer",
+    "WebServer",
+    "WebServerSignedUrls",
+    "WebServerUrls",
+]
 
 _PING: Endpoint[None] = Endpoint(
     service="web-server",
@@ -58,6 +69,16 @@ class WebServer(SyncClient):
 
     service_name = "web-server"
     api_version = "v1"
+
+    @property
+    def urls(self) -> WebServerUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return WebServerUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> WebServerSignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return WebServerSignedUrls(self._url_context())
 
     def ping(
         self,
@@ -187,6 +208,16 @@ class AsyncWebServer(AsyncClient):
     service_name = "web-server"
     api_version = "v1"
 
+    @property
+    def urls(self) -> WebServerUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return WebServerUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> WebServerSignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return WebServerSignedUrls(self._url_context())
+
     async def ping(
         self,
         *,
@@ -302,3 +333,69 @@ class AsyncWebServer(AsyncClient):
             {},
             timeout=timeout,
         )
+
+
+class WebServerUrls(UrlBuilder):
+    """The URLs of the WebServer methods, unsigned (``client.urls``)."""
+
+    def ping(self) -> str:
+        """The URL of `WebServer.ping`: ``GET /ping``."""
+        return self._url(_PING, {})
+
+    def lbheartbeat(self) -> str:
+        """The URL of `WebServer.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._url(_LBHEARTBEAT, {})
+
+    def version(self) -> str:
+        """The URL of `WebServer.version`: ``GET /__version__``."""
+        return self._url(_VERSION, {})
+
+    def task_group_profile(self, task_group_id: str) -> str:
+        """The URL of `WebServer.task_group_profile`: ``GET /task-group/<taskGroupId>/profile``."""
+        return self._url(_TASK_GROUP_PROFILE, {"taskGroupId": task_group_id})
+
+    def task_profile(self, task_id: str) -> str:
+        """The URL of `WebServer.task_profile`: ``GET /task/<taskId>/profile``."""
+        return self._url(_TASK_PROFILE, {"taskId": task_id})
+
+    def heartbeat(self) -> str:
+        """The URL of `WebServer.heartbeat`: ``GET /__heartbeat__``."""
+        return self._url(_HEARTBEAT, {})
+
+
+class WebServerSignedUrls(SignedUrlBuilder):
+    """Signed URLs of the WebServer GET methods (``client.signed_urls``).
+
+    Each carries the client's credentials as a bewit, valid for ``expires_in`` (a timedelta
+    or seconds; 15 minutes by default): whoever holds the URL can make that request.
+    """
+
+    def ping(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `WebServer.ping`: ``GET /ping``."""
+        return self._signed_url(_PING, {}, expires_in=expires_in)
+
+    def lbheartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `WebServer.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._signed_url(_LBHEARTBEAT, {}, expires_in=expires_in)
+
+    def version(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `WebServer.version`: ``GET /__version__``."""
+        return self._signed_url(_VERSION, {}, expires_in=expires_in)
+
+    def task_group_profile(
+        self, task_group_id: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY
+    ) -> str:
+        """The signed URL of `WebServer.task_group_profile`: ``GET /task-group/<taskGroupId>/profile``."""
+        return self._signed_url(
+            _TASK_GROUP_PROFILE, {"taskGroupId": task_group_id}, expires_in=expires_in
+        )
+
+    def task_profile(
+        self, task_id: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY
+    ) -> str:
+        """The signed URL of `WebServer.task_profile`: ``GET /task/<taskId>/profile``."""
+        return self._signed_url(_TASK_PROFILE, {"taskId": task_id}, expires_in=expires_in)
+
+    def heartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `WebServer.heartbeat`: ``GET /__heartbeat__``."""
+        return self._signed_url(_HEARTBEAT, {}, expires_in=expires_in)

@@ -9,8 +9,11 @@ from taskcluster_typed._models.worker_manager.v1.create_worker_pool_request impo
     CreateWorkerPoolRequest,
 )
 from taskcluster_typed._models.worker_manager.v1.create_worker_request import CreateWorkerRequest
-from taskcluster_typed._models.worker_manager.v1.list_workers_response import ListWorkersResponse
-from taskcluster_typed._models.worker_manager.v1.provider_list import ProviderList
+from taskcluster_typed._models.worker_manager.v1.list_workers_response import (
+    ListWorkersResponse,
+    Worker,
+)
+from taskcluster_typed._models.worker_manager.v1.provider_list import Provider, ProviderList
 from taskcluster_typed._models.worker_manager.v1.register_worker_request import (
     RegisterWorkerRequest,
 )
@@ -39,14 +42,25 @@ from taskcluster_typed._models.worker_manager.v1.worker_pool_error_list import W
 from taskcluster_typed._models.worker_manager.v1.worker_pool_error_stats import WorkerPoolErrorStats
 from taskcluster_typed._models.worker_manager.v1.worker_pool_full import WorkerPoolFull
 from taskcluster_typed._models.worker_manager.v1.worker_pool_launch_config_list import (
+    WorkerPoolLaunchConfig,
     WorkerPoolLaunchConfigList,
 )
 from taskcluster_typed._models.worker_manager.v1.worker_pool_list import WorkerPoolList
-from taskcluster_typed._models.worker_manager.v1.worker_pool_list_stats import WorkerPoolListStats
+from taskcluster_typed._models.worker_manager.v1.worker_pool_list_stats import (
+    WorkerPoolListStats,
+    WorkerPoolsStat,
+)
 from taskcluster_typed._models.worker_manager.v1.worker_pool_stats import WorkerPoolStats
 from taskcluster_typed._models.worker_manager.v1.worker_response import WorkerResponse
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
+from taskcluster_typed.pagination import AsyncPaginator, Paginator
+from taskcluster_typed.url_builders import (
+    DEFAULT_SIGNED_URL_EXPIRY,
+    ExpiresIn,
+    SignedUrlBuilder,
+    UrlBuilder,
+)
 
 if TYPE_CHECKING:
     from taskcluster_typed._typeddicts.worker_manager import (
@@ -58,7 +72,12 @@ if TYPE_CHECKING:
         UpdateWorkerPoolRequestDict,
     )
 
-__all__ = ["AsyncWorkerManager", "WorkerManager"]
+__all__ = [
+    "AsyncWorkerManager",
+    "WorkerManager",
+    "WorkerManagerSignedUrls",
+    "WorkerManagerUrls",
+]
 
 _PING: Endpoint[None] = Endpoint(
     service="worker-manager",
@@ -315,6 +334,16 @@ class WorkerManager(SyncClient):
 
     service_name = "worker-manager"
     api_version = "v1"
+
+    @property
+    def urls(self) -> WorkerManagerUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return WorkerManagerUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> WorkerManagerSignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return WorkerManagerSignedUrls(self._url_context())
 
     def ping(
         self,
@@ -1080,6 +1109,257 @@ class WorkerManager(SyncClient):
             timeout=timeout,
         )
 
+    def iter_list_providers(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[ProviderList, Provider]:
+        """List Providers: every page, fetched as you iterate
+
+        Iterating yields the ``providers`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_providers` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /providers`` (listProviders, stable).
+        """
+        return self._paginate(
+            _LIST_PROVIDERS,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.providers,
+        )
+
+    def iter_list_worker_pool_launch_configs(
+        self,
+        worker_pool_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        include_archived: bool | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[WorkerPoolLaunchConfigList, WorkerPoolLaunchConfig]:
+        """List Worker Pool Launch Configs: every page, fetched as you iterate
+
+        Iterating yields the ``workerPoolLaunchConfigs`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_worker_pool_launch_configs` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /worker-pool/<workerPoolId>/launch-configs`` (listWorkerPoolLaunchConfigs, experimental).
+        """
+        return self._paginate(
+            _LIST_WORKER_POOL_LAUNCH_CONFIGS,
+            {
+                "workerPoolId": worker_pool_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "includeArchived": include_archived,
+            },
+            timeout=timeout,
+            items=lambda page: page.worker_pool_launch_configs,
+        )
+
+    def iter_list_worker_pools(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[WorkerPoolList, WorkerPoolFull]:
+        """List All Worker Pools: every page, fetched as you iterate
+
+        Iterating yields the ``workerPools`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_worker_pools` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /worker-pools`` (listWorkerPools, stable).
+        """
+        return self._paginate(
+            _LIST_WORKER_POOLS,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.worker_pools,
+        )
+
+    def iter_list_worker_pools_stats(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[WorkerPoolListStats, WorkerPoolsStat]:
+        """List All Worker Pools Stats: every page, fetched as you iterate
+
+        Iterating yields the ``workerPoolsStats`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_worker_pools_stats` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /worker-pools/stats`` (listWorkerPoolsStats, experimental).
+        """
+        return self._paginate(
+            _LIST_WORKER_POOLS_STATS,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.worker_pools_stats,
+        )
+
+    def iter_list_worker_pool_errors(
+        self,
+        worker_pool_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        launch_config_id: str | None = None,
+        error_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[WorkerPoolErrorList, WorkerPoolError]:
+        """List Worker Pool Errors: every page, fetched as you iterate
+
+        Iterating yields the ``workerPoolErrors`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_worker_pool_errors` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /worker-pool-errors/<workerPoolId>`` (listWorkerPoolErrors, stable).
+        """
+        return self._paginate(
+            _LIST_WORKER_POOL_ERRORS,
+            {
+                "workerPoolId": worker_pool_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "launchConfigId": launch_config_id,
+                "errorId": error_id,
+            },
+            timeout=timeout,
+            items=lambda page: page.worker_pool_errors,
+        )
+
+    def iter_list_workers_for_worker_group(
+        self,
+        worker_pool_id: str,
+        worker_group: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[WorkerList, WorkerFull]:
+        """Workers in a specific Worker Group in a Worker Pool: every page, fetched as you iterate
+
+        Iterating yields the ``workers`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_workers_for_worker_group` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /workers/<workerPoolId>/<workerGroup>`` (listWorkersForWorkerGroup, stable).
+        """
+        return self._paginate(
+            _LIST_WORKERS_FOR_WORKER_GROUP,
+            {
+                "workerPoolId": worker_pool_id,
+                "workerGroup": worker_group,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.workers,
+        )
+
+    def iter_list_workers_for_worker_pool(
+        self,
+        worker_pool_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        launch_config_id: str | None = None,
+        state: Literal["requested", "running", "stopping", "stopped"] | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[WorkerList, WorkerFull]:
+        """Workers in a Worker Pool: every page, fetched as you iterate
+
+        Iterating yields the ``workers`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_workers_for_worker_pool` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /workers/<workerPoolId>`` (listWorkersForWorkerPool, stable).
+        """
+        return self._paginate(
+            _LIST_WORKERS_FOR_WORKER_POOL,
+            {
+                "workerPoolId": worker_pool_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "launchConfigId": launch_config_id,
+                "state": state,
+            },
+            timeout=timeout,
+            items=lambda page: page.workers,
+        )
+
+    def iter_list_workers(
+        self,
+        provisioner_id: str,
+        worker_type: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        launch_config_id: str | None = None,
+        quarantined: bool | None = None,
+        worker_state: Literal["requested", "running", "stopping", "stopped"] | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> Paginator[ListWorkersResponse, Worker]:
+        """Get a list of all active workers of a workerType: every page, fetched as you iterate
+
+        Iterating yields the ``workers`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_workers` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers`` (listWorkers, experimental).
+        """
+        return self._paginate(
+            _LIST_WORKERS,
+            {
+                "provisionerId": provisioner_id,
+                "workerType": worker_type,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "launchConfigId": launch_config_id,
+                "quarantined": quarantined,
+                "workerState": worker_state,
+            },
+            timeout=timeout,
+            items=lambda page: page.workers,
+        )
+
 
 class AsyncWorkerManager(AsyncClient):
     """Worker Manager Service
@@ -1093,6 +1373,16 @@ class AsyncWorkerManager(AsyncClient):
 
     service_name = "worker-manager"
     api_version = "v1"
+
+    @property
+    def urls(self) -> WorkerManagerUrls:
+        """The URL of each method, unsigned: ``client.urls.<method>(<arguments>)``."""
+        return WorkerManagerUrls(self._url_context())
+
+    @property
+    def signed_urls(self) -> WorkerManagerSignedUrls:
+        """The URL of each GET method signed with this client's credentials (a bewit)."""
+        return WorkerManagerSignedUrls(self._url_context())
 
     async def ping(
         self,
@@ -1857,3 +2147,742 @@ class AsyncWorkerManager(AsyncClient):
             {},
             timeout=timeout,
         )
+
+    def iter_list_providers(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[ProviderList, Provider]:
+        """List Providers: every page, fetched as you iterate
+
+        Iterating yields the ``providers`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_providers` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /providers`` (listProviders, stable).
+        """
+        return self._paginate(
+            _LIST_PROVIDERS,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.providers,
+        )
+
+    def iter_list_worker_pool_launch_configs(
+        self,
+        worker_pool_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        include_archived: bool | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[WorkerPoolLaunchConfigList, WorkerPoolLaunchConfig]:
+        """List Worker Pool Launch Configs: every page, fetched as you iterate
+
+        Iterating yields the ``workerPoolLaunchConfigs`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_worker_pool_launch_configs` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /worker-pool/<workerPoolId>/launch-configs`` (listWorkerPoolLaunchConfigs, experimental).
+        """
+        return self._paginate(
+            _LIST_WORKER_POOL_LAUNCH_CONFIGS,
+            {
+                "workerPoolId": worker_pool_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "includeArchived": include_archived,
+            },
+            timeout=timeout,
+            items=lambda page: page.worker_pool_launch_configs,
+        )
+
+    def iter_list_worker_pools(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[WorkerPoolList, WorkerPoolFull]:
+        """List All Worker Pools: every page, fetched as you iterate
+
+        Iterating yields the ``workerPools`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_worker_pools` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /worker-pools`` (listWorkerPools, stable).
+        """
+        return self._paginate(
+            _LIST_WORKER_POOLS,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.worker_pools,
+        )
+
+    def iter_list_worker_pools_stats(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[WorkerPoolListStats, WorkerPoolsStat]:
+        """List All Worker Pools Stats: every page, fetched as you iterate
+
+        Iterating yields the ``workerPoolsStats`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_worker_pools_stats` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /worker-pools/stats`` (listWorkerPoolsStats, experimental).
+        """
+        return self._paginate(
+            _LIST_WORKER_POOLS_STATS,
+            {},
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.worker_pools_stats,
+        )
+
+    def iter_list_worker_pool_errors(
+        self,
+        worker_pool_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        launch_config_id: str | None = None,
+        error_id: str | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[WorkerPoolErrorList, WorkerPoolError]:
+        """List Worker Pool Errors: every page, fetched as you iterate
+
+        Iterating yields the ``workerPoolErrors`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_worker_pool_errors` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /worker-pool-errors/<workerPoolId>`` (listWorkerPoolErrors, stable).
+        """
+        return self._paginate(
+            _LIST_WORKER_POOL_ERRORS,
+            {
+                "workerPoolId": worker_pool_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "launchConfigId": launch_config_id,
+                "errorId": error_id,
+            },
+            timeout=timeout,
+            items=lambda page: page.worker_pool_errors,
+        )
+
+    def iter_list_workers_for_worker_group(
+        self,
+        worker_pool_id: str,
+        worker_group: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[WorkerList, WorkerFull]:
+        """Workers in a specific Worker Group in a Worker Pool: every page, fetched as you iterate
+
+        Iterating yields the ``workers`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_workers_for_worker_group` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /workers/<workerPoolId>/<workerGroup>`` (listWorkersForWorkerGroup, stable).
+        """
+        return self._paginate(
+            _LIST_WORKERS_FOR_WORKER_GROUP,
+            {
+                "workerPoolId": worker_pool_id,
+                "workerGroup": worker_group,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+            },
+            timeout=timeout,
+            items=lambda page: page.workers,
+        )
+
+    def iter_list_workers_for_worker_pool(
+        self,
+        worker_pool_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        launch_config_id: str | None = None,
+        state: Literal["requested", "running", "stopping", "stopped"] | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[WorkerList, WorkerFull]:
+        """Workers in a Worker Pool: every page, fetched as you iterate
+
+        Iterating yields the ``workers`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_workers_for_worker_pool` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /workers/<workerPoolId>`` (listWorkersForWorkerPool, stable).
+        """
+        return self._paginate(
+            _LIST_WORKERS_FOR_WORKER_POOL,
+            {
+                "workerPoolId": worker_pool_id,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "launchConfigId": launch_config_id,
+                "state": state,
+            },
+            timeout=timeout,
+            items=lambda page: page.workers,
+        )
+
+    def iter_list_workers(
+        self,
+        provisioner_id: str,
+        worker_type: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        launch_config_id: str | None = None,
+        quarantined: bool | None = None,
+        worker_state: Literal["requested", "running", "stopping", "stopped"] | None = None,
+        timeout: Timeout = NOT_GIVEN,
+    ) -> AsyncPaginator[ListWorkersResponse, Worker]:
+        """Get a list of all active workers of a workerType: every page, fetched as you iterate
+
+        Iterating yields the ``workers`` of every page; ``.pages()`` yields
+        the pages. Nothing is sent before the iteration starts, then one request per page
+        until a page has no ``continuationToken``. The arguments are those of
+        `list_workers` (checked now): ``continuation_token`` is where to start, ``limit`` the page size.
+
+        ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers`` (listWorkers, experimental).
+        """
+        return self._paginate(
+            _LIST_WORKERS,
+            {
+                "provisionerId": provisioner_id,
+                "workerType": worker_type,
+            },
+            query={
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "launchConfigId": launch_config_id,
+                "quarantined": quarantined,
+                "workerState": worker_state,
+            },
+            timeout=timeout,
+            items=lambda page: page.workers,
+        )
+
+
+class WorkerManagerUrls(UrlBuilder):
+    """The URLs of the WorkerManager methods, unsigned (``client.urls``)."""
+
+    def ping(self) -> str:
+        """The URL of `WorkerManager.ping`: ``GET /ping``."""
+        return self._url(_PING, {})
+
+    def lbheartbeat(self) -> str:
+        """The URL of `WorkerManager.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._url(_LBHEARTBEAT, {})
+
+    def version(self) -> str:
+        """The URL of `WorkerManager.version`: ``GET /__version__``."""
+        return self._url(_VERSION, {})
+
+    def list_providers(
+        self, *, continuation_token: str | None = None, limit: int | None = None
+    ) -> str:
+        """The URL of `WorkerManager.list_providers`: ``GET /providers``."""
+        return self._url(
+            _LIST_PROVIDERS, {}, {"continuationToken": continuation_token, "limit": limit}
+        )
+
+    def create_worker_pool(self, worker_pool_id: str) -> str:
+        """The URL of `WorkerManager.create_worker_pool`: ``PUT /worker-pool/<workerPoolId>``."""
+        return self._url(_CREATE_WORKER_POOL, {"workerPoolId": worker_pool_id})
+
+    def update_worker_pool(self, worker_pool_id: str) -> str:
+        """The URL of `WorkerManager.update_worker_pool`: ``POST /worker-pool/<workerPoolId>``."""
+        return self._url(_UPDATE_WORKER_POOL, {"workerPoolId": worker_pool_id})
+
+    def delete_worker_pool(self, worker_pool_id: str) -> str:
+        """The URL of `WorkerManager.delete_worker_pool`: ``DELETE /worker-pool/<workerPoolId>``."""
+        return self._url(_DELETE_WORKER_POOL, {"workerPoolId": worker_pool_id})
+
+    def list_worker_pool_launch_configs(
+        self,
+        worker_pool_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        include_archived: bool | None = None,
+    ) -> str:
+        """The URL of `WorkerManager.list_worker_pool_launch_configs`: ``GET /worker-pool/<workerPoolId>/launch-configs``."""
+        return self._url(
+            _LIST_WORKER_POOL_LAUNCH_CONFIGS,
+            {"workerPoolId": worker_pool_id},
+            {
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "includeArchived": include_archived,
+            },
+        )
+
+    def worker_pool_stats(self, worker_pool_id: str) -> str:
+        """The URL of `WorkerManager.worker_pool_stats`: ``GET /worker-pool/<workerPoolId>/stats``."""
+        return self._url(_WORKER_POOL_STATS, {"workerPoolId": worker_pool_id})
+
+    def worker_pool(self, worker_pool_id: str) -> str:
+        """The URL of `WorkerManager.worker_pool`: ``GET /worker-pool/<workerPoolId>``."""
+        return self._url(_WORKER_POOL, {"workerPoolId": worker_pool_id})
+
+    def list_worker_pools(
+        self, *, continuation_token: str | None = None, limit: int | None = None
+    ) -> str:
+        """The URL of `WorkerManager.list_worker_pools`: ``GET /worker-pools``."""
+        return self._url(
+            _LIST_WORKER_POOLS, {}, {"continuationToken": continuation_token, "limit": limit}
+        )
+
+    def list_worker_pools_stats(
+        self, *, continuation_token: str | None = None, limit: int | None = None
+    ) -> str:
+        """The URL of `WorkerManager.list_worker_pools_stats`: ``GET /worker-pools/stats``."""
+        return self._url(
+            _LIST_WORKER_POOLS_STATS, {}, {"continuationToken": continuation_token, "limit": limit}
+        )
+
+    def report_worker_error(self, worker_pool_id: str) -> str:
+        """The URL of `WorkerManager.report_worker_error`: ``POST /worker-pool-errors/<workerPoolId>``."""
+        return self._url(_REPORT_WORKER_ERROR, {"workerPoolId": worker_pool_id})
+
+    def worker_pool_error_stats(self, *, worker_pool_id: str | None = None) -> str:
+        """The URL of `WorkerManager.worker_pool_error_stats`: ``GET /worker-pool-errors/stats``."""
+        return self._url(_WORKER_POOL_ERROR_STATS, {}, {"workerPoolId": worker_pool_id})
+
+    def list_worker_pool_errors(
+        self,
+        worker_pool_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        launch_config_id: str | None = None,
+        error_id: str | None = None,
+    ) -> str:
+        """The URL of `WorkerManager.list_worker_pool_errors`: ``GET /worker-pool-errors/<workerPoolId>``."""
+        return self._url(
+            _LIST_WORKER_POOL_ERRORS,
+            {"workerPoolId": worker_pool_id},
+            {
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "launchConfigId": launch_config_id,
+                "errorId": error_id,
+            },
+        )
+
+    def list_workers_for_worker_group(
+        self,
+        worker_pool_id: str,
+        worker_group: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+    ) -> str:
+        """The URL of `WorkerManager.list_workers_for_worker_group`: ``GET /workers/<workerPoolId>/<workerGroup>``."""
+        return self._url(
+            _LIST_WORKERS_FOR_WORKER_GROUP,
+            {"workerPoolId": worker_pool_id, "workerGroup": worker_group},
+            {"continuationToken": continuation_token, "limit": limit},
+        )
+
+    def worker(self, worker_pool_id: str, worker_group: str, worker_id: str) -> str:
+        """The URL of `WorkerManager.worker`: ``GET /workers/<workerPoolId>/<workerGroup>/<workerId>``."""
+        return self._url(
+            _WORKER,
+            {"workerPoolId": worker_pool_id, "workerGroup": worker_group, "workerId": worker_id},
+        )
+
+    def create_worker(self, worker_pool_id: str, worker_group: str, worker_id: str) -> str:
+        """The URL of `WorkerManager.create_worker`: ``PUT /workers/<workerPoolId>/<workerGroup>/<workerId>``."""
+        return self._url(
+            _CREATE_WORKER,
+            {"workerPoolId": worker_pool_id, "workerGroup": worker_group, "workerId": worker_id},
+        )
+
+    def update_worker(self, worker_pool_id: str, worker_group: str, worker_id: str) -> str:
+        """The URL of `WorkerManager.update_worker`: ``POST /workers/<workerPoolId>/<workerGroup>/<workerId>``."""
+        return self._url(
+            _UPDATE_WORKER,
+            {"workerPoolId": worker_pool_id, "workerGroup": worker_group, "workerId": worker_id},
+        )
+
+    def remove_worker(self, worker_pool_id: str, worker_group: str, worker_id: str) -> str:
+        """The URL of `WorkerManager.remove_worker`: ``DELETE /workers/<workerPoolId>/<workerGroup>/<workerId>``."""
+        return self._url(
+            _REMOVE_WORKER,
+            {"workerPoolId": worker_pool_id, "workerGroup": worker_group, "workerId": worker_id},
+        )
+
+    def should_worker_terminate(
+        self, worker_pool_id: str, worker_group: str, worker_id: str
+    ) -> str:
+        """The URL of `WorkerManager.should_worker_terminate`: ``GET /workers/<workerPoolId>/<workerGroup>/<workerId>/should-terminate``."""
+        return self._url(
+            _SHOULD_WORKER_TERMINATE,
+            {"workerPoolId": worker_pool_id, "workerGroup": worker_group, "workerId": worker_id},
+        )
+
+    def list_workers_for_worker_pool(
+        self,
+        worker_pool_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        launch_config_id: str | None = None,
+        state: Literal["requested", "running", "stopping", "stopped"] | None = None,
+    ) -> str:
+        """The URL of `WorkerManager.list_workers_for_worker_pool`: ``GET /workers/<workerPoolId>``."""
+        return self._url(
+            _LIST_WORKERS_FOR_WORKER_POOL,
+            {"workerPoolId": worker_pool_id},
+            {
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "launchConfigId": launch_config_id,
+                "state": state,
+            },
+        )
+
+    def register_worker(self) -> str:
+        """The URL of `WorkerManager.register_worker`: ``POST /worker/register``."""
+        return self._url(_REGISTER_WORKER, {})
+
+    def reregister_worker(self) -> str:
+        """The URL of `WorkerManager.reregister_worker`: ``POST /worker/reregister``."""
+        return self._url(_REREGISTER_WORKER, {})
+
+    def list_workers(
+        self,
+        provisioner_id: str,
+        worker_type: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        launch_config_id: str | None = None,
+        quarantined: bool | None = None,
+        worker_state: Literal["requested", "running", "stopping", "stopped"] | None = None,
+    ) -> str:
+        """The URL of `WorkerManager.list_workers`: ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers``."""
+        return self._url(
+            _LIST_WORKERS,
+            {"provisionerId": provisioner_id, "workerType": worker_type},
+            {
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "launchConfigId": launch_config_id,
+                "quarantined": quarantined,
+                "workerState": worker_state,
+            },
+        )
+
+    def get_worker(
+        self, provisioner_id: str, worker_type: str, worker_group: str, worker_id: str
+    ) -> str:
+        """The URL of `WorkerManager.get_worker`: ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers/<workerGroup>/<workerId>``."""
+        return self._url(
+            _GET_WORKER,
+            {
+                "provisionerId": provisioner_id,
+                "workerType": worker_type,
+                "workerGroup": worker_group,
+                "workerId": worker_id,
+            },
+        )
+
+    def heartbeat(self) -> str:
+        """The URL of `WorkerManager.heartbeat`: ``GET /__heartbeat__``."""
+        return self._url(_HEARTBEAT, {})
+
+
+class WorkerManagerSignedUrls(SignedUrlBuilder):
+    """Signed URLs of the WorkerManager GET methods (``client.signed_urls``).
+
+    Each carries the client's credentials as a bewit, valid for ``expires_in`` (a timedelta
+    or seconds; 15 minutes by default): whoever holds the URL can make that request.
+    """
+
+    def ping(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `WorkerManager.ping`: ``GET /ping``."""
+        return self._signed_url(_PING, {}, expires_in=expires_in)
+
+    def lbheartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `WorkerManager.lbheartbeat`: ``GET /__lbheartbeat__``."""
+        return self._signed_url(_LBHEARTBEAT, {}, expires_in=expires_in)
+
+    def version(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `WorkerManager.version`: ``GET /__version__``."""
+        return self._signed_url(_VERSION, {}, expires_in=expires_in)
+
+    def list_providers(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `WorkerManager.list_providers`: ``GET /providers``."""
+        return self._signed_url(
+            _LIST_PROVIDERS,
+            {},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def list_worker_pool_launch_configs(
+        self,
+        worker_pool_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        include_archived: bool | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `WorkerManager.list_worker_pool_launch_configs`: ``GET /worker-pool/<workerPoolId>/launch-configs``."""
+        return self._signed_url(
+            _LIST_WORKER_POOL_LAUNCH_CONFIGS,
+            {"workerPoolId": worker_pool_id},
+            {
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "includeArchived": include_archived,
+            },
+            expires_in=expires_in,
+        )
+
+    def worker_pool_stats(
+        self, worker_pool_id: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY
+    ) -> str:
+        """The signed URL of `WorkerManager.worker_pool_stats`: ``GET /worker-pool/<workerPoolId>/stats``."""
+        return self._signed_url(
+            _WORKER_POOL_STATS, {"workerPoolId": worker_pool_id}, expires_in=expires_in
+        )
+
+    def worker_pool(
+        self, worker_pool_id: str, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY
+    ) -> str:
+        """The signed URL of `WorkerManager.worker_pool`: ``GET /worker-pool/<workerPoolId>``."""
+        return self._signed_url(
+            _WORKER_POOL, {"workerPoolId": worker_pool_id}, expires_in=expires_in
+        )
+
+    def list_worker_pools(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `WorkerManager.list_worker_pools`: ``GET /worker-pools``."""
+        return self._signed_url(
+            _LIST_WORKER_POOLS,
+            {},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def list_worker_pools_stats(
+        self,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `WorkerManager.list_worker_pools_stats`: ``GET /worker-pools/stats``."""
+        return self._signed_url(
+            _LIST_WORKER_POOLS_STATS,
+            {},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def worker_pool_error_stats(
+        self,
+        *,
+        worker_pool_id: str | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `WorkerManager.worker_pool_error_stats`: ``GET /worker-pool-errors/stats``."""
+        return self._signed_url(
+            _WORKER_POOL_ERROR_STATS, {}, {"workerPoolId": worker_pool_id}, expires_in=expires_in
+        )
+
+    def list_worker_pool_errors(
+        self,
+        worker_pool_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        launch_config_id: str | None = None,
+        error_id: str | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `WorkerManager.list_worker_pool_errors`: ``GET /worker-pool-errors/<workerPoolId>``."""
+        return self._signed_url(
+            _LIST_WORKER_POOL_ERRORS,
+            {"workerPoolId": worker_pool_id},
+            {
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "launchConfigId": launch_config_id,
+                "errorId": error_id,
+            },
+            expires_in=expires_in,
+        )
+
+    def list_workers_for_worker_group(
+        self,
+        worker_pool_id: str,
+        worker_group: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `WorkerManager.list_workers_for_worker_group`: ``GET /workers/<workerPoolId>/<workerGroup>``."""
+        return self._signed_url(
+            _LIST_WORKERS_FOR_WORKER_GROUP,
+            {"workerPoolId": worker_pool_id, "workerGroup": worker_group},
+            {"continuationToken": continuation_token, "limit": limit},
+            expires_in=expires_in,
+        )
+
+    def worker(
+        self,
+        worker_pool_id: str,
+        worker_group: str,
+        worker_id: str,
+        *,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `WorkerManager.worker`: ``GET /workers/<workerPoolId>/<workerGroup>/<workerId>``."""
+        return self._signed_url(
+            _WORKER,
+            {"workerPoolId": worker_pool_id, "workerGroup": worker_group, "workerId": worker_id},
+            expires_in=expires_in,
+        )
+
+    def should_worker_terminate(
+        self,
+        worker_pool_id: str,
+        worker_group: str,
+        worker_id: str,
+        *,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `WorkerManager.should_worker_terminate`: ``GET /workers/<workerPoolId>/<workerGroup>/<workerId>/should-terminate``."""
+        return self._signed_url(
+            _SHOULD_WORKER_TERMINATE,
+            {"workerPoolId": worker_pool_id, "workerGroup": worker_group, "workerId": worker_id},
+            expires_in=expires_in,
+        )
+
+    def list_workers_for_worker_pool(
+        self,
+        worker_pool_id: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        launch_config_id: str | None = None,
+        state: Literal["requested", "running", "stopping", "stopped"] | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `WorkerManager.list_workers_for_worker_pool`: ``GET /workers/<workerPoolId>``."""
+        return self._signed_url(
+            _LIST_WORKERS_FOR_WORKER_POOL,
+            {"workerPoolId": worker_pool_id},
+            {
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "launchConfigId": launch_config_id,
+                "state": state,
+            },
+            expires_in=expires_in,
+        )
+
+    def list_workers(
+        self,
+        provisioner_id: str,
+        worker_type: str,
+        *,
+        continuation_token: str | None = None,
+        limit: int | None = None,
+        launch_config_id: str | None = None,
+        quarantined: bool | None = None,
+        worker_state: Literal["requested", "running", "stopping", "stopped"] | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `WorkerManager.list_workers`: ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers``."""
+        return self._signed_url(
+            _LIST_WORKERS,
+            {"provisionerId": provisioner_id, "workerType": worker_type},
+            {
+                "continuationToken": continuation_token,
+                "limit": limit,
+                "launchConfigId": launch_config_id,
+                "quarantined": quarantined,
+                "workerState": worker_state,
+            },
+            expires_in=expires_in,
+        )
+
+    def get_worker(
+        self,
+        provisioner_id: str,
+        worker_type: str,
+        worker_group: str,
+        worker_id: str,
+        *,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of `WorkerManager.get_worker`: ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers/<workerGroup>/<workerId>``."""
+        return self._signed_url(
+            _GET_WORKER,
+            {
+                "provisionerId": provisioner_id,
+                "workerType": worker_type,
+                "workerGroup": worker_group,
+                "workerId": worker_id,
+            },
+            expires_in=expires_in,
+        )
+
+    def heartbeat(self, *, expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY) -> str:
+        """The signed URL of `WorkerManager.heartbeat`: ``GET /__heartbeat__``."""
+        return self._signed_url(_HEARTBEAT, {}, expires_in=expires_in)

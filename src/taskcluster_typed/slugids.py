@@ -1,0 +1,33 @@
+"""Slug ids: the 22-character ids of tasks, task groups and uploads (the `slugid` package).
+
+A slug id is a random (v4) UUID in URL-safe base64 without its ``==`` padding. `slugid()`
+makes the "nice" kind, which never starts with ``-`` (the first bit is cleared, so it starts
+with ``[A-Za-f]``) and is therefore safe as a command-line argument; both official clients
+make these (``slugid.nice()``). `slugid_v4()` makes one from all 122 random bits.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, cast
+
+import slugid as _slugid  # type: ignore[import-untyped]
+
+__all__ = ["SLUGID_PATTERN", "slugid", "slugid_v4"]
+
+# What Taskcluster's schemas accept as a task id.
+SLUGID_PATTERN = re.compile(
+    r"^[A-Za-z0-9_-]{8}[Q-T][A-Za-z0-9_-][CGKOSWaeimquy26-][A-Za-z0-9_-]{10}[AQgw]$"
+)
+
+_module = cast("Any", _slugid)
+
+
+def slugid() -> str:
+    """A new "nice" slug id: ``eWIgwMgxSfeXQ36iPbOxiQ`` (never starts with ``-``)."""
+    return str(_module.nice())
+
+
+def slugid_v4() -> str:
+    """A new slug id from a v4 UUID, without the "nice" restriction (may start with ``-``)."""
+    return str(_module.v4())
