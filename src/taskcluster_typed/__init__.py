@@ -25,7 +25,7 @@ from taskcluster_typed.credential_info import credential_information as credenti
 from taskcluster_typed.credentials import Credentials as Credentials
 from taskcluster_typed.dates import from_now as from_now
 from taskcluster_typed.dates import from_now_json as from_now_json
-from taskcluster_typed.dates import json_date as json_date
+from taskcluster_typed.dates import stringify_date as stringify_date
 from taskcluster_typed.env import EnvOptions as EnvOptions
 from taskcluster_typed.env import from_env as from_env
 from taskcluster_typed.errors import APIError as APIError
@@ -67,6 +67,7 @@ from taskcluster_typed.scopes import scope_match as scope_match
 from taskcluster_typed.scopes import scope_union as scope_union
 from taskcluster_typed.scopes import valid_expression as valid_expression
 from taskcluster_typed.scopes import valid_scope as valid_scope
+from taskcluster_typed.slugids import nice_slugid as nice_slugid
 from taskcluster_typed.slugids import slugid as slugid
 from taskcluster_typed.slugids import slugid_v4 as slugid_v4
 from taskcluster_typed.temporary_credentials import (
@@ -227,7 +228,7 @@ __all__ = [
     "from_env",
     "from_now",
     "from_now_json",
-    "json_date",
+    "nice_slugid",
     "normalize_scope_set",
     "remove_given_scopes",
     "satisfies_expression",
@@ -238,6 +239,7 @@ __all__ = [
     "sign_url",
     "slugid",
     "slugid_v4",
+    "stringify_date",
     "valid_expression",
     "valid_scope",
 ]

@@ -154,6 +154,7 @@ class _ClientBase(Generic[H]):
     def with_options(
         self,
         *,
+        root_url: str | NotGiven = NOT_GIVEN,
         credentials: Credentials | NotGiven | None = NOT_GIVEN,
         authorized_scopes: Sequence[str] | NotGiven | None = NOT_GIVEN,
         timeout: Timeout = NOT_GIVEN,
@@ -171,6 +172,10 @@ class _ClientBase(Generic[H]):
             else as_scopes(authorized_scopes),
             signer.trace_id if isinstance(trace_id, NotGiven) else trace_id,
         )
+        if not isinstance(root_url, NotGiven):
+            if not root_url:
+                raise ConfigurationError("root_url must not be empty")
+            copy._root_url = normalize_root_url(root_url)
         if not isinstance(timeout, NotGiven):
             copy._timeout = timeout
         if not isinstance(max_retries, NotGiven):

@@ -18,7 +18,7 @@ import functools
 import re
 from datetime import datetime, timedelta, timezone
 
-__all__ = ["from_now", "from_now_json", "json_date"]
+__all__ = ["from_now", "from_now_json", "stringify_date"]
 
 # The JavaScript client's expression, as JavaScript matches it: \s is JavaScript's whitespace
 # set, \d is [0-9] and the case-insensitivity is ASCII only (Python's own \s, \d and
@@ -76,22 +76,22 @@ def _offset(expression: str) -> timedelta:
     return -offset if match.group("sign") == "-" else offset
 
 
-def from_now(expression: str, reference: datetime | None = None) -> datetime:
-    """The aware UTC datetime `expression` away from `reference` (default: now).
+def from_now(expression: str, relative_to: datetime | None = None) -> datetime:
+    """The aware UTC datetime `expression` away from `relative_to` (default: now).
 
     >>> from_now("2 days 3 hours", datetime(2026, 1, 1, tzinfo=timezone.utc))
     datetime.datetime(2026, 1, 3, 3, 0, tzinfo=datetime.timezone.utc)
 
-    A naive `reference` is taken as UTC. Raises `ValueError` for an expression outside the
+    A naive `relative_to` is taken as UTC. Raises `ValueError` for an expression outside the
     grammar (see the module docs) or a result outside the years 1-9999.
     """
     offset = _offset(expression)
-    if reference is None:
+    if relative_to is None:
         base = datetime.now(timezone.utc)
-    elif reference.tzinfo is None:
-        base = reference.replace(tzinfo=timezone.utc)
+    elif relative_to.tzinfo is None:
+        base = relative_to.replace(tzinfo=timezone.utc)
     else:
-        base = reference.astimezone(timezone.utc)
+        base = relative_to.astimezone(timezone.utc)
     try:
         return base + offset
     except OverflowError:
@@ -100,7 +100,7 @@ def from_now(expression: str, reference: datetime | None = None) -> datetime:
         ) from None
 
 
-def json_date(value: datetime) -> str:
+def stringify_date(value: datetime) -> str:
     """A datetime as JavaScript's ``Date.toJSON`` writes it: UTC, milliseconds, ``Z``
     (``2026-01-03T03:00:00.000Z``). A naive datetime is taken as UTC."""
     utc = (
@@ -114,6 +114,6 @@ def json_date(value: datetime) -> str:
     )
 
 
-def from_now_json(expression: str, reference: datetime | None = None) -> str:
+def from_now_json(expression: str, relative_to: datetime | None = None) -> str:
     """`from_now` as a JSON date string (JavaScript's ``fromNowJSON``)."""
-    return json_date(from_now(expression, reference))
+    return stringify_date(from_now(expression, relative_to))

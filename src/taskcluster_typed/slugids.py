@@ -13,7 +13,7 @@ from typing import Any, cast
 
 import slugid as _slugid  # type: ignore[import-untyped]
 
-__all__ = ["SLUGID_PATTERN", "slugid", "slugid_v4"]
+__all__ = ["SLUGID_PATTERN", "nice_slugid", "slugid", "slugid_v4"]
 
 # What Taskcluster's schemas accept as a task id.
 SLUGID_PATTERN = re.compile(
@@ -26,6 +26,10 @@ _module = cast("Any", _slugid)
 def slugid() -> str:
     """A new "nice" slug id: ``eWIgwMgxSfeXQ36iPbOxiQ`` (never starts with ``-``)."""
     return str(_module.nice())
+
+
+nice_slugid = slugid
+"""The same function as `slugid`, under the name the issue tracker and ``slugid.nice`` use."""
 
 
 def slugid_v4() -> str:

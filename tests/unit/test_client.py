@@ -266,3 +266,16 @@ async def test_async_errors_are_mapped() -> None:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+@respx.mock
+def test_with_options_can_change_the_root_url() -> None:
+    route = respx.get("https://other.example.com/api/queue/v1/ping").respond(204)
+    with sync_client() as client:
+        other = client.with_options(root_url="https://other.example.com/")
+        other.request("GET", "ping")
+        assert other.root_url == "https://other.example.com" and client.root_url == ROOT
+        assert other._holder is client._holder
+        with pytest.raises(tce.ConfigurationError):
+            client.with_options(root_url="")
+    assert route.call_count == 1

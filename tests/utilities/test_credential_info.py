@@ -20,7 +20,7 @@ from taskcluster_typed import (
     create_temporary_credentials,
     credential_information,
 )
-from taskcluster_typed.dates import json_date
+from taskcluster_typed.dates import stringify_date
 from tests.support.examples import example
 
 ROOT = "https://tc.example.com"
@@ -31,7 +31,12 @@ NOW = datetime.now(timezone.utc).replace(microsecond=0)
 
 def client_reply(client_id: str, expires: datetime, disabled: bool = False) -> dict[str, Any]:
     reply = example("auth", "v1/get-client-response.json#")
-    return {**reply, "clientId": client_id, "expires": json_date(expires), "disabled": disabled}
+    return {
+        **reply,
+        "clientId": client_id,
+        "expires": stringify_date(expires),
+        "disabled": disabled,
+    }
 
 
 @dataclass

@@ -10,7 +10,7 @@ import taskcluster.utils  # type: ignore[import-untyped]
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from taskcluster_typed import from_now, from_now_json, json_date
+from taskcluster_typed import from_now, from_now_json, stringify_date
 
 REFERENCE = datetime(2026, 1, 1, 12, 0, 0, tzinfo=timezone.utc)
 SETTINGS = settings(max_examples=300, deadline=None)
@@ -142,6 +142,6 @@ def test_the_reference_defaults_to_now_and_naive_means_utc() -> None:
 
 def test_json_dates_are_javascripts() -> None:
     moment = datetime(2026, 3, 4, 5, 6, 7, 891234, tzinfo=timezone.utc)
-    assert json_date(moment) == "2026-03-04T05:06:07.891Z"
-    assert json_date(datetime(33, 1, 1)) == "0033-01-01T00:00:00.000Z"
+    assert stringify_date(moment) == "2026-03-04T05:06:07.891Z"
+    assert stringify_date(datetime(33, 1, 1)) == "0033-01-01T00:00:00.000Z"
     assert from_now_json("1 day", moment) == "2026-03-05T05:06:07.891Z"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import uuid
 
-from taskcluster_typed import slugid, slugid_v4
+from taskcluster_typed import nice_slugid, slugid, slugid_v4
 from taskcluster_typed.slugids import SLUGID_PATTERN
 
 NICE_FIRST = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef")
@@ -31,3 +31,8 @@ def test_v4_slugids_use_every_bit() -> None:
         assert SLUGID_PATTERN.match(slug), slug
         assert decode(slug).version == 4
     assert {slug[0] for slug in made} > NICE_FIRST  # "-", "g".."z", digits... occur too
+
+
+def test_nice_slugid_is_slugid() -> None:
+    assert nice_slugid is slugid
+    assert SLUGID_PATTERN.match(nice_slugid())
