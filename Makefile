@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 BUNDLE ?= ../shared/taskcluster-references/references.json
 export RUFF_NO_CACHE := true
 
-.PHONY: all install test lint typecheck pytest drift demo generate references bench clean
+.PHONY: all install test lint typecheck pytest drift docs demo generate references bench clean
 
 all: test
 
@@ -37,7 +37,10 @@ drift: $(STAMP)
 pytest: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider
 
-test: lint typecheck drift pytest
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --quiet
+
+test: lint typecheck drift docs pytest
 
 demo: $(STAMP)
 	$(PY) examples/demo.py

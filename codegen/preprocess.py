@@ -276,6 +276,23 @@ def copy_ref_descriptions(schemas: SchemaSet) -> list[Rewrite]:
     return rewrites
 
 
+def default_descriptions(schemas: SchemaSet) -> list[Rewrite]:
+    """Give every object schema without a description one (its title and its file), so each
+    generated model and TypedDict has a docstring."""
+    rewrites = []
+    for path, pointer, node in _walk(schemas):
+        is_object = node.get("type") == "object" or isinstance(node.get("properties"), dict)
+        if not is_object or "$ref" in node or isinstance(node.get("description"), str):
+            continue
+        title = node.get("title")
+        name = title if isinstance(title, str) else (pointer.rsplit("/", 1)[-1] or path)
+        # No pointer in the text: identical schemas must stay identical, or dcg stops sharing
+        # their class.
+        node["description"] = f"{name}: an object of the schema `{path}`."
+        rewrites.append(Rewrite("default-description", _loc(path, pointer), name))
+    return rewrites
+
+
 def mark_secrets(schemas: SchemaSet, secret_properties: Iterable[str]) -> list[Rewrite]:
     secrets = set(secret_properties)
     rewrites = []
@@ -307,6 +324,7 @@ def preprocess_schemas(schemas: SchemaSet, config: Config) -> PreprocessResult:
     rewrites += set_root_titles(schemas)
     rewrites += apply_title_overrides(schemas, config.title_overrides)
     rewrites += copy_ref_descriptions(schemas)
+    rewrites += default_descriptions(schemas)
     rewrites += mark_secrets(schemas, config.secret_properties)
     return PreprocessResult(schemas=schemas, rewrites=tuple(rewrites))
 

@@ -34,7 +34,7 @@ def method_doc(method: Method) -> str:
     parts = [method.title.strip() or method.wire_name, "", method.description.strip()]
     scopes = render_scopes(method.scopes)
     if scopes:
-        parts += ["", "Scopes:", *("    " + line for line in scopes)]
+        parts += ["", "Scopes:", "", *("    " + line for line in scopes)]
     parts += [
         "",
         f"``{method.http_method} {method.route}`` ({method.wire_name}, {method.stability}).",

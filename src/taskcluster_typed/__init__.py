@@ -70,6 +70,7 @@ from taskcluster_typed.scopes import valid_scope as valid_scope
 from taskcluster_typed.slugids import nice_slugid as nice_slugid
 from taskcluster_typed.slugids import slugid as slugid
 from taskcluster_typed.slugids import slugid_v4 as slugid_v4
+from taskcluster_typed.slugids import stable_slugid as stable_slugid
 from taskcluster_typed.temporary_credentials import (
     create_temporary_credentials as create_temporary_credentials,
 )
@@ -239,6 +240,7 @@ __all__ = [
     "sign_url",
     "slugid",
     "slugid_v4",
+    "stable_slugid",
     "stringify_date",
     "valid_expression",
     "valid_scope",

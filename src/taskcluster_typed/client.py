@@ -129,26 +129,32 @@ class _ClientBase(Generic[H]):
 
     @property
     def root_url(self) -> str:
+        """The deployment's root URL, without trailing slashes."""
         return self._root_url
 
     @property
     def credentials(self) -> Credentials | None:
+        """The credentials requests are signed with, or None (unsigned)."""
         return self._signer.credentials
 
     @property
     def authorized_scopes(self) -> tuple[str, ...] | None:
+        """The scopes calls are restricted to, or None (not restricted)."""
         return self._signer.authorized_scopes
 
     @property
     def timeout(self) -> float | None:
+        """Seconds per request (None: no timeout)."""
         return self._timeout
 
     @property
     def max_retries(self) -> int:
+        """How many times a failed call is retried."""
         return self._retry.max_retries
 
     @property
     def trace_id(self) -> str | None:
+        """The ``x-taskcluster-trace-id`` sent with every request, if any."""
         return self._signer.trace_id
 
     def with_options(

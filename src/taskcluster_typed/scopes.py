@@ -63,8 +63,10 @@ def _satisfies(pattern: str, scope: str) -> bool:
 
 
 def _scopes(name: str, value: Iterable[str]) -> list[str]:
-    if isinstance(value, str):
-        raise TypeError(f"{name} must be a sequence of scopes, not a str")
+    # A str would be taken for its characters, a dict for its keys: lib-scopes insists on an
+    # array (its scopeMatch throws for ``{}`` or ``[{}]``), and so do we.
+    if isinstance(value, (str, Mapping)):
+        raise TypeError(f"{name} must be a sequence of scopes, not a {type(value).__name__}")
     scopes = list(value)
     for scope in scopes:
         if not isinstance(scope, str):  # pyright: ignore[reportUnnecessaryIsInstance]
@@ -159,9 +161,12 @@ def scope_match(
     True
     >>> scope_match(["scopeC:xyz"], [["scopeC:*"]])   # "*" in a required scope is literal
     False
+
+    Where a list belongs, a str or a dict raises `TypeError`, as lib-scopes' scopeMatch throws
+    (the client iterates their characters or keys: ``scopeMatch(["a"], [{}])`` is True).
     """
     assumed = _scopes("assumed_scopes", assumed_scopes)
-    if isinstance(required_scope_sets, str):
+    if isinstance(required_scope_sets, (str, Mapping)):
         raise TypeError("required_scope_sets must be a list of lists of scopes")
     return any(
         all(any(_satisfies(pattern, scope) for pattern in assumed) for scope in required)

@@ -9,11 +9,12 @@ make these (``slugid.nice()``). `slugid_v4()` makes one from all 122 random bits
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, cast
 
 import slugid as _slugid  # type: ignore[import-untyped]
 
-__all__ = ["SLUGID_PATTERN", "nice_slugid", "slugid", "slugid_v4"]
+__all__ = ["SLUGID_PATTERN", "nice_slugid", "slugid", "slugid_v4", "stable_slugid"]
 
 # What Taskcluster's schemas accept as a task id.
 SLUGID_PATTERN = re.compile(
@@ -35,3 +36,23 @@ nice_slugid = slugid
 def slugid_v4() -> str:
     """A new slug id from a v4 UUID, without the "nice" restriction (may start with ``-``)."""
     return str(_module.v4())
+
+
+def stable_slugid() -> Callable[[str], str]:
+    """A function that gives the same new slug id each time it is asked for the same name.
+
+    >>> ids = stable_slugid()
+    >>> ids("build") == ids("build") != ids("test")
+    True
+
+    Handy for a task graph whose tasks refer to each other by name (the official Python
+    client's ``stableSlugId``).
+    """
+    made: dict[str, str] = {}
+
+    def slug_for(name: str) -> str:
+        if name not in made:
+            made[name] = slugid()
+        return made[name]
+
+    return slug_for

@@ -16,6 +16,7 @@ from codegen.preprocess import (
     apply_title_overrides,
     check_no_remote_refs,
     copy_ref_descriptions,
+    default_descriptions,
     drop_format_only_unions,
     drop_metaschemas,
     inject_discriminators,
@@ -328,5 +329,33 @@ def test_preprocess_reports_every_step_in_order(config: Config) -> None:
         "open-object",
         "root-title",
         "title-override",
+        "default-description",
+        "default-description",
         "secret",
     ]
+
+
+def test_default_descriptions_name_the_title_and_file_and_keep_given_ones() -> None:
+    schemas: SchemaSet = {
+        "q/v1/a.json": {
+            "title": "A",
+            "type": "object",
+            "properties": {
+                "given": {"type": "object", "description": "Mine.", "properties": {}},
+                "nested": {"type": "object", "properties": {"x": {"type": "string"}}},
+                "ref": {"$ref": "b.json#"},
+                "text": {"type": "string"},
+            },
+        }
+    }
+    rewrites = default_descriptions(schemas)
+    root = schemas["q/v1/a.json"]
+    assert root["description"] == "A: an object of the schema `q/v1/a.json`."
+    assert (
+        root["properties"]["nested"]["description"]
+        == "nested: an object of the schema `q/v1/a.json`."
+    )
+    assert root["properties"]["given"]["description"] == "Mine."
+    assert "description" not in root["properties"]["ref"]
+    assert "description" not in root["properties"]["text"]
+    assert [r.step for r in rewrites] == ["default-description"] * 2

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import uuid
 
-from taskcluster_typed import nice_slugid, slugid, slugid_v4
+from taskcluster_typed import nice_slugid, slugid, slugid_v4, stable_slugid
 from taskcluster_typed.slugids import SLUGID_PATTERN
 
 NICE_FIRST = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdef")
@@ -36,3 +36,11 @@ def test_v4_slugids_use_every_bit() -> None:
 def test_nice_slugid_is_slugid() -> None:
     assert nice_slugid is slugid
     assert SLUGID_PATTERN.match(nice_slugid())
+
+
+def test_stable_slugid_gives_one_id_per_name() -> None:
+    ids = stable_slugid()
+    first = ids("build")
+    assert ids("build") == first and SLUGID_PATTERN.match(first)
+    assert ids("test") != first
+    assert stable_slugid()("build") != first  # each function has its own names

@@ -43,6 +43,8 @@ class CreateStatusDict(TypedDict):
 
 
 class IssueCommentEventsDict(TypedDict):
+    """Issue Comment events: an object of the schema `github/v1/render-taskcluster-yml-input.json`."""
+
     action: Literal["created", "edited"]
     overrides: NotRequired[dict[str, Any]]
     """
@@ -121,6 +123,8 @@ class PushEventsDict(TypedDict):
 
 
 class ReleaseEventsDict(TypedDict):
+    """Release events: an object of the schema `github/v1/render-taskcluster-yml-input.json`."""
+
     action: Literal[
         "published", "unpublished", "created", "edited", "deleted", "prereleased", "released"
     ]

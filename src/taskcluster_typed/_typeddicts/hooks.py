@@ -25,6 +25,8 @@ BindingsDict: TypeAlias = list[BindingDict]
 
 
 class HookMetadataDict(TypedDict):
+    """HookMetadata: an object of the schema `hooks/v1/hook-metadata.json`."""
+
     description: str
     """Long-form of the hook's purpose and behavior"""
     emailOnError: NotRequired[bool]

@@ -142,6 +142,8 @@ class DownloadObjectRequestDict(TypedDict):
 
 
 class FinishUploadRequestDict(TypedDict):
+    """FinishUploadRequest: an object of the schema `object/v1/finish-upload-request.json`."""
+
     hashes: NotRequired[ObjectContentHashesDict]
     """
     Hashes of the content of this object.  These values will be verified by

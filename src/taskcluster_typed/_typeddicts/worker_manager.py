@@ -22,6 +22,8 @@ __all__ = [
 
 
 class AwsProviderTypeDict(TypedDict):
+    """aws provider type: an object of the schema `worker-manager/v1/register-worker-request.json`."""
+
     document: str
     """
     Instance identity document that is obtained by
@@ -35,6 +37,8 @@ class AwsProviderTypeDict(TypedDict):
 
 
 class AzureProviderTypeDict(TypedDict):
+    """azure provider type: an object of the schema `worker-manager/v1/register-worker-request.json`."""
+
     document: str
     """
     Attested data document that is obtained by
@@ -70,6 +74,8 @@ class CreateWorkerPoolRequestDict(TypedDict):
 
 
 class CreateWorkerRequestStaticProviderTypeDict(TypedDict):
+    """static provider type: an object of the schema `worker-manager/v1/create-worker-request.json`."""
+
     staticSecret: str
     """
     A secret value shared with the worker.  This value must be passed in the `workerIdentityProof` of the `registerWorker` method.
@@ -92,11 +98,15 @@ class CreateWorkerRequestDict(TypedDict):
 
 
 class GoogleProviderTypeDict(TypedDict):
+    """google provider type: an object of the schema `worker-manager/v1/register-worker-request.json`."""
+
     token: str
     """A JWT token as defined in [this google documentation](https://cloud.google.com/compute/docs/instances/verifying-instance-identity)"""
 
 
 class RegisterWorkerRequestStaticProviderTypeDict(TypedDict):
+    """static provider type: an object of the schema `worker-manager/v1/register-worker-request.json`."""
+
     staticSecret: str
     """The secret value that was configured when the worker was created (in `createWorker`)."""
 

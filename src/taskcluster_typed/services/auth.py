@@ -450,6 +450,7 @@ class Auth(SyncClient):
         get a result without a `continuationToken`.
 
         Scopes:
+
             auth:list-clients
 
         ``GET /clients/`` (listClients, stable).
@@ -476,6 +477,7 @@ class Auth(SyncClient):
         Get information about a single client.
 
         Scopes:
+
             auth:get-client:<clientId>
 
         ``GET /clients/<clientId>`` (client, stable).
@@ -511,6 +513,7 @@ class Auth(SyncClient):
         The caller's scopes must satisfy `scopes`.
 
         Scopes:
+
             all of:
               - auth:create-client:<clientId>
               - for each scope in scopes: <scope>
@@ -540,6 +543,7 @@ class Auth(SyncClient):
         Get entity history based on entity type and entity name
 
         Scopes:
+
             auth:audit-history:<entityType>
 
         ``GET /audit/<entityType>/<entityId>`` (getEntityHistory, stable).
@@ -570,6 +574,7 @@ class Auth(SyncClient):
         Get audit history of a client based on clientId.
 
         Scopes:
+
             auth:client-audit-history:<clientId>
 
         ``GET /clients/<clientId>/audit`` (listAuditHistory, stable).
@@ -602,6 +607,7 @@ class Auth(SyncClient):
         you must reset the accessToken to acquire it again.
 
         Scopes:
+
             auth:reset-access-token:<clientId>
 
         ``POST /clients/<clientId>/reset`` (resetAccessToken, stable).
@@ -630,6 +636,7 @@ class Auth(SyncClient):
         unchanged
 
         Scopes:
+
             all of:
               - auth:update-client:<clientId>
               - for each scope in scopesAdded: <scope>
@@ -660,6 +667,7 @@ class Auth(SyncClient):
         had been disabled when the corresponding identity's scopes changed.
 
         Scopes:
+
             auth:enable-client:<clientId>
 
         ``POST /clients/<clientId>/enable`` (enableClient, stable).
@@ -686,6 +694,7 @@ class Auth(SyncClient):
         corresponding identity's scopes no longer satisfy the client's scopes.
 
         Scopes:
+
             auth:disable-client:<clientId>
 
         ``POST /clients/<clientId>/disable`` (disableClient, stable).
@@ -710,6 +719,7 @@ class Auth(SyncClient):
         be deleted independently.
 
         Scopes:
+
             auth:delete-client:<clientId>
 
         ``DELETE /clients/<clientId>`` (deleteClient, stable).
@@ -736,6 +746,7 @@ class Auth(SyncClient):
         To get paginated results, use `listRoles2`.
 
         Scopes:
+
             auth:list-roles
 
         ``GET /roles/`` (listRoles, stable).
@@ -764,6 +775,7 @@ class Auth(SyncClient):
         query arguments to page through the responses.
 
         Scopes:
+
             auth:list-roles
 
         ``GET /roles2/`` (listRoles2, stable).
@@ -794,6 +806,7 @@ class Auth(SyncClient):
         query arguments to page through the responses.
 
         Scopes:
+
             auth:list-roles
 
         ``GET /roleids/`` (listRoleIds, stable).
@@ -820,6 +833,7 @@ class Auth(SyncClient):
         role expands to.
 
         Scopes:
+
             auth:get-role:<roleId>
 
         ``GET /roles/<roleId>`` (role, stable).
@@ -852,6 +866,7 @@ class Auth(SyncClient):
         in an error response.
 
         Scopes:
+
             all of:
               - auth:create-role:<roleId>
               - for each scope in scopes: <scope>
@@ -885,6 +900,7 @@ class Auth(SyncClient):
         in an error response.
 
         Scopes:
+
             all of:
               - auth:update-role:<roleId>
               - for each scope in scopesAdded: <scope>
@@ -912,6 +928,7 @@ class Auth(SyncClient):
         the role exists.
 
         Scopes:
+
             auth:delete-role:<roleId>
 
         ``DELETE /roles/<roleId>`` (deleteRole, stable).
@@ -936,6 +953,7 @@ class Auth(SyncClient):
         roles included.
 
         Scopes:
+
             auth:expand-scopes
 
         ``POST /scopes/expand`` (expandScopes, stable).
@@ -959,6 +977,7 @@ class Auth(SyncClient):
         and roles).
 
         Scopes:
+
             auth:current-scopes
 
         ``GET /scopes/current`` (currentScopes, stable).
@@ -1018,6 +1037,7 @@ class Auth(SyncClient):
         [EC2 User Guide](http://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html#instance-metadata-security-credentials).
 
         Scopes:
+
             if levelIsReadOnly:
                 any of:
                   - auth:aws-s3:read-only:<bucket>/<prefix>
@@ -1050,6 +1070,7 @@ class Auth(SyncClient):
         Retrieve a list of all Azure accounts managed by Taskcluster Auth.
 
         Scopes:
+
             auth:azure-table:list-accounts
 
         ``GET /azure/accounts`` (azureAccounts, deprecated).
@@ -1073,6 +1094,7 @@ class Auth(SyncClient):
         Retrieve a list of all tables in an account.
 
         Scopes:
+
             auth:azure-table:list-tables:<account>
 
         ``GET /azure/<account>/tables`` (azureTables, deprecated).
@@ -1107,6 +1129,7 @@ class Auth(SyncClient):
         table if it doesn't already exist.
 
         Scopes:
+
             if levelIsReadOnly:
                 any of:
                   - auth:azure-table:read-only:<account>/<table>
@@ -1139,6 +1162,7 @@ class Auth(SyncClient):
         Retrieve a list of all containers in an account.
 
         Scopes:
+
             auth:azure-container:list-containers:<account>
 
         ``GET /azure/<account>/containers`` (azureContainers, deprecated).
@@ -1173,6 +1197,7 @@ class Auth(SyncClient):
         container if it doesn't already exist.
 
         Scopes:
+
             if levelIsReadOnly:
                 any of:
                   - auth:azure-container:read-only:<account>/<container>
@@ -1210,6 +1235,7 @@ class Auth(SyncClient):
         to have the project transferred to a team you have access to if needed
 
         Scopes:
+
             auth:sentry:<project>
 
         ``GET /sentry/<project>/dsn`` (sentryDSN, stable).
@@ -1243,6 +1269,7 @@ class Auth(SyncClient):
         refresh it before expiration.
 
         Scopes:
+
             auth:websocktunnel-token:<wstAudience>/<wstClient>
 
         ``GET /websocktunnel/<wstAudience>/<wstClient>`` (websocktunnelToken, stable).
@@ -1276,6 +1303,7 @@ class Auth(SyncClient):
         application.
 
         Scopes:
+
             auth:gcp:access-token:<projectId>/<serviceAccount>
 
         ``GET /gcp/credentials/<projectId>/<serviceAccount>`` (gcpCredentials, stable).
@@ -1316,6 +1344,7 @@ class Auth(SyncClient):
         to maintain active credentials in your task.
 
         Scopes:
+
             all of:
               - for each repoPerm in repoPerms: auth:github-repo-token:<appName>/<owner>/<repoPerm>
 
@@ -1738,6 +1767,7 @@ class AsyncAuth(AsyncClient):
         get a result without a `continuationToken`.
 
         Scopes:
+
             auth:list-clients
 
         ``GET /clients/`` (listClients, stable).
@@ -1764,6 +1794,7 @@ class AsyncAuth(AsyncClient):
         Get information about a single client.
 
         Scopes:
+
             auth:get-client:<clientId>
 
         ``GET /clients/<clientId>`` (client, stable).
@@ -1799,6 +1830,7 @@ class AsyncAuth(AsyncClient):
         The caller's scopes must satisfy `scopes`.
 
         Scopes:
+
             all of:
               - auth:create-client:<clientId>
               - for each scope in scopes: <scope>
@@ -1828,6 +1860,7 @@ class AsyncAuth(AsyncClient):
         Get entity history based on entity type and entity name
 
         Scopes:
+
             auth:audit-history:<entityType>
 
         ``GET /audit/<entityType>/<entityId>`` (getEntityHistory, stable).
@@ -1858,6 +1891,7 @@ class AsyncAuth(AsyncClient):
         Get audit history of a client based on clientId.
 
         Scopes:
+
             auth:client-audit-history:<clientId>
 
         ``GET /clients/<clientId>/audit`` (listAuditHistory, stable).
@@ -1890,6 +1924,7 @@ class AsyncAuth(AsyncClient):
         you must reset the accessToken to acquire it again.
 
         Scopes:
+
             auth:reset-access-token:<clientId>
 
         ``POST /clients/<clientId>/reset`` (resetAccessToken, stable).
@@ -1918,6 +1953,7 @@ class AsyncAuth(AsyncClient):
         unchanged
 
         Scopes:
+
             all of:
               - auth:update-client:<clientId>
               - for each scope in scopesAdded: <scope>
@@ -1948,6 +1984,7 @@ class AsyncAuth(AsyncClient):
         had been disabled when the corresponding identity's scopes changed.
 
         Scopes:
+
             auth:enable-client:<clientId>
 
         ``POST /clients/<clientId>/enable`` (enableClient, stable).
@@ -1974,6 +2011,7 @@ class AsyncAuth(AsyncClient):
         corresponding identity's scopes no longer satisfy the client's scopes.
 
         Scopes:
+
             auth:disable-client:<clientId>
 
         ``POST /clients/<clientId>/disable`` (disableClient, stable).
@@ -1998,6 +2036,7 @@ class AsyncAuth(AsyncClient):
         be deleted independently.
 
         Scopes:
+
             auth:delete-client:<clientId>
 
         ``DELETE /clients/<clientId>`` (deleteClient, stable).
@@ -2024,6 +2063,7 @@ class AsyncAuth(AsyncClient):
         To get paginated results, use `listRoles2`.
 
         Scopes:
+
             auth:list-roles
 
         ``GET /roles/`` (listRoles, stable).
@@ -2052,6 +2092,7 @@ class AsyncAuth(AsyncClient):
         query arguments to page through the responses.
 
         Scopes:
+
             auth:list-roles
 
         ``GET /roles2/`` (listRoles2, stable).
@@ -2082,6 +2123,7 @@ class AsyncAuth(AsyncClient):
         query arguments to page through the responses.
 
         Scopes:
+
             auth:list-roles
 
         ``GET /roleids/`` (listRoleIds, stable).
@@ -2108,6 +2150,7 @@ class AsyncAuth(AsyncClient):
         role expands to.
 
         Scopes:
+
             auth:get-role:<roleId>
 
         ``GET /roles/<roleId>`` (role, stable).
@@ -2140,6 +2183,7 @@ class AsyncAuth(AsyncClient):
         in an error response.
 
         Scopes:
+
             all of:
               - auth:create-role:<roleId>
               - for each scope in scopes: <scope>
@@ -2173,6 +2217,7 @@ class AsyncAuth(AsyncClient):
         in an error response.
 
         Scopes:
+
             all of:
               - auth:update-role:<roleId>
               - for each scope in scopesAdded: <scope>
@@ -2200,6 +2245,7 @@ class AsyncAuth(AsyncClient):
         the role exists.
 
         Scopes:
+
             auth:delete-role:<roleId>
 
         ``DELETE /roles/<roleId>`` (deleteRole, stable).
@@ -2224,6 +2270,7 @@ class AsyncAuth(AsyncClient):
         roles included.
 
         Scopes:
+
             auth:expand-scopes
 
         ``POST /scopes/expand`` (expandScopes, stable).
@@ -2247,6 +2294,7 @@ class AsyncAuth(AsyncClient):
         and roles).
 
         Scopes:
+
             auth:current-scopes
 
         ``GET /scopes/current`` (currentScopes, stable).
@@ -2306,6 +2354,7 @@ class AsyncAuth(AsyncClient):
         [EC2 User Guide](http://docs.aws.amazon.com/AWSEC2/latest/UserGuide/iam-roles-for-amazon-ec2.html#instance-metadata-security-credentials).
 
         Scopes:
+
             if levelIsReadOnly:
                 any of:
                   - auth:aws-s3:read-only:<bucket>/<prefix>
@@ -2338,6 +2387,7 @@ class AsyncAuth(AsyncClient):
         Retrieve a list of all Azure accounts managed by Taskcluster Auth.
 
         Scopes:
+
             auth:azure-table:list-accounts
 
         ``GET /azure/accounts`` (azureAccounts, deprecated).
@@ -2361,6 +2411,7 @@ class AsyncAuth(AsyncClient):
         Retrieve a list of all tables in an account.
 
         Scopes:
+
             auth:azure-table:list-tables:<account>
 
         ``GET /azure/<account>/tables`` (azureTables, deprecated).
@@ -2395,6 +2446,7 @@ class AsyncAuth(AsyncClient):
         table if it doesn't already exist.
 
         Scopes:
+
             if levelIsReadOnly:
                 any of:
                   - auth:azure-table:read-only:<account>/<table>
@@ -2427,6 +2479,7 @@ class AsyncAuth(AsyncClient):
         Retrieve a list of all containers in an account.
 
         Scopes:
+
             auth:azure-container:list-containers:<account>
 
         ``GET /azure/<account>/containers`` (azureContainers, deprecated).
@@ -2461,6 +2514,7 @@ class AsyncAuth(AsyncClient):
         container if it doesn't already exist.
 
         Scopes:
+
             if levelIsReadOnly:
                 any of:
                   - auth:azure-container:read-only:<account>/<container>
@@ -2498,6 +2552,7 @@ class AsyncAuth(AsyncClient):
         to have the project transferred to a team you have access to if needed
 
         Scopes:
+
             auth:sentry:<project>
 
         ``GET /sentry/<project>/dsn`` (sentryDSN, stable).
@@ -2531,6 +2586,7 @@ class AsyncAuth(AsyncClient):
         refresh it before expiration.
 
         Scopes:
+
             auth:websocktunnel-token:<wstAudience>/<wstClient>
 
         ``GET /websocktunnel/<wstAudience>/<wstClient>`` (websocktunnelToken, stable).
@@ -2564,6 +2620,7 @@ class AsyncAuth(AsyncClient):
         application.
 
         Scopes:
+
             auth:gcp:access-token:<projectId>/<serviceAccount>
 
         ``GET /gcp/credentials/<projectId>/<serviceAccount>`` (gcpCredentials, stable).
@@ -2604,6 +2661,7 @@ class AsyncAuth(AsyncClient):
         to maintain active credentials in your task.
 
         Scopes:
+
             all of:
               - for each repoPerm in repoPerms: auth:github-repo-token:<appName>/<owner>/<repoPerm>
 

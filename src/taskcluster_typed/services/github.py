@@ -235,6 +235,7 @@ class Github(SyncClient):
         fields.
 
         Scopes:
+
             github:list-builds
 
         ``GET /builds`` (builds, stable).
@@ -267,6 +268,7 @@ class Github(SyncClient):
         Cancel all running Task Groups associated with given repository and sha or pullRequest number
 
         Scopes:
+
             github:cancel-builds:<owner>:<repo>
 
         ``POST /builds/<owner>/<repo>/cancel`` (cancelBuilds, stable).
@@ -298,6 +300,7 @@ class Github(SyncClient):
         and returns corresponding badge svg.
 
         Scopes:
+
             github:get-badge:<owner>:<repo>:<branch>
 
         ``GET /repository/<owner>/<repo>/<branch>/badge.svg`` (badge, experimental).
@@ -325,6 +328,7 @@ class Github(SyncClient):
         useful within Taskcluster related services.
 
         Scopes:
+
             github:get-repository:<owner>:<repo>
 
         ``GET /repository/<owner>/<repo>`` (repository, experimental).
@@ -355,6 +359,7 @@ class Github(SyncClient):
         Note: This is a redirect rather than a direct link.
 
         Scopes:
+
             github:latest-status:<owner>:<repo>:<branch>
 
         ``GET /repository/<owner>/<repo>/<branch>/latest`` (latest, stable).
@@ -386,6 +391,7 @@ class Github(SyncClient):
         made of a custom title and link.
 
         Scopes:
+
             github:create-status:<owner>/<repo>
 
         ``POST /repository/<owner>/<repo>/statuses/<sha>`` (createStatus, experimental).
@@ -415,6 +421,7 @@ class Github(SyncClient):
         For a given Issue or Pull Request of a repository, this will write a new message.
 
         Scopes:
+
             github:create-comment:<owner>/<repo>
 
         ``POST /repository/<owner>/<repo>/issues/<number>/comments`` (createComment, stable).
@@ -606,6 +613,7 @@ class AsyncGithub(AsyncClient):
         fields.
 
         Scopes:
+
             github:list-builds
 
         ``GET /builds`` (builds, stable).
@@ -638,6 +646,7 @@ class AsyncGithub(AsyncClient):
         Cancel all running Task Groups associated with given repository and sha or pullRequest number
 
         Scopes:
+
             github:cancel-builds:<owner>:<repo>
 
         ``POST /builds/<owner>/<repo>/cancel`` (cancelBuilds, stable).
@@ -669,6 +678,7 @@ class AsyncGithub(AsyncClient):
         and returns corresponding badge svg.
 
         Scopes:
+
             github:get-badge:<owner>:<repo>:<branch>
 
         ``GET /repository/<owner>/<repo>/<branch>/badge.svg`` (badge, experimental).
@@ -696,6 +706,7 @@ class AsyncGithub(AsyncClient):
         useful within Taskcluster related services.
 
         Scopes:
+
             github:get-repository:<owner>:<repo>
 
         ``GET /repository/<owner>/<repo>`` (repository, experimental).
@@ -726,6 +737,7 @@ class AsyncGithub(AsyncClient):
         Note: This is a redirect rather than a direct link.
 
         Scopes:
+
             github:latest-status:<owner>:<repo>:<branch>
 
         ``GET /repository/<owner>/<repo>/<branch>/latest`` (latest, stable).
@@ -757,6 +769,7 @@ class AsyncGithub(AsyncClient):
         made of a custom title and link.
 
         Scopes:
+
             github:create-status:<owner>/<repo>
 
         ``POST /repository/<owner>/<repo>/statuses/<sha>`` (createStatus, experimental).
@@ -786,6 +799,7 @@ class AsyncGithub(AsyncClient):
         For a given Issue or Pull Request of a repository, this will write a new message.
 
         Scopes:
+
             github:create-comment:<owner>/<repo>
 
         ``POST /repository/<owner>/<repo>/issues/<number>/comments`` (createComment, stable).

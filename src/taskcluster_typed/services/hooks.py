@@ -238,6 +238,7 @@ class Hooks(SyncClient):
         This endpoint will return a list of all hook groups with at least one hook.
 
         Scopes:
+
             hooks:list-hooks:
 
         ``GET /hooks`` (listHookGroups, stable).
@@ -260,6 +261,7 @@ class Hooks(SyncClient):
         given hook group.
 
         Scopes:
+
             hooks:list-hooks:<hookGroupId>
 
         ``GET /hooks/<hookGroupId>`` (listHooks, stable).
@@ -285,6 +287,7 @@ class Hooks(SyncClient):
         and hookId.
 
         Scopes:
+
             hooks:get:<hookGroupId>:<hookId>
 
         ``GET /hooks/<hookGroupId>/<hookId>`` (hook, stable).
@@ -313,6 +316,7 @@ class Hooks(SyncClient):
         This method is deprecated in favor of listLastFires.
 
         Scopes:
+
             hooks:status:<hookGroupId>/<hookId>
 
         ``GET /hooks/<hookGroupId>/<hookId>/status`` (getHookStatus, deprecated).
@@ -344,6 +348,7 @@ class Hooks(SyncClient):
         necessary scopes to add the task to the queue.
 
         Scopes:
+
             all of:
               - hooks:modify-hook:<hookGroupId>/<hookId>
               - assume:hook-id:<hookGroupId>/<hookId>
@@ -374,6 +379,7 @@ class Hooks(SyncClient):
         `hookGroupId` and `hookId` can be modified.
 
         Scopes:
+
             all of:
               - hooks:modify-hook:<hookGroupId>/<hookId>
               - assume:hook-id:<hookGroupId>/<hookId>
@@ -402,6 +408,7 @@ class Hooks(SyncClient):
         This endpoint will remove a hook definition.
 
         Scopes:
+
             hooks:modify-hook:<hookGroupId>/<hookId>
 
         ``DELETE /hooks/<hookGroupId>/<hookId>`` (removeHook, stable).
@@ -435,6 +442,7 @@ class Hooks(SyncClient):
         will use. It must be unique and follow the slugid format.
 
         Scopes:
+
             hooks:trigger-hook:<hookGroupId>/<hookId>
 
         ``POST /hooks/<hookGroupId>/<hookId>/trigger`` (triggerHook, stable).
@@ -462,6 +470,7 @@ class Hooks(SyncClient):
         token can be deactivated with `resetTriggerToken`.
 
         Scopes:
+
             hooks:get-trigger-token:<hookGroupId>/<hookId>
 
         ``GET /hooks/<hookGroupId>/<hookId>/token`` (getTriggerToken, stable).
@@ -488,6 +497,7 @@ class Hooks(SyncClient):
         may have been issued via getTriggerToken with a new token.
 
         Scopes:
+
             hooks:reset-trigger-token:<hookGroupId>/<hookId>
 
         ``POST /hooks/<hookGroupId>/<hookId>/token`` (resetTriggerToken, stable).
@@ -551,6 +561,7 @@ class Hooks(SyncClient):
         By default this endpoint will return up to 1000 most recent fires in one request.
 
         Scopes:
+
             hooks:list-last-fires:<hookGroupId>/<hookId>
 
         ``GET /hooks/<hookGroupId>/<hookId>/last-fires`` (listLastFires, stable).
@@ -704,6 +715,7 @@ class AsyncHooks(AsyncClient):
         This endpoint will return a list of all hook groups with at least one hook.
 
         Scopes:
+
             hooks:list-hooks:
 
         ``GET /hooks`` (listHookGroups, stable).
@@ -726,6 +738,7 @@ class AsyncHooks(AsyncClient):
         given hook group.
 
         Scopes:
+
             hooks:list-hooks:<hookGroupId>
 
         ``GET /hooks/<hookGroupId>`` (listHooks, stable).
@@ -751,6 +764,7 @@ class AsyncHooks(AsyncClient):
         and hookId.
 
         Scopes:
+
             hooks:get:<hookGroupId>:<hookId>
 
         ``GET /hooks/<hookGroupId>/<hookId>`` (hook, stable).
@@ -779,6 +793,7 @@ class AsyncHooks(AsyncClient):
         This method is deprecated in favor of listLastFires.
 
         Scopes:
+
             hooks:status:<hookGroupId>/<hookId>
 
         ``GET /hooks/<hookGroupId>/<hookId>/status`` (getHookStatus, deprecated).
@@ -810,6 +825,7 @@ class AsyncHooks(AsyncClient):
         necessary scopes to add the task to the queue.
 
         Scopes:
+
             all of:
               - hooks:modify-hook:<hookGroupId>/<hookId>
               - assume:hook-id:<hookGroupId>/<hookId>
@@ -840,6 +856,7 @@ class AsyncHooks(AsyncClient):
         `hookGroupId` and `hookId` can be modified.
 
         Scopes:
+
             all of:
               - hooks:modify-hook:<hookGroupId>/<hookId>
               - assume:hook-id:<hookGroupId>/<hookId>
@@ -868,6 +885,7 @@ class AsyncHooks(AsyncClient):
         This endpoint will remove a hook definition.
 
         Scopes:
+
             hooks:modify-hook:<hookGroupId>/<hookId>
 
         ``DELETE /hooks/<hookGroupId>/<hookId>`` (removeHook, stable).
@@ -901,6 +919,7 @@ class AsyncHooks(AsyncClient):
         will use. It must be unique and follow the slugid format.
 
         Scopes:
+
             hooks:trigger-hook:<hookGroupId>/<hookId>
 
         ``POST /hooks/<hookGroupId>/<hookId>/trigger`` (triggerHook, stable).
@@ -928,6 +947,7 @@ class AsyncHooks(AsyncClient):
         token can be deactivated with `resetTriggerToken`.
 
         Scopes:
+
             hooks:get-trigger-token:<hookGroupId>/<hookId>
 
         ``GET /hooks/<hookGroupId>/<hookId>/token`` (getTriggerToken, stable).
@@ -954,6 +974,7 @@ class AsyncHooks(AsyncClient):
         may have been issued via getTriggerToken with a new token.
 
         Scopes:
+
             hooks:reset-trigger-token:<hookGroupId>/<hookId>
 
         ``POST /hooks/<hookGroupId>/<hookId>/token`` (resetTriggerToken, stable).
@@ -1017,6 +1038,7 @@ class AsyncHooks(AsyncClient):
         By default this endpoint will return up to 1000 most recent fires in one request.
 
         Scopes:
+
             hooks:list-last-fires:<hookGroupId>/<hookId>
 
         ``GET /hooks/<hookGroupId>/<hookId>/last-fires`` (listLastFires, stable).

@@ -213,6 +213,7 @@ class Index(SyncClient):
         task exists for the given path, this API end-point will respond with a 404 status.
 
         Scopes:
+
             index:find-task:<indexPath>
 
         ``GET /task/<indexPath>`` (findTask, stable).
@@ -244,6 +245,7 @@ class Index(SyncClient):
         the continuationToken will have no effect.
 
         Scopes:
+
             all of:
               - for each indexPath in indexPaths: index:find-task:<indexPath>
 
@@ -279,6 +281,7 @@ class Index(SyncClient):
         object.
 
         Scopes:
+
             index:list-namespaces:<namespace>
 
         ``GET /namespaces/<namespace>`` (listNamespaces, stable).
@@ -317,6 +320,7 @@ class Index(SyncClient):
         services, as that makes little sense.
 
         Scopes:
+
             index:list-tasks:<namespace>
 
         ``GET /tasks/<namespace>`` (listTasks, stable).
@@ -349,6 +353,7 @@ class Index(SyncClient):
         about indexing successfully completed tasks automatically using custom routes.
 
         Scopes:
+
             index:insert-task:<namespace>
 
         ``PUT /task/<namespace>`` (insertTask, stable).
@@ -376,6 +381,7 @@ class Index(SyncClient):
         previously inserted will not re-appear, as they were never stored.
 
         Scopes:
+
             index:delete-task:<namespace>
 
         ``DELETE /task/<namespace>`` (deleteTask, stable).
@@ -413,6 +419,7 @@ class Index(SyncClient):
         If no task exists for the given index path, this API end-point responds with 404.
 
         Scopes:
+
             queue:get-artifact:<name>
 
         ``GET /task/<indexPath>/artifacts/<name>`` (findArtifactFromTask, stable).
@@ -627,6 +634,7 @@ class AsyncIndex(AsyncClient):
         task exists for the given path, this API end-point will respond with a 404 status.
 
         Scopes:
+
             index:find-task:<indexPath>
 
         ``GET /task/<indexPath>`` (findTask, stable).
@@ -658,6 +666,7 @@ class AsyncIndex(AsyncClient):
         the continuationToken will have no effect.
 
         Scopes:
+
             all of:
               - for each indexPath in indexPaths: index:find-task:<indexPath>
 
@@ -693,6 +702,7 @@ class AsyncIndex(AsyncClient):
         object.
 
         Scopes:
+
             index:list-namespaces:<namespace>
 
         ``GET /namespaces/<namespace>`` (listNamespaces, stable).
@@ -731,6 +741,7 @@ class AsyncIndex(AsyncClient):
         services, as that makes little sense.
 
         Scopes:
+
             index:list-tasks:<namespace>
 
         ``GET /tasks/<namespace>`` (listTasks, stable).
@@ -763,6 +774,7 @@ class AsyncIndex(AsyncClient):
         about indexing successfully completed tasks automatically using custom routes.
 
         Scopes:
+
             index:insert-task:<namespace>
 
         ``PUT /task/<namespace>`` (insertTask, stable).
@@ -790,6 +802,7 @@ class AsyncIndex(AsyncClient):
         previously inserted will not re-appear, as they were never stored.
 
         Scopes:
+
             index:delete-task:<namespace>
 
         ``DELETE /task/<namespace>`` (deleteTask, stable).
@@ -827,6 +840,7 @@ class AsyncIndex(AsyncClient):
         If no task exists for the given index path, this API end-point responds with 404.
 
         Scopes:
+
             queue:get-artifact:<name>
 
         ``GET /task/<indexPath>/artifacts/<name>`` (findArtifactFromTask, stable).

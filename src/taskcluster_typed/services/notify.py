@@ -214,6 +214,7 @@ class Notify(SyncClient):
         this endpoint will return 204 status code.
 
         Scopes:
+
             notify:email:<address>
 
         ``POST /email`` (email, experimental).
@@ -238,6 +239,7 @@ class Notify(SyncClient):
         Endpoint will return 204 when duplicate message has been detected
 
         Scopes:
+
             notify:pulse:<routingKey>
 
         ``POST /pulse`` (pulse, experimental).
@@ -269,6 +271,7 @@ class Notify(SyncClient):
         this endpoint will return 204 status code.
 
         Scopes:
+
             notify:matrix-room:<roomId>
 
         ``POST /matrix`` (matrix, experimental).
@@ -299,6 +302,7 @@ class Notify(SyncClient):
         this endpoint will return 204 status code.
 
         Scopes:
+
             notify:slack-channel:<channelId>
 
         ``POST /slack`` (slack, experimental).
@@ -322,6 +326,7 @@ class Notify(SyncClient):
         by the notification service.
 
         Scopes:
+
             notify:manage-denylist
 
         ``POST /denylist/add`` (addDenylistAddress, experimental).
@@ -344,6 +349,7 @@ class Notify(SyncClient):
         Delete the specified address from the notification denylist.
 
         Scopes:
+
             notify:manage-denylist
 
         ``DELETE /denylist/delete`` (deleteDenylistAddress, experimental).
@@ -377,6 +383,7 @@ class Notify(SyncClient):
         use the query-string option `limit` to return fewer.
 
         Scopes:
+
             notify:manage-denylist
 
         ``GET /denylist/list`` (listDenylist, experimental).
@@ -530,6 +537,7 @@ class AsyncNotify(AsyncClient):
         this endpoint will return 204 status code.
 
         Scopes:
+
             notify:email:<address>
 
         ``POST /email`` (email, experimental).
@@ -554,6 +562,7 @@ class AsyncNotify(AsyncClient):
         Endpoint will return 204 when duplicate message has been detected
 
         Scopes:
+
             notify:pulse:<routingKey>
 
         ``POST /pulse`` (pulse, experimental).
@@ -585,6 +594,7 @@ class AsyncNotify(AsyncClient):
         this endpoint will return 204 status code.
 
         Scopes:
+
             notify:matrix-room:<roomId>
 
         ``POST /matrix`` (matrix, experimental).
@@ -615,6 +625,7 @@ class AsyncNotify(AsyncClient):
         this endpoint will return 204 status code.
 
         Scopes:
+
             notify:slack-channel:<channelId>
 
         ``POST /slack`` (slack, experimental).
@@ -638,6 +649,7 @@ class AsyncNotify(AsyncClient):
         by the notification service.
 
         Scopes:
+
             notify:manage-denylist
 
         ``POST /denylist/add`` (addDenylistAddress, experimental).
@@ -660,6 +672,7 @@ class AsyncNotify(AsyncClient):
         Delete the specified address from the notification denylist.
 
         Scopes:
+
             notify:manage-denylist
 
         ``DELETE /denylist/delete`` (deleteDenylistAddress, experimental).
@@ -693,6 +706,7 @@ class AsyncNotify(AsyncClient):
         use the query-string option `limit` to return fewer.
 
         Scopes:
+
             notify:manage-denylist
 
         ``GET /denylist/list`` (listDenylist, experimental).

@@ -203,6 +203,7 @@ class Object(SyncClient):
         Unfinished uploads expire after 1 day.
 
         Scopes:
+
             object:upload:<projectId>:<name>
 
         ``PUT /upload/<name>`` (createUpload, stable).
@@ -238,6 +239,7 @@ class Object(SyncClient):
         Note that, once `finishUpload` is complete, the object is considered immutable.
 
         Scopes:
+
             object:upload:<projectId>:<name>
 
         ``POST /finish-upload/<name>`` (finishUpload, stable).
@@ -268,6 +270,7 @@ class Object(SyncClient):
         See [Download Methods](https://docs.taskcluster.net/docs/reference/platform/object/download-methods) for more detail.
 
         Scopes:
+
             object:download:<name>
 
         ``PUT /start-download/<name>`` (startDownload, stable).
@@ -293,6 +296,7 @@ class Object(SyncClient):
         get the object's content; for that use `startDownload`.
 
         Scopes:
+
             object:download:<name>
 
         ``GET /metadata/<name>`` (object, stable).
@@ -328,6 +332,7 @@ class Object(SyncClient):
         See [Simple Downloads](https://docs.taskcluster.net/docs/reference/platform/object/simple-downloads) for more detail.
 
         Scopes:
+
             object:download:<name>
 
         ``GET /download/<name>`` (download, stable).
@@ -467,6 +472,7 @@ class AsyncObject(AsyncClient):
         Unfinished uploads expire after 1 day.
 
         Scopes:
+
             object:upload:<projectId>:<name>
 
         ``PUT /upload/<name>`` (createUpload, stable).
@@ -502,6 +508,7 @@ class AsyncObject(AsyncClient):
         Note that, once `finishUpload` is complete, the object is considered immutable.
 
         Scopes:
+
             object:upload:<projectId>:<name>
 
         ``POST /finish-upload/<name>`` (finishUpload, stable).
@@ -532,6 +539,7 @@ class AsyncObject(AsyncClient):
         See [Download Methods](https://docs.taskcluster.net/docs/reference/platform/object/download-methods) for more detail.
 
         Scopes:
+
             object:download:<name>
 
         ``PUT /start-download/<name>`` (startDownload, stable).
@@ -557,6 +565,7 @@ class AsyncObject(AsyncClient):
         get the object's content; for that use `startDownload`.
 
         Scopes:
+
             object:download:<name>
 
         ``GET /metadata/<name>`` (object, stable).
@@ -592,6 +601,7 @@ class AsyncObject(AsyncClient):
         See [Simple Downloads](https://docs.taskcluster.net/docs/reference/platform/object/simple-downloads) for more detail.
 
         Scopes:
+
             object:download:<name>
 
         ``GET /download/<name>`` (download, stable).

@@ -176,6 +176,7 @@ class PurgeCache(SyncClient):
         the current time.
 
         Scopes:
+
             purge-cache:<workerPoolId>:<cacheName>
 
         ``POST /purge-cache/<workerPoolId>`` (purgeCache, stable).
@@ -207,6 +208,7 @@ class PurgeCache(SyncClient):
         provisionerId.
 
         Scopes:
+
             purge-cache:all-purge-requests
 
         ``GET /purge-cache/list`` (allPurgeRequests, stable).
@@ -236,6 +238,7 @@ class PurgeCache(SyncClient):
         This is intended to be used by workers to determine which caches to purge.
 
         Scopes:
+
             purge-cache:purge-requests::<workerPoolId>
 
         ``GET /purge-cache/<workerPoolId>`` (purgeRequests, stable).
@@ -392,6 +395,7 @@ class AsyncPurgeCache(AsyncClient):
         the current time.
 
         Scopes:
+
             purge-cache:<workerPoolId>:<cacheName>
 
         ``POST /purge-cache/<workerPoolId>`` (purgeCache, stable).
@@ -423,6 +427,7 @@ class AsyncPurgeCache(AsyncClient):
         provisionerId.
 
         Scopes:
+
             purge-cache:all-purge-requests
 
         ``GET /purge-cache/list`` (allPurgeRequests, stable).
@@ -452,6 +457,7 @@ class AsyncPurgeCache(AsyncClient):
         This is intended to be used by workers to determine which caches to purge.
 
         Scopes:
+
             purge-cache:purge-requests::<workerPoolId>
 
         ``GET /purge-cache/<workerPoolId>`` (purgeRequests, stable).

@@ -647,6 +647,7 @@ class Queue(SyncClient):
         not specified the queue may provide a default value.
 
         Scopes:
+
             queue:get-task:<taskId>
 
         ``GET /task/<taskId>`` (task, stable).
@@ -673,6 +674,7 @@ class Queue(SyncClient):
         Notice that the task definitions may have been modified by queue.
 
         Scopes:
+
             all of:
               - for each taskId in taskIds: queue:get-task:<taskId>
 
@@ -704,6 +706,7 @@ class Queue(SyncClient):
         and callers will need to handle the difference.
 
         Scopes:
+
             all of:
               - for each taskId in taskIds: queue:status:<taskId>
 
@@ -731,6 +734,7 @@ class Queue(SyncClient):
         Get task status structure from `taskId`
 
         Scopes:
+
             queue:status:<taskId>
 
         ``GET /task/<taskId>/status`` (status, stable).
@@ -774,6 +778,7 @@ class Queue(SyncClient):
         you can call the `getTaskGroup` method.
 
         Scopes:
+
             queue:list-task-group:<taskGroupId>
 
         ``GET /task-group/<taskGroupId>/list`` (listTaskGroup, stable).
@@ -809,6 +814,7 @@ class Queue(SyncClient):
         Other tasks that were already canceled would not be canceled again.
 
         Scopes:
+
             queue:cancel-task-group:<schedulerId>/<taskGroupId>
 
         ``POST /task-group/<taskGroupId>/cancel`` (cancelTaskGroup, experimental).
@@ -838,6 +844,7 @@ class Queue(SyncClient):
         `listTaskGroup` method.
 
         Scopes:
+
             queue:list-task-group:<taskGroupId>
 
         ``GET /task-group/<taskGroupId>`` (getTaskGroup, stable).
@@ -869,6 +876,7 @@ class Queue(SyncClient):
         `createTask` racing this call may still succeed.
 
         Scopes:
+
             queue:seal-task-group:<schedulerId>/<taskGroupId>
 
         ``POST /task-group/<taskGroupId>/seal`` (sealTaskGroup, experimental).
@@ -909,6 +917,7 @@ class Queue(SyncClient):
         use the query-string option `limit` to return fewer.
 
         Scopes:
+
             queue:list-dependent-tasks:<taskId>
 
         ``GET /task/<taskId>/dependents`` (listDependentTasks, stable).
@@ -966,6 +975,7 @@ class Queue(SyncClient):
         for this `taskGroupId`.
 
         Scopes:
+
             all of:
               - for each scope in scopes: <scope>
               - for each route in routes: queue:route:<route>
@@ -1009,6 +1019,7 @@ class Queue(SyncClient):
         To reschedule a task previously resolved, use `rerunTask`.
 
         Scopes:
+
             any of:
               - queue:schedule-task:<schedulerId>/<taskGroupId>/<taskId>
               - queue:schedule-task-in-project:<projectId>
@@ -1048,6 +1059,7 @@ class Queue(SyncClient):
         is `pending` or `running`, it will just return the current task status.
 
         Scopes:
+
             any of:
               - queue:rerun-task:<schedulerId>/<taskGroupId>/<taskId>
               - queue:rerun-task-in-project:<projectId>
@@ -1087,6 +1099,7 @@ class Queue(SyncClient):
         return the current task status.
 
         Scopes:
+
             any of:
               - queue:cancel-task:<schedulerId>/<taskGroupId>/<taskId>
               - queue:cancel-task-in-project:<projectId>
@@ -1119,6 +1132,7 @@ class Queue(SyncClient):
         * Emits `taskPriorityChanged` events so downstream tooling can observe manual overrides.
 
         Scopes:
+
             any of:
               - queue:change-task-priority:<taskId>
               - queue:change-task-priority-in-queue:<taskQueueId>
@@ -1150,6 +1164,7 @@ class Queue(SyncClient):
         * Emits `taskGroupPriorityChanged` summary event at the end.
 
         Scopes:
+
             queue:change-task-group-priority:<schedulerId>/<taskGroupId>
 
         ``POST /task-group/<taskGroupId>/priority`` (changeTaskGroupPriority, experimental).
@@ -1182,6 +1197,7 @@ class Queue(SyncClient):
         simple implementation of "long polling".
 
         Scopes:
+
             all of:
               - queue:claim-work:<taskQueueId>
               - queue:worker-id:<workerGroup>/<workerId>
@@ -1210,6 +1226,7 @@ class Queue(SyncClient):
         claim a task - never documented
 
         Scopes:
+
             all of:
               - queue:claim-task:<provisionerId>/<workerType>
               - queue:worker-id:<workerGroup>/<workerId>
@@ -1259,6 +1276,7 @@ class Queue(SyncClient):
         need to resolve the run or upload artifacts.
 
         Scopes:
+
             queue:reclaim-task:<taskId>/<runId>
 
         ``POST /task/<taskId>/runs/<runId>/reclaim`` (reclaimTask, stable).
@@ -1284,6 +1302,7 @@ class Queue(SyncClient):
         Report a task completed, resolving the run as `completed`.
 
         Scopes:
+
             queue:resolve-task:<taskId>/<runId>
 
         ``POST /task/<taskId>/runs/<runId>/completed`` (reportCompleted, stable).
@@ -1315,6 +1334,7 @@ class Queue(SyncClient):
         exception, which should be reported with `reportException`.
 
         Scopes:
+
             queue:resolve-task:<taskId>/<runId>
 
         ``POST /task/<taskId>/runs/<runId>/failed`` (reportFailed, stable).
@@ -1353,6 +1373,7 @@ class Queue(SyncClient):
         is temporarily unavailable worker should report task _failed_.
 
         Scopes:
+
             queue:resolve-task:<taskId>/<runId>
 
         ``POST /task/<taskId>/runs/<runId>/exception`` (reportException, stable).
@@ -1389,6 +1410,7 @@ class Queue(SyncClient):
         artifacts can be set to expire a few days later.
 
         Scopes:
+
             queue:create-artifact:<taskId>/<runId>
 
         ``POST /task/<taskId>/runs/<runId>/artifacts/<name>`` (createArtifact, stable).
@@ -1425,6 +1447,7 @@ class Queue(SyncClient):
         (400).
 
         Scopes:
+
             queue:create-artifact:<taskId>/<runId>
 
         ``PUT /task/<taskId>/runs/<runId>/artifacts/<name>`` (finishArtifact, stable).
@@ -1500,6 +1523,7 @@ class Queue(SyncClient):
         * x-taskcluster-artifact-storage-type: the storage type.  Example: s3
 
         Scopes:
+
             all of:
               - for each name in names: queue:get-artifact:<name>
 
@@ -1578,6 +1602,7 @@ class Queue(SyncClient):
         the latest run. Otherwise, just use the most convenient API end-point.
 
         Scopes:
+
             all of:
               - for each name in names: queue:get-artifact:<name>
 
@@ -1614,6 +1639,7 @@ class Queue(SyncClient):
         you may limit this with the query-string parameter `limit`.
 
         Scopes:
+
             queue:list-artifacts:<taskId>:<runId>
 
         ``GET /task/<taskId>/runs/<runId>/artifacts`` (listArtifacts, stable).
@@ -1653,6 +1679,7 @@ class Queue(SyncClient):
         you may limit this with the query-string parameter `limit`.
 
         Scopes:
+
             queue:list-artifacts:<taskId>
 
         ``GET /task/<taskId>/artifacts`` (listLatestArtifacts, stable).
@@ -1686,6 +1713,7 @@ class Queue(SyncClient):
         Note that this method does *not* automatically follow link artifacts.
 
         Scopes:
+
             queue:list-artifacts:<taskId>:<runId>
 
         ``GET /task/<taskId>/runs/<runId>/artifact-info/<name>`` (artifactInfo, stable).
@@ -1716,6 +1744,7 @@ class Queue(SyncClient):
         Note that this method does *not* automatically follow link artifacts.
 
         Scopes:
+
             queue:list-artifacts:<taskId>
 
         ``GET /task/<taskId>/artifact-info/<name>`` (latestArtifactInfo, stable).
@@ -1748,6 +1777,7 @@ class Queue(SyncClient):
         for a link artifact.
 
         Scopes:
+
             all of:
               - for each name in names: queue:get-artifact:<name>
 
@@ -1781,6 +1811,7 @@ class Queue(SyncClient):
         for a link artifact.
 
         Scopes:
+
             all of:
               - for each name in names: queue:get-artifact:<name>
 
@@ -1816,6 +1847,7 @@ class Queue(SyncClient):
         page. You may limit this with the query-string parameter `limit`.
 
         Scopes:
+
             queue:list-provisioners
 
         ``GET /provisioners`` (listProvisioners, deprecated).
@@ -1846,6 +1878,7 @@ class Queue(SyncClient):
         provisioning activity.
 
         Scopes:
+
             queue:get-provisioner:<provisionerId>
 
         ``GET /provisioners/<provisionerId>`` (getProvisioner, deprecated).
@@ -1875,6 +1908,7 @@ class Queue(SyncClient):
         This method is **deprecated**, use queue.taskQueueCounts instead.
 
         Scopes:
+
             queue:pending-count:<taskQueueId>
 
         ``GET /pending/<taskQueueId>`` (pendingTasks, deprecated).
@@ -1902,6 +1936,7 @@ class Queue(SyncClient):
         number of pending and claimed tasks, but a very good approximation.
 
         Scopes:
+
             all of:
               - queue:pending-count:<taskQueueId>
               - queue:claimed-count:<taskQueueId>
@@ -1932,6 +1967,7 @@ class Queue(SyncClient):
         state of such tasks, but a very good approximation.
 
         Scopes:
+
             queue:pending-list:<taskQueueId>
 
         ``GET /task-queues/<taskQueueId>/pending`` (listPendingTasks, experimental).
@@ -1964,6 +2000,7 @@ class Queue(SyncClient):
         state of such tasks, but a very good approximation.
 
         Scopes:
+
             queue:claimed-list:<taskQueueId>
 
         ``GET /task-queues/<taskQueueId>/claimed`` (listClaimedTasks, experimental).
@@ -1998,6 +2035,7 @@ class Queue(SyncClient):
         page. You may limit this with the query-string parameter `limit`.
 
         Scopes:
+
             queue:list-worker-types:<provisionerId>
 
         ``GET /provisioners/<provisionerId>/worker-types`` (listWorkerTypes, deprecated).
@@ -2027,6 +2065,7 @@ class Queue(SyncClient):
         Get a worker-type from a provisioner.
 
         Scopes:
+
             queue:get-worker-type:<provisionerId>/<workerType>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>`` (getWorkerType, deprecated).
@@ -2058,6 +2097,7 @@ class Queue(SyncClient):
         page. You may limit this with the query-string parameter `limit`.
 
         Scopes:
+
             queue:list-task-queues
 
         ``GET /task-queues`` (listTaskQueues, stable).
@@ -2083,6 +2123,7 @@ class Queue(SyncClient):
         Get a task queue.
 
         Scopes:
+
             queue:get-task-queue:<taskQueueId>
 
         ``GET /task-queues/<taskQueueId>`` (getTaskQueue, stable).
@@ -2119,6 +2160,7 @@ class Queue(SyncClient):
         page. You may limit this with the query-string parameter `limit`.
 
         Scopes:
+
             queue:list-workers:<provisionerId>/<workerType>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers`` (listWorkers, deprecated).
@@ -2152,6 +2194,7 @@ class Queue(SyncClient):
         Get a worker from a worker-type.
 
         Scopes:
+
             queue:get-worker:<provisionerId>/<workerType>/<workerGroup>/<workerId>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers/<workerGroup>/<workerId>`` (getWorker, deprecated).
@@ -2183,6 +2226,7 @@ class Queue(SyncClient):
         Quarantine a worker
 
         Scopes:
+
             all of:
               - queue:quarantine-worker:<provisionerId>/<workerType>/<workerGroup>/<workerId>
 
@@ -2218,6 +2262,7 @@ class Queue(SyncClient):
         possessed.
 
         Scopes:
+
             all of:
               - for each property in properties: queue:declare-worker:<provisionerId>/<workerType>/<workerGroup>/<workerId>#<property>
 
@@ -2747,6 +2792,7 @@ class AsyncQueue(AsyncClient):
         not specified the queue may provide a default value.
 
         Scopes:
+
             queue:get-task:<taskId>
 
         ``GET /task/<taskId>`` (task, stable).
@@ -2773,6 +2819,7 @@ class AsyncQueue(AsyncClient):
         Notice that the task definitions may have been modified by queue.
 
         Scopes:
+
             all of:
               - for each taskId in taskIds: queue:get-task:<taskId>
 
@@ -2804,6 +2851,7 @@ class AsyncQueue(AsyncClient):
         and callers will need to handle the difference.
 
         Scopes:
+
             all of:
               - for each taskId in taskIds: queue:status:<taskId>
 
@@ -2831,6 +2879,7 @@ class AsyncQueue(AsyncClient):
         Get task status structure from `taskId`
 
         Scopes:
+
             queue:status:<taskId>
 
         ``GET /task/<taskId>/status`` (status, stable).
@@ -2874,6 +2923,7 @@ class AsyncQueue(AsyncClient):
         you can call the `getTaskGroup` method.
 
         Scopes:
+
             queue:list-task-group:<taskGroupId>
 
         ``GET /task-group/<taskGroupId>/list`` (listTaskGroup, stable).
@@ -2909,6 +2959,7 @@ class AsyncQueue(AsyncClient):
         Other tasks that were already canceled would not be canceled again.
 
         Scopes:
+
             queue:cancel-task-group:<schedulerId>/<taskGroupId>
 
         ``POST /task-group/<taskGroupId>/cancel`` (cancelTaskGroup, experimental).
@@ -2938,6 +2989,7 @@ class AsyncQueue(AsyncClient):
         `listTaskGroup` method.
 
         Scopes:
+
             queue:list-task-group:<taskGroupId>
 
         ``GET /task-group/<taskGroupId>`` (getTaskGroup, stable).
@@ -2969,6 +3021,7 @@ class AsyncQueue(AsyncClient):
         `createTask` racing this call may still succeed.
 
         Scopes:
+
             queue:seal-task-group:<schedulerId>/<taskGroupId>
 
         ``POST /task-group/<taskGroupId>/seal`` (sealTaskGroup, experimental).
@@ -3009,6 +3062,7 @@ class AsyncQueue(AsyncClient):
         use the query-string option `limit` to return fewer.
 
         Scopes:
+
             queue:list-dependent-tasks:<taskId>
 
         ``GET /task/<taskId>/dependents`` (listDependentTasks, stable).
@@ -3066,6 +3120,7 @@ class AsyncQueue(AsyncClient):
         for this `taskGroupId`.
 
         Scopes:
+
             all of:
               - for each scope in scopes: <scope>
               - for each route in routes: queue:route:<route>
@@ -3109,6 +3164,7 @@ class AsyncQueue(AsyncClient):
         To reschedule a task previously resolved, use `rerunTask`.
 
         Scopes:
+
             any of:
               - queue:schedule-task:<schedulerId>/<taskGroupId>/<taskId>
               - queue:schedule-task-in-project:<projectId>
@@ -3148,6 +3204,7 @@ class AsyncQueue(AsyncClient):
         is `pending` or `running`, it will just return the current task status.
 
         Scopes:
+
             any of:
               - queue:rerun-task:<schedulerId>/<taskGroupId>/<taskId>
               - queue:rerun-task-in-project:<projectId>
@@ -3187,6 +3244,7 @@ class AsyncQueue(AsyncClient):
         return the current task status.
 
         Scopes:
+
             any of:
               - queue:cancel-task:<schedulerId>/<taskGroupId>/<taskId>
               - queue:cancel-task-in-project:<projectId>
@@ -3219,6 +3277,7 @@ class AsyncQueue(AsyncClient):
         * Emits `taskPriorityChanged` events so downstream tooling can observe manual overrides.
 
         Scopes:
+
             any of:
               - queue:change-task-priority:<taskId>
               - queue:change-task-priority-in-queue:<taskQueueId>
@@ -3250,6 +3309,7 @@ class AsyncQueue(AsyncClient):
         * Emits `taskGroupPriorityChanged` summary event at the end.
 
         Scopes:
+
             queue:change-task-group-priority:<schedulerId>/<taskGroupId>
 
         ``POST /task-group/<taskGroupId>/priority`` (changeTaskGroupPriority, experimental).
@@ -3282,6 +3342,7 @@ class AsyncQueue(AsyncClient):
         simple implementation of "long polling".
 
         Scopes:
+
             all of:
               - queue:claim-work:<taskQueueId>
               - queue:worker-id:<workerGroup>/<workerId>
@@ -3310,6 +3371,7 @@ class AsyncQueue(AsyncClient):
         claim a task - never documented
 
         Scopes:
+
             all of:
               - queue:claim-task:<provisionerId>/<workerType>
               - queue:worker-id:<workerGroup>/<workerId>
@@ -3359,6 +3421,7 @@ class AsyncQueue(AsyncClient):
         need to resolve the run or upload artifacts.
 
         Scopes:
+
             queue:reclaim-task:<taskId>/<runId>
 
         ``POST /task/<taskId>/runs/<runId>/reclaim`` (reclaimTask, stable).
@@ -3384,6 +3447,7 @@ class AsyncQueue(AsyncClient):
         Report a task completed, resolving the run as `completed`.
 
         Scopes:
+
             queue:resolve-task:<taskId>/<runId>
 
         ``POST /task/<taskId>/runs/<runId>/completed`` (reportCompleted, stable).
@@ -3415,6 +3479,7 @@ class AsyncQueue(AsyncClient):
         exception, which should be reported with `reportException`.
 
         Scopes:
+
             queue:resolve-task:<taskId>/<runId>
 
         ``POST /task/<taskId>/runs/<runId>/failed`` (reportFailed, stable).
@@ -3453,6 +3518,7 @@ class AsyncQueue(AsyncClient):
         is temporarily unavailable worker should report task _failed_.
 
         Scopes:
+
             queue:resolve-task:<taskId>/<runId>
 
         ``POST /task/<taskId>/runs/<runId>/exception`` (reportException, stable).
@@ -3489,6 +3555,7 @@ class AsyncQueue(AsyncClient):
         artifacts can be set to expire a few days later.
 
         Scopes:
+
             queue:create-artifact:<taskId>/<runId>
 
         ``POST /task/<taskId>/runs/<runId>/artifacts/<name>`` (createArtifact, stable).
@@ -3525,6 +3592,7 @@ class AsyncQueue(AsyncClient):
         (400).
 
         Scopes:
+
             queue:create-artifact:<taskId>/<runId>
 
         ``PUT /task/<taskId>/runs/<runId>/artifacts/<name>`` (finishArtifact, stable).
@@ -3600,6 +3668,7 @@ class AsyncQueue(AsyncClient):
         * x-taskcluster-artifact-storage-type: the storage type.  Example: s3
 
         Scopes:
+
             all of:
               - for each name in names: queue:get-artifact:<name>
 
@@ -3678,6 +3747,7 @@ class AsyncQueue(AsyncClient):
         the latest run. Otherwise, just use the most convenient API end-point.
 
         Scopes:
+
             all of:
               - for each name in names: queue:get-artifact:<name>
 
@@ -3714,6 +3784,7 @@ class AsyncQueue(AsyncClient):
         you may limit this with the query-string parameter `limit`.
 
         Scopes:
+
             queue:list-artifacts:<taskId>:<runId>
 
         ``GET /task/<taskId>/runs/<runId>/artifacts`` (listArtifacts, stable).
@@ -3753,6 +3824,7 @@ class AsyncQueue(AsyncClient):
         you may limit this with the query-string parameter `limit`.
 
         Scopes:
+
             queue:list-artifacts:<taskId>
 
         ``GET /task/<taskId>/artifacts`` (listLatestArtifacts, stable).
@@ -3786,6 +3858,7 @@ class AsyncQueue(AsyncClient):
         Note that this method does *not* automatically follow link artifacts.
 
         Scopes:
+
             queue:list-artifacts:<taskId>:<runId>
 
         ``GET /task/<taskId>/runs/<runId>/artifact-info/<name>`` (artifactInfo, stable).
@@ -3816,6 +3889,7 @@ class AsyncQueue(AsyncClient):
         Note that this method does *not* automatically follow link artifacts.
 
         Scopes:
+
             queue:list-artifacts:<taskId>
 
         ``GET /task/<taskId>/artifact-info/<name>`` (latestArtifactInfo, stable).
@@ -3848,6 +3922,7 @@ class AsyncQueue(AsyncClient):
         for a link artifact.
 
         Scopes:
+
             all of:
               - for each name in names: queue:get-artifact:<name>
 
@@ -3881,6 +3956,7 @@ class AsyncQueue(AsyncClient):
         for a link artifact.
 
         Scopes:
+
             all of:
               - for each name in names: queue:get-artifact:<name>
 
@@ -3916,6 +3992,7 @@ class AsyncQueue(AsyncClient):
         page. You may limit this with the query-string parameter `limit`.
 
         Scopes:
+
             queue:list-provisioners
 
         ``GET /provisioners`` (listProvisioners, deprecated).
@@ -3946,6 +4023,7 @@ class AsyncQueue(AsyncClient):
         provisioning activity.
 
         Scopes:
+
             queue:get-provisioner:<provisionerId>
 
         ``GET /provisioners/<provisionerId>`` (getProvisioner, deprecated).
@@ -3975,6 +4053,7 @@ class AsyncQueue(AsyncClient):
         This method is **deprecated**, use queue.taskQueueCounts instead.
 
         Scopes:
+
             queue:pending-count:<taskQueueId>
 
         ``GET /pending/<taskQueueId>`` (pendingTasks, deprecated).
@@ -4002,6 +4081,7 @@ class AsyncQueue(AsyncClient):
         number of pending and claimed tasks, but a very good approximation.
 
         Scopes:
+
             all of:
               - queue:pending-count:<taskQueueId>
               - queue:claimed-count:<taskQueueId>
@@ -4032,6 +4112,7 @@ class AsyncQueue(AsyncClient):
         state of such tasks, but a very good approximation.
 
         Scopes:
+
             queue:pending-list:<taskQueueId>
 
         ``GET /task-queues/<taskQueueId>/pending`` (listPendingTasks, experimental).
@@ -4064,6 +4145,7 @@ class AsyncQueue(AsyncClient):
         state of such tasks, but a very good approximation.
 
         Scopes:
+
             queue:claimed-list:<taskQueueId>
 
         ``GET /task-queues/<taskQueueId>/claimed`` (listClaimedTasks, experimental).
@@ -4098,6 +4180,7 @@ class AsyncQueue(AsyncClient):
         page. You may limit this with the query-string parameter `limit`.
 
         Scopes:
+
             queue:list-worker-types:<provisionerId>
 
         ``GET /provisioners/<provisionerId>/worker-types`` (listWorkerTypes, deprecated).
@@ -4127,6 +4210,7 @@ class AsyncQueue(AsyncClient):
         Get a worker-type from a provisioner.
 
         Scopes:
+
             queue:get-worker-type:<provisionerId>/<workerType>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>`` (getWorkerType, deprecated).
@@ -4158,6 +4242,7 @@ class AsyncQueue(AsyncClient):
         page. You may limit this with the query-string parameter `limit`.
 
         Scopes:
+
             queue:list-task-queues
 
         ``GET /task-queues`` (listTaskQueues, stable).
@@ -4183,6 +4268,7 @@ class AsyncQueue(AsyncClient):
         Get a task queue.
 
         Scopes:
+
             queue:get-task-queue:<taskQueueId>
 
         ``GET /task-queues/<taskQueueId>`` (getTaskQueue, stable).
@@ -4219,6 +4305,7 @@ class AsyncQueue(AsyncClient):
         page. You may limit this with the query-string parameter `limit`.
 
         Scopes:
+
             queue:list-workers:<provisionerId>/<workerType>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers`` (listWorkers, deprecated).
@@ -4252,6 +4339,7 @@ class AsyncQueue(AsyncClient):
         Get a worker from a worker-type.
 
         Scopes:
+
             queue:get-worker:<provisionerId>/<workerType>/<workerGroup>/<workerId>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers/<workerGroup>/<workerId>`` (getWorker, deprecated).
@@ -4283,6 +4371,7 @@ class AsyncQueue(AsyncClient):
         Quarantine a worker
 
         Scopes:
+
             all of:
               - queue:quarantine-worker:<provisionerId>/<workerType>/<workerGroup>/<workerId>
 
@@ -4318,6 +4407,7 @@ class AsyncQueue(AsyncClient):
         possessed.
 
         Scopes:
+
             all of:
               - for each property in properties: queue:declare-worker:<provisionerId>/<workerType>/<workerGroup>/<workerId>#<property>
 

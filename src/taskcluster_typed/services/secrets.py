@@ -176,6 +176,7 @@ class Secrets(SyncClient):
         updated instead.
 
         Scopes:
+
             secrets:set:<name>
 
         ``PUT /secret/<name>`` (set, stable).
@@ -200,6 +201,7 @@ class Secrets(SyncClient):
         Delete the secret associated with some key. It will succeed whether or not the secret exists
 
         Scopes:
+
             secrets:set:<name>
 
         ``DELETE /secret/<name>`` (remove, stable).
@@ -226,6 +228,7 @@ class Secrets(SyncClient):
         regardless of whether the secret exists.
 
         Scopes:
+
             secrets:get:<name>
 
         ``GET /secret/<name>`` (get, stable).
@@ -260,6 +263,7 @@ class Secrets(SyncClient):
         use the query-string option `limit` to return fewer.
 
         Scopes:
+
             secrets:list-secrets
 
         ``GET /secrets`` (list, stable).
@@ -414,6 +418,7 @@ class AsyncSecrets(AsyncClient):
         updated instead.
 
         Scopes:
+
             secrets:set:<name>
 
         ``PUT /secret/<name>`` (set, stable).
@@ -438,6 +443,7 @@ class AsyncSecrets(AsyncClient):
         Delete the secret associated with some key. It will succeed whether or not the secret exists
 
         Scopes:
+
             secrets:set:<name>
 
         ``DELETE /secret/<name>`` (remove, stable).
@@ -464,6 +470,7 @@ class AsyncSecrets(AsyncClient):
         regardless of whether the secret exists.
 
         Scopes:
+
             secrets:get:<name>
 
         ``GET /secret/<name>`` (get, stable).
@@ -498,6 +505,7 @@ class AsyncSecrets(AsyncClient):
         use the query-string option `limit` to return fewer.
 
         Scopes:
+
             secrets:list-secrets
 
         ``GET /secrets`` (list, stable).

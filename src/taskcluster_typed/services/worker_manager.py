@@ -411,6 +411,7 @@ class WorkerManager(SyncClient):
         Retrieve a list of providers that are available for worker pools.
 
         Scopes:
+
             worker-manager:list-providers
 
         ``GET /providers`` (listProviders, stable).
@@ -437,6 +438,7 @@ class WorkerManager(SyncClient):
         Create a new worker pool. If the worker pool already exists, this will throw an error.
 
         Scopes:
+
             all of:
               - worker-manager:manage-worker-pool:<workerPoolId>
               - worker-manager:provider:<providerId>
@@ -470,6 +472,7 @@ class WorkerManager(SyncClient):
         as to set its `providerId` to a real provider.
 
         Scopes:
+
             all of:
               - worker-manager:manage-worker-pool:<workerPoolId>
               - worker-manager:provider:<providerId>
@@ -499,6 +502,7 @@ class WorkerManager(SyncClient):
         This will also mark all launch configurations as archived.
 
         Scopes:
+
             worker-manager:manage-worker-pool:<workerPoolId>
 
         ``DELETE /worker-pool/<workerPoolId>`` (deleteWorkerPool, stable).
@@ -527,6 +531,7 @@ class WorkerManager(SyncClient):
         By default, only active launch configurations are returned.
 
         Scopes:
+
             worker-manager:get-worker-pool:<workerPoolId>
 
         ``GET /worker-pool/<workerPoolId>/launch-configs`` (listWorkerPoolLaunchConfigs, experimental).
@@ -556,6 +561,7 @@ class WorkerManager(SyncClient):
         This includes counts and capacities of requested, running, stopping, and stopped workers.
 
         Scopes:
+
             worker-manager:get-worker-pool:<workerPoolId>
 
         ``GET /worker-pool/<workerPoolId>/stats`` (workerPoolStats, experimental).
@@ -579,6 +585,7 @@ class WorkerManager(SyncClient):
         Fetch an existing worker pool defition.
 
         Scopes:
+
             worker-manager:get-worker-pool:<workerPoolId>
 
         ``GET /worker-pool/<workerPoolId>`` (workerPool, stable).
@@ -603,6 +610,7 @@ class WorkerManager(SyncClient):
         Get the list of all the existing worker pools.
 
         Scopes:
+
             worker-manager:list-worker-pools
 
         ``GET /worker-pools`` (listWorkerPools, stable).
@@ -629,6 +637,7 @@ class WorkerManager(SyncClient):
         Get the stats for all worker pools - number of requested, running, stopping and stopped capacity
 
         Scopes:
+
             worker-manager:list-worker-pools
 
         ``GET /worker-pools/stats`` (listWorkerPoolsStats, experimental).
@@ -663,6 +672,7 @@ class WorkerManager(SyncClient):
         contains secrets or other sensitive information.
 
         Scopes:
+
             all of:
               - assume:worker-pool:<workerPoolId>
               - assume:worker-id:<workerGroup>/<workerId>
@@ -693,6 +703,7 @@ class WorkerManager(SyncClient):
         If `workerPoolId` is not specified, it will return the count of all errors
 
         Scopes:
+
             worker-manager:list-worker-pool-errors:<workerPoolId>
 
         ``GET /worker-pool-errors/stats`` (workerPoolErrorStats, experimental).
@@ -721,6 +732,7 @@ class WorkerManager(SyncClient):
         Get the list of worker pool errors.
 
         Scopes:
+
             worker-manager:list-worker-pool-errors:<workerPoolId>
 
         ``GET /worker-pool-errors/<workerPoolId>`` (listWorkerPoolErrors, stable).
@@ -753,6 +765,7 @@ class WorkerManager(SyncClient):
         Get the list of all the existing workers in a given group in a given worker pool.
 
         Scopes:
+
             worker-manager:list-workers:<workerPoolId>/<workerGroup>
 
         ``GET /workers/<workerPoolId>/<workerGroup>`` (listWorkersForWorkerGroup, stable).
@@ -783,6 +796,7 @@ class WorkerManager(SyncClient):
         Get a single worker.
 
         Scopes:
+
             worker-manager:get-worker:<workerPoolId>/<workerGroup>/<workerId>
 
         ``GET /workers/<workerPoolId>/<workerGroup>/<workerId>`` (worker, stable).
@@ -816,6 +830,7 @@ class WorkerManager(SyncClient):
         for more information.
 
         Scopes:
+
             worker-manager:create-worker:<workerPoolId>/<workerGroup>/<workerId>
 
         ``PUT /workers/<workerPoolId>/<workerGroup>/<workerId>`` (createWorker, stable).
@@ -851,6 +866,7 @@ class WorkerManager(SyncClient):
         for more information.
 
         Scopes:
+
             worker-manager:update-worker:<workerPoolId>/<workerGroup>/<workerId>
 
         ``POST /workers/<workerPoolId>/<workerGroup>/<workerId>`` (updateWorker, stable).
@@ -883,6 +899,7 @@ class WorkerManager(SyncClient):
         the API (perhaps even in state RUNNING) afterward.
 
         Scopes:
+
             worker-manager:remove-worker:<workerPoolId>/<workerGroup>/<workerId>
 
         ``DELETE /workers/<workerPoolId>/<workerGroup>/<workerId>`` (removeWorker, stable).
@@ -916,6 +933,7 @@ class WorkerManager(SyncClient):
         Decision is made during provision or scanning loop based on above mentioned conditions.
 
         Scopes:
+
             worker-manager:should-worker-terminate:<workerPoolId>/<workerGroup>/<workerId>
 
         ``GET /workers/<workerPoolId>/<workerGroup>/<workerId>/should-terminate`` (shouldWorkerTerminate, experimental).
@@ -945,6 +963,7 @@ class WorkerManager(SyncClient):
         Get the list of all the existing workers in a given worker pool.
 
         Scopes:
+
             worker-manager:list-workers:<workerPoolId>
 
         ``GET /workers/<workerPoolId>`` (listWorkersForWorkerPool, stable).
@@ -1002,6 +1021,7 @@ class WorkerManager(SyncClient):
         for the worker so that worker-manager does not terminate the instance.
 
         Scopes:
+
             worker-manager:reregister-worker:<workerPoolId>/<workerGroup>/<workerId>
 
         ``POST /worker/reregister`` (reregisterWorker, experimental).
@@ -1040,6 +1060,7 @@ class WorkerManager(SyncClient):
         page. You may limit this with the query-string parameter `limit`.
 
         Scopes:
+
             worker-manager:list-workers:<provisionerId>/<workerType>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers`` (listWorkers, experimental).
@@ -1074,6 +1095,7 @@ class WorkerManager(SyncClient):
         Get a worker from a worker-type.
 
         Scopes:
+
             worker-manager:get-worker:<provisionerId>/<workerType>/<workerGroup>/<workerId>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers/<workerGroup>/<workerId>`` (getWorker, experimental).
@@ -1450,6 +1472,7 @@ class AsyncWorkerManager(AsyncClient):
         Retrieve a list of providers that are available for worker pools.
 
         Scopes:
+
             worker-manager:list-providers
 
         ``GET /providers`` (listProviders, stable).
@@ -1476,6 +1499,7 @@ class AsyncWorkerManager(AsyncClient):
         Create a new worker pool. If the worker pool already exists, this will throw an error.
 
         Scopes:
+
             all of:
               - worker-manager:manage-worker-pool:<workerPoolId>
               - worker-manager:provider:<providerId>
@@ -1509,6 +1533,7 @@ class AsyncWorkerManager(AsyncClient):
         as to set its `providerId` to a real provider.
 
         Scopes:
+
             all of:
               - worker-manager:manage-worker-pool:<workerPoolId>
               - worker-manager:provider:<providerId>
@@ -1538,6 +1563,7 @@ class AsyncWorkerManager(AsyncClient):
         This will also mark all launch configurations as archived.
 
         Scopes:
+
             worker-manager:manage-worker-pool:<workerPoolId>
 
         ``DELETE /worker-pool/<workerPoolId>`` (deleteWorkerPool, stable).
@@ -1566,6 +1592,7 @@ class AsyncWorkerManager(AsyncClient):
         By default, only active launch configurations are returned.
 
         Scopes:
+
             worker-manager:get-worker-pool:<workerPoolId>
 
         ``GET /worker-pool/<workerPoolId>/launch-configs`` (listWorkerPoolLaunchConfigs, experimental).
@@ -1595,6 +1622,7 @@ class AsyncWorkerManager(AsyncClient):
         This includes counts and capacities of requested, running, stopping, and stopped workers.
 
         Scopes:
+
             worker-manager:get-worker-pool:<workerPoolId>
 
         ``GET /worker-pool/<workerPoolId>/stats`` (workerPoolStats, experimental).
@@ -1618,6 +1646,7 @@ class AsyncWorkerManager(AsyncClient):
         Fetch an existing worker pool defition.
 
         Scopes:
+
             worker-manager:get-worker-pool:<workerPoolId>
 
         ``GET /worker-pool/<workerPoolId>`` (workerPool, stable).
@@ -1642,6 +1671,7 @@ class AsyncWorkerManager(AsyncClient):
         Get the list of all the existing worker pools.
 
         Scopes:
+
             worker-manager:list-worker-pools
 
         ``GET /worker-pools`` (listWorkerPools, stable).
@@ -1668,6 +1698,7 @@ class AsyncWorkerManager(AsyncClient):
         Get the stats for all worker pools - number of requested, running, stopping and stopped capacity
 
         Scopes:
+
             worker-manager:list-worker-pools
 
         ``GET /worker-pools/stats`` (listWorkerPoolsStats, experimental).
@@ -1702,6 +1733,7 @@ class AsyncWorkerManager(AsyncClient):
         contains secrets or other sensitive information.
 
         Scopes:
+
             all of:
               - assume:worker-pool:<workerPoolId>
               - assume:worker-id:<workerGroup>/<workerId>
@@ -1732,6 +1764,7 @@ class AsyncWorkerManager(AsyncClient):
         If `workerPoolId` is not specified, it will return the count of all errors
 
         Scopes:
+
             worker-manager:list-worker-pool-errors:<workerPoolId>
 
         ``GET /worker-pool-errors/stats`` (workerPoolErrorStats, experimental).
@@ -1760,6 +1793,7 @@ class AsyncWorkerManager(AsyncClient):
         Get the list of worker pool errors.
 
         Scopes:
+
             worker-manager:list-worker-pool-errors:<workerPoolId>
 
         ``GET /worker-pool-errors/<workerPoolId>`` (listWorkerPoolErrors, stable).
@@ -1792,6 +1826,7 @@ class AsyncWorkerManager(AsyncClient):
         Get the list of all the existing workers in a given group in a given worker pool.
 
         Scopes:
+
             worker-manager:list-workers:<workerPoolId>/<workerGroup>
 
         ``GET /workers/<workerPoolId>/<workerGroup>`` (listWorkersForWorkerGroup, stable).
@@ -1822,6 +1857,7 @@ class AsyncWorkerManager(AsyncClient):
         Get a single worker.
 
         Scopes:
+
             worker-manager:get-worker:<workerPoolId>/<workerGroup>/<workerId>
 
         ``GET /workers/<workerPoolId>/<workerGroup>/<workerId>`` (worker, stable).
@@ -1855,6 +1891,7 @@ class AsyncWorkerManager(AsyncClient):
         for more information.
 
         Scopes:
+
             worker-manager:create-worker:<workerPoolId>/<workerGroup>/<workerId>
 
         ``PUT /workers/<workerPoolId>/<workerGroup>/<workerId>`` (createWorker, stable).
@@ -1890,6 +1927,7 @@ class AsyncWorkerManager(AsyncClient):
         for more information.
 
         Scopes:
+
             worker-manager:update-worker:<workerPoolId>/<workerGroup>/<workerId>
 
         ``POST /workers/<workerPoolId>/<workerGroup>/<workerId>`` (updateWorker, stable).
@@ -1922,6 +1960,7 @@ class AsyncWorkerManager(AsyncClient):
         the API (perhaps even in state RUNNING) afterward.
 
         Scopes:
+
             worker-manager:remove-worker:<workerPoolId>/<workerGroup>/<workerId>
 
         ``DELETE /workers/<workerPoolId>/<workerGroup>/<workerId>`` (removeWorker, stable).
@@ -1955,6 +1994,7 @@ class AsyncWorkerManager(AsyncClient):
         Decision is made during provision or scanning loop based on above mentioned conditions.
 
         Scopes:
+
             worker-manager:should-worker-terminate:<workerPoolId>/<workerGroup>/<workerId>
 
         ``GET /workers/<workerPoolId>/<workerGroup>/<workerId>/should-terminate`` (shouldWorkerTerminate, experimental).
@@ -1984,6 +2024,7 @@ class AsyncWorkerManager(AsyncClient):
         Get the list of all the existing workers in a given worker pool.
 
         Scopes:
+
             worker-manager:list-workers:<workerPoolId>
 
         ``GET /workers/<workerPoolId>`` (listWorkersForWorkerPool, stable).
@@ -2041,6 +2082,7 @@ class AsyncWorkerManager(AsyncClient):
         for the worker so that worker-manager does not terminate the instance.
 
         Scopes:
+
             worker-manager:reregister-worker:<workerPoolId>/<workerGroup>/<workerId>
 
         ``POST /worker/reregister`` (reregisterWorker, experimental).
@@ -2079,6 +2121,7 @@ class AsyncWorkerManager(AsyncClient):
         page. You may limit this with the query-string parameter `limit`.
 
         Scopes:
+
             worker-manager:list-workers:<provisionerId>/<workerType>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers`` (listWorkers, experimental).
@@ -2113,6 +2156,7 @@ class AsyncWorkerManager(AsyncClient):
         Get a worker from a worker-type.
 
         Scopes:
+
             worker-manager:get-worker:<provisionerId>/<workerType>/<workerGroup>/<workerId>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers/<workerGroup>/<workerId>`` (getWorker, experimental).

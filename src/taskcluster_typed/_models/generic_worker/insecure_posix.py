@@ -14,6 +14,10 @@ from taskcluster_typed._model_base import TaskclusterModel
 
 
 class Artifact(TaskclusterModel):
+    """
+    Artifact: an object of the schema `generic-worker/insecure_posix.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -432,7 +436,7 @@ class DockerWorkerFeatureFlags(TaskclusterModel):
 
 class NamedDockerImage(TaskclusterModel):
     """
-    Image to use for the task.  Images can be specified as an image tag as used by a docker registry, or as an object declaring type and name/namespace
+    Named docker image: an object of the schema `generic-worker/insecure_posix.json`.
     """
 
     model_config = ConfigDict(
@@ -444,7 +448,7 @@ class NamedDockerImage(TaskclusterModel):
 
 class IndexedDockerImage(TaskclusterModel):
     """
-    Image to use for the task.  Images can be specified as an image tag as used by a docker registry, or as an object declaring type and name/namespace
+    Indexed docker image: an object of the schema `generic-worker/insecure_posix.json`.
     """
 
     model_config = ConfigDict(
@@ -457,7 +461,7 @@ class IndexedDockerImage(TaskclusterModel):
 
 class DockerImageArtifact(TaskclusterModel):
     """
-    Image to use for the task.  Images can be specified as an image tag as used by a docker registry, or as an object declaring type and name/namespace
+    Docker image artifact: an object of the schema `generic-worker/insecure_posix.json`.
     """
 
     model_config = ConfigDict(
@@ -489,6 +493,10 @@ class ExitStatusHandling(TaskclusterModel):
 
 
 class DockerWorkerArtifact(TaskclusterModel):
+    """
+    Docker Worker Artifact: an object of the schema `generic-worker/insecure_posix.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -603,6 +611,10 @@ class Base64Content(TaskclusterModel):
 
 
 class FileMount(TaskclusterModel):
+    """
+    File Mount: an object of the schema `generic-worker/insecure_posix.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -631,6 +643,10 @@ class FileMount(TaskclusterModel):
 
 
 class ReadOnlyDirectory(TaskclusterModel):
+    """
+    Read Only Directory: an object of the schema `generic-worker/insecure_posix.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -678,6 +694,10 @@ class ReadOnlyDirectory(TaskclusterModel):
 
 
 class WritableDirectoryCache(TaskclusterModel):
+    """
+    Writable Directory Cache: an object of the schema `generic-worker/insecure_posix.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )

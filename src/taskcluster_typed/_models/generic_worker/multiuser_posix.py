@@ -14,6 +14,10 @@ from taskcluster_typed._model_base import TaskclusterModel
 
 
 class Artifact(TaskclusterModel):
+    """
+    Artifact: an object of the schema `generic-worker/multiuser_posix.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -471,7 +475,7 @@ class DockerWorkerFeatureFlags(TaskclusterModel):
 
 class NamedDockerImage(TaskclusterModel):
     """
-    Image to use for the task.  Images can be specified as an image tag as used by a docker registry, or as an object declaring type and name/namespace
+    Named docker image: an object of the schema `generic-worker/multiuser_posix.json`.
     """
 
     model_config = ConfigDict(
@@ -483,7 +487,7 @@ class NamedDockerImage(TaskclusterModel):
 
 class IndexedDockerImage(TaskclusterModel):
     """
-    Image to use for the task.  Images can be specified as an image tag as used by a docker registry, or as an object declaring type and name/namespace
+    Indexed docker image: an object of the schema `generic-worker/multiuser_posix.json`.
     """
 
     model_config = ConfigDict(
@@ -496,7 +500,7 @@ class IndexedDockerImage(TaskclusterModel):
 
 class DockerImageArtifact(TaskclusterModel):
     """
-    Image to use for the task.  Images can be specified as an image tag as used by a docker registry, or as an object declaring type and name/namespace
+    Docker image artifact: an object of the schema `generic-worker/multiuser_posix.json`.
     """
 
     model_config = ConfigDict(
@@ -528,6 +532,10 @@ class ExitStatusHandling(TaskclusterModel):
 
 
 class DockerWorkerArtifact(TaskclusterModel):
+    """
+    Docker Worker Artifact: an object of the schema `generic-worker/multiuser_posix.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -642,6 +650,10 @@ class Base64Content(TaskclusterModel):
 
 
 class FileMount(TaskclusterModel):
+    """
+    File Mount: an object of the schema `generic-worker/multiuser_posix.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -672,6 +684,10 @@ class FileMount(TaskclusterModel):
 
 
 class ReadOnlyDirectory(TaskclusterModel):
+    """
+    Read Only Directory: an object of the schema `generic-worker/multiuser_posix.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -721,6 +737,10 @@ class ReadOnlyDirectory(TaskclusterModel):
 
 
 class WritableDirectoryCache(TaskclusterModel):
+    """
+    Writable Directory Cache: an object of the schema `generic-worker/multiuser_posix.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )

@@ -14,6 +14,10 @@ from taskcluster_typed._model_base import TaskclusterModel
 
 
 class Artifact(TaskclusterModel):
+    """
+    Artifact: an object of the schema `generic-worker/multiuser_windows.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -451,6 +455,10 @@ class Base64Content(TaskclusterModel):
 
 
 class FileMount(TaskclusterModel):
+    """
+    File Mount: an object of the schema `generic-worker/multiuser_windows.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -481,6 +489,10 @@ class FileMount(TaskclusterModel):
 
 
 class ReadOnlyDirectory(TaskclusterModel):
+    """
+    Read Only Directory: an object of the schema `generic-worker/multiuser_windows.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -530,6 +542,10 @@ class ReadOnlyDirectory(TaskclusterModel):
 
 
 class WritableDirectoryCache(TaskclusterModel):
+    """
+    Writable Directory Cache: an object of the schema `generic-worker/multiuser_windows.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )

@@ -17,8 +17,7 @@ Scope = TypeAliasType("Scope", Annotated[str, Field(pattern="^[ -~]*$")])
 
 class AuthenticationSuccessfulResponse(TaskclusterModel):
     """
-    Response from a request to authenticate a hawk request.
-
+    Authentication Successful Response: an object of the schema `auth/v1/authenticate-hawk-response.json`.
     """
 
     model_config = ConfigDict(
@@ -73,8 +72,7 @@ class AuthenticationSuccessfulResponse(TaskclusterModel):
 
 class AuthenticationFailedResponse(TaskclusterModel):
     """
-    Response from a request to authenticate a hawk request.
-
+    Authentication Failed Response: an object of the schema `auth/v1/authenticate-hawk-response.json`.
     """
 
     model_config = ConfigDict(
@@ -94,8 +92,7 @@ class AuthenticationFailedResponse(TaskclusterModel):
 
 class NoAuthenticationResponse(TaskclusterModel):
     """
-    Response from a request to authenticate a hawk request.
-
+    No Authentication Response: an object of the schema `auth/v1/authenticate-hawk-response.json`.
     """
 
     model_config = ConfigDict(

@@ -13,6 +13,10 @@ from taskcluster_typed._model_base import TaskclusterModel
 
 
 class AuditHistoryItem(TaskclusterModel):
+    """
+    items: an object of the schema `auth/v1/get-entity-history-response.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )

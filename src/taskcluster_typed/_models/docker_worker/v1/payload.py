@@ -128,7 +128,7 @@ class FeatureFlags(TaskclusterModel):
 
 class NamedDockerImage(TaskclusterModel):
     """
-    Image to use for the task.  Images can be specified as an image tag as used by a docker registry, or as an object declaring type and name/namespace
+    Named docker image: an object of the schema `docker-worker/v1/payload.json`.
     """
 
     model_config = ConfigDict(
@@ -140,7 +140,7 @@ class NamedDockerImage(TaskclusterModel):
 
 class IndexedDockerImage(TaskclusterModel):
     """
-    Image to use for the task.  Images can be specified as an image tag as used by a docker registry, or as an object declaring type and name/namespace
+    Indexed docker image: an object of the schema `docker-worker/v1/payload.json`.
     """
 
     model_config = ConfigDict(
@@ -153,7 +153,7 @@ class IndexedDockerImage(TaskclusterModel):
 
 class DockerImageArtifact(TaskclusterModel):
     """
-    Image to use for the task.  Images can be specified as an image tag as used by a docker registry, or as an object declaring type and name/namespace
+    Docker image artifact: an object of the schema `docker-worker/v1/payload.json`.
     """
 
     model_config = ConfigDict(
@@ -185,6 +185,10 @@ class ExitStatusHandling(TaskclusterModel):
 
 
 class Artifact(TaskclusterModel):
+    """
+    artifact: an object of the schema `docker-worker/v1/payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )

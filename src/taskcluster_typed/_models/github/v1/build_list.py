@@ -29,6 +29,10 @@ The GitHub webhook deliveryId. Extracted from the header 'X-GitHub-Delivery'
 
 
 class Build(TaskclusterModel):
+    """
+    Build: an object of the schema `github/v1/build-list.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )

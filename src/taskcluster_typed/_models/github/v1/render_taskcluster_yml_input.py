@@ -89,10 +89,7 @@ class PullRequestEvents(TaskclusterModel):
 
 class ReleaseEvents(TaskclusterModel):
     """
-    Emulate one of the github events with mocked payload.
-    Some of the events have sub-actions, that can be specified.
-    Event type names follow the `tasks_for` naming convention.
-
+    Release events: an object of the schema `github/v1/render-taskcluster-yml-input.json`.
     """
 
     model_config = ConfigDict(
@@ -127,10 +124,7 @@ class ReleaseEvents(TaskclusterModel):
 
 class IssueCommentEvents(TaskclusterModel):
     """
-    Emulate one of the github events with mocked payload.
-    Some of the events have sub-actions, that can be specified.
-    Event type names follow the `tasks_for` naming convention.
-
+    Issue Comment events: an object of the schema `github/v1/render-taskcluster-yml-input.json`.
     """
 
     model_config = ConfigDict(

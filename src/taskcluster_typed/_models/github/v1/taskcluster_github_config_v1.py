@@ -14,6 +14,10 @@ from taskcluster_typed._model_base import TaskclusterModel
 
 
 class Hook(TaskclusterModel):
+    """
+    items: an object of the schema `github/v1/taskcluster-github-config.v1.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -32,6 +36,10 @@ class Hook(TaskclusterModel):
 
 
 class Policy(TaskclusterModel):
+    """
+    policy: an object of the schema `github/v1/taskcluster-github-config.v1.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -88,6 +96,9 @@ class TaskclusterGithubConfigV1(TaskclusterModel):
 
     """
     policy: Policy | None = None
+    """
+    policy: an object of the schema `github/v1/taskcluster-github-config.v1.json`.
+    """
     reporting: Literal["checks-v1"] | None = None
     """
     Policy for reporting status of PR or a commit. If absent, Github Statuses API is used

@@ -16,6 +16,10 @@ HeadBranch = TypeAliasType("HeadBranch", Annotated[str, Field(min_length=1)])
 
 
 class CheckSuite(TaskclusterModel):
+    """
+    check_suite: an object of the schema `github/v1/webhook-check-run-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -36,6 +40,10 @@ GitHub may add new values; validation accepts any non-empty string.
 
 
 class Base(TaskclusterModel):
+    """
+    base: an object of the schema `github/v1/webhook-check-run-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -43,6 +51,10 @@ class Base(TaskclusterModel):
 
 
 class Head(TaskclusterModel):
+    """
+    head: an object of the schema `github/v1/webhook-check-run-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -50,20 +62,37 @@ class Head(TaskclusterModel):
 
 
 class PullRequest(TaskclusterModel):
+    """
+    items: an object of the schema `github/v1/webhook-check-run-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
     base: Base
+    """
+    base: an object of the schema `github/v1/webhook-check-run-payload.json`.
+    """
     head: Head
+    """
+    head: an object of the schema `github/v1/webhook-check-run-payload.json`.
+    """
     id: Annotated[int, Field(ge=1)]
     number: Annotated[int, Field(ge=1)]
 
 
 class CheckRun(TaskclusterModel):
+    """
+    check_run: an object of the schema `github/v1/webhook-check-run-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
     check_suite: CheckSuite
+    """
+    check_suite: an object of the schema `github/v1/webhook-check-run-payload.json`.
+    """
     conclusion: Conclusion | None = None
     head_sha: Annotated[str, Field(pattern="^[a-f0-9]{40}$")]
     id: Annotated[int, Field(ge=1)]
@@ -80,6 +109,10 @@ class CheckRun(TaskclusterModel):
 
 
 class Installation(TaskclusterModel):
+    """
+    installation: an object of the schema `github/v1/webhook-check-run-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -87,6 +120,10 @@ class Installation(TaskclusterModel):
 
 
 class Owner(TaskclusterModel):
+    """
+    owner: an object of the schema `github/v1/webhook-check-run-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -95,6 +132,10 @@ class Owner(TaskclusterModel):
 
 
 class Owner6(TaskclusterModel):
+    """
+    owner: an object of the schema `github/v1/webhook-check-run-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -103,15 +144,26 @@ class Owner6(TaskclusterModel):
 
 
 class Repository(TaskclusterModel):
+    """
+    repository: an object of the schema `github/v1/webhook-check-run-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
     full_name: Annotated[str, Field(pattern="^[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$")]
     name: Annotated[str, Field(pattern="^[A-Za-z0-9._-]+$")]
     owner: Owner | Owner6
+    """
+    owner: an object of the schema `github/v1/webhook-check-run-payload.json`.
+    """
 
 
 class Sender(TaskclusterModel):
+    """
+    sender: an object of the schema `github/v1/webhook-check-run-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -135,6 +187,18 @@ class WebhookCheckRunPayload(TaskclusterModel):
 
     """
     check_run: CheckRun
+    """
+    check_run: an object of the schema `github/v1/webhook-check-run-payload.json`.
+    """
     installation: Installation | None = None
+    """
+    installation: an object of the schema `github/v1/webhook-check-run-payload.json`.
+    """
     repository: Repository
+    """
+    repository: an object of the schema `github/v1/webhook-check-run-payload.json`.
+    """
     sender: Sender
+    """
+    sender: an object of the schema `github/v1/webhook-check-run-payload.json`.
+    """

@@ -13,6 +13,10 @@ from taskcluster_typed._model_base import TaskclusterModel
 
 
 class Account(TaskclusterModel):
+    """
+    account: an object of the schema `github/v1/webhook-installation-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -22,10 +26,17 @@ class Account(TaskclusterModel):
 
 
 class Installation(TaskclusterModel):
+    """
+    installation: an object of the schema `github/v1/webhook-installation-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
     account: Account
+    """
+    account: an object of the schema `github/v1/webhook-installation-payload.json`.
+    """
     id: Annotated[int, Field(ge=1)]
     repository_selection: Literal["all", "selected"]
     target_id: Annotated[int, Field(ge=1)]
@@ -33,6 +44,10 @@ class Installation(TaskclusterModel):
 
 
 class Repository(TaskclusterModel):
+    """
+    items: an object of the schema `github/v1/webhook-installation-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -42,6 +57,10 @@ class Repository(TaskclusterModel):
 
 
 class Sender(TaskclusterModel):
+    """
+    sender: an object of the schema `github/v1/webhook-installation-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -65,5 +84,11 @@ class WebhookInstallationPayload(TaskclusterModel):
 
     """
     installation: Installation
+    """
+    installation: an object of the schema `github/v1/webhook-installation-payload.json`.
+    """
     repositories: list[Repository] | None = None
     sender: Sender
+    """
+    sender: an object of the schema `github/v1/webhook-installation-payload.json`.
+    """

@@ -13,6 +13,10 @@ from taskcluster_typed._model_base import TaskclusterModel
 
 
 class User(TaskclusterModel):
+    """
+    user: an object of the schema `github/v1/webhook-issue-comment-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -20,15 +24,26 @@ class User(TaskclusterModel):
 
 
 class Comment(TaskclusterModel):
+    """
+    comment: an object of the schema `github/v1/webhook-issue-comment-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
     body: str
     id: Annotated[int, Field(ge=1)]
     user: User
+    """
+    user: an object of the schema `github/v1/webhook-issue-comment-payload.json`.
+    """
 
 
 class Installation(TaskclusterModel):
+    """
+    installation: an object of the schema `github/v1/webhook-issue-comment-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -36,6 +51,10 @@ class Installation(TaskclusterModel):
 
 
 class Issue(TaskclusterModel):
+    """
+    issue: an object of the schema `github/v1/webhook-issue-comment-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -44,9 +63,16 @@ class Issue(TaskclusterModel):
     state: Literal["open", "closed"]
     title: str
     user: User
+    """
+    user: an object of the schema `github/v1/webhook-issue-comment-payload.json`.
+    """
 
 
 class Owner(TaskclusterModel):
+    """
+    owner: an object of the schema `github/v1/webhook-issue-comment-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -55,6 +81,10 @@ class Owner(TaskclusterModel):
 
 
 class Owner8(TaskclusterModel):
+    """
+    owner: an object of the schema `github/v1/webhook-issue-comment-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -63,15 +93,26 @@ class Owner8(TaskclusterModel):
 
 
 class Repository(TaskclusterModel):
+    """
+    repository: an object of the schema `github/v1/webhook-issue-comment-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
     full_name: Annotated[str, Field(pattern="^[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$")]
     name: Annotated[str, Field(pattern="^[A-Za-z0-9._-]+$")]
     owner: Owner | Owner8
+    """
+    owner: an object of the schema `github/v1/webhook-issue-comment-payload.json`.
+    """
 
 
 class Sender(TaskclusterModel):
+    """
+    sender: an object of the schema `github/v1/webhook-issue-comment-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -95,7 +136,22 @@ class WebhookIssueCommentPayload(TaskclusterModel):
 
     """
     comment: Comment
+    """
+    comment: an object of the schema `github/v1/webhook-issue-comment-payload.json`.
+    """
     installation: Installation | None = None
+    """
+    installation: an object of the schema `github/v1/webhook-issue-comment-payload.json`.
+    """
     issue: Issue
+    """
+    issue: an object of the schema `github/v1/webhook-issue-comment-payload.json`.
+    """
     repository: Repository
+    """
+    repository: an object of the schema `github/v1/webhook-issue-comment-payload.json`.
+    """
     sender: Sender
+    """
+    sender: an object of the schema `github/v1/webhook-issue-comment-payload.json`.
+    """

@@ -16,11 +16,18 @@ Event = TypeAliasType("Event", Annotated[str, Field(min_length=1)])
 
 
 class Hook(TaskclusterModel):
+    """
+    hook: an object of the schema `github/v1/webhook-ping-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
     active: bool
     config: dict[str, Any]
+    """
+    config: an object of the schema `github/v1/webhook-ping-payload.json`.
+    """
     events: list[Event]
     id: Annotated[int, Field(ge=1)]
     name: Literal["web"]
@@ -28,6 +35,10 @@ class Hook(TaskclusterModel):
 
 
 class Organization(TaskclusterModel):
+    """
+    1: an object of the schema `github/v1/webhook-ping-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -35,6 +46,10 @@ class Organization(TaskclusterModel):
 
 
 class Owner(TaskclusterModel):
+    """
+    owner: an object of the schema `github/v1/webhook-ping-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -43,6 +58,10 @@ class Owner(TaskclusterModel):
 
 
 class Owner10(TaskclusterModel):
+    """
+    owner: an object of the schema `github/v1/webhook-ping-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -51,15 +70,26 @@ class Owner10(TaskclusterModel):
 
 
 class Repository(TaskclusterModel):
+    """
+    1: an object of the schema `github/v1/webhook-ping-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
     full_name: Annotated[str, Field(pattern="^[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$")]
     name: Annotated[str, Field(pattern="^[A-Za-z0-9._-]+$")]
     owner: Owner | Owner10
+    """
+    owner: an object of the schema `github/v1/webhook-ping-payload.json`.
+    """
 
 
 class Sender(TaskclusterModel):
+    """
+    sender: an object of the schema `github/v1/webhook-ping-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -77,8 +107,14 @@ class WebhookPingPayload(TaskclusterModel):
         extra="allow",
     )
     hook: Hook
+    """
+    hook: an object of the schema `github/v1/webhook-ping-payload.json`.
+    """
     hook_id: Annotated[int, Field(ge=1)]
     organization: Organization | None = None
     repository: Repository | None = None
     sender: Sender
+    """
+    sender: an object of the schema `github/v1/webhook-ping-payload.json`.
+    """
     zen: Annotated[str, Field(min_length=1)]

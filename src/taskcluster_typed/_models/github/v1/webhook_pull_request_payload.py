@@ -13,6 +13,10 @@ from taskcluster_typed._model_base import TaskclusterModel
 
 
 class Installation(TaskclusterModel):
+    """
+    installation: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -20,6 +24,10 @@ class Installation(TaskclusterModel):
 
 
 class Owner(TaskclusterModel):
+    """
+    owner: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -28,6 +36,10 @@ class Owner(TaskclusterModel):
 
 
 class Owner12(TaskclusterModel):
+    """
+    owner: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -36,6 +48,10 @@ class Owner12(TaskclusterModel):
 
 
 class Repo(TaskclusterModel):
+    """
+    repo: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -43,18 +59,32 @@ class Repo(TaskclusterModel):
     full_name: Annotated[str, Field(pattern="^[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$")]
     name: Annotated[str, Field(pattern="^[A-Za-z0-9._-]+$")]
     owner: Owner | Owner12
+    """
+    owner: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
 
 
 class Base(TaskclusterModel):
+    """
+    base: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
     ref: Annotated[str, Field(min_length=1)]
     repo: Repo
+    """
+    repo: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
     sha: Annotated[str, Field(pattern="^[a-f0-9]{40}$")]
 
 
 class Owner13(TaskclusterModel):
+    """
+    owner: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -63,6 +93,10 @@ class Owner13(TaskclusterModel):
 
 
 class Owner14(TaskclusterModel):
+    """
+    owner: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -71,6 +105,10 @@ class Owner14(TaskclusterModel):
 
 
 class Repo1(TaskclusterModel):
+    """
+    repo: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -78,18 +116,32 @@ class Repo1(TaskclusterModel):
     full_name: Annotated[str, Field(pattern="^[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$")]
     name: Annotated[str, Field(pattern="^[A-Za-z0-9._-]+$")]
     owner: Owner13 | Owner14
+    """
+    owner: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
 
 
 class Head(TaskclusterModel):
+    """
+    head: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
     ref: Annotated[str, Field(min_length=1)]
     repo: Repo1
+    """
+    repo: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
     sha: Annotated[str, Field(pattern="^[a-f0-9]{40}$")]
 
 
 class User(TaskclusterModel):
+    """
+    user: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -97,18 +149,35 @@ class User(TaskclusterModel):
 
 
 class PullRequest(TaskclusterModel):
+    """
+    pull_request: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
     base: Base
+    """
+    base: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
     head: Head
+    """
+    head: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
     number: Annotated[int, Field(ge=1)]
     state: Literal["open", "closed"]
     title: str | None = None
     user: User
+    """
+    user: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
 
 
 class Owner15(TaskclusterModel):
+    """
+    owner: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -117,6 +186,10 @@ class Owner15(TaskclusterModel):
 
 
 class Owner16(TaskclusterModel):
+    """
+    owner: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -125,14 +198,25 @@ class Owner16(TaskclusterModel):
 
 
 class Repository(TaskclusterModel):
+    """
+    repository: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
     full_name: Annotated[str, Field(pattern="^[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$")]
     owner: Owner15 | Owner16
+    """
+    owner: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
 
 
 class Sender(TaskclusterModel):
+    """
+    sender: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -160,7 +244,19 @@ class WebhookPullRequestPayload(TaskclusterModel):
 
     """
     installation: Installation | None = None
+    """
+    installation: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
     number: Annotated[int, Field(ge=1)]
     pull_request: PullRequest
+    """
+    pull_request: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
     repository: Repository
+    """
+    repository: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """
     sender: Sender
+    """
+    sender: an object of the schema `github/v1/webhook-pull-request-payload.json`.
+    """

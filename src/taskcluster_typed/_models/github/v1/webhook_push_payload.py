@@ -13,6 +13,10 @@ from taskcluster_typed._model_base import TaskclusterModel
 
 
 class Commit(TaskclusterModel):
+    """
+    items: an object of the schema `github/v1/webhook-push-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -21,6 +25,10 @@ class Commit(TaskclusterModel):
 
 
 class HeadCommit(TaskclusterModel):
+    """
+    1: an object of the schema `github/v1/webhook-push-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -29,6 +37,10 @@ class HeadCommit(TaskclusterModel):
 
 
 class Installation(TaskclusterModel):
+    """
+    installation: an object of the schema `github/v1/webhook-push-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -36,6 +48,10 @@ class Installation(TaskclusterModel):
 
 
 class Pusher(TaskclusterModel):
+    """
+    pusher: an object of the schema `github/v1/webhook-push-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -43,6 +59,10 @@ class Pusher(TaskclusterModel):
 
 
 class Owner(TaskclusterModel):
+    """
+    owner: an object of the schema `github/v1/webhook-push-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -51,6 +71,10 @@ class Owner(TaskclusterModel):
 
 
 class Owner18(TaskclusterModel):
+    """
+    owner: an object of the schema `github/v1/webhook-push-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -59,6 +83,10 @@ class Owner18(TaskclusterModel):
 
 
 class Repository(TaskclusterModel):
+    """
+    repository: an object of the schema `github/v1/webhook-push-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -66,9 +94,16 @@ class Repository(TaskclusterModel):
     full_name: Annotated[str, Field(pattern="^[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$")]
     name: Annotated[str, Field(pattern="^[A-Za-z0-9._-]+$")]
     owner: Owner | Owner18
+    """
+    owner: an object of the schema `github/v1/webhook-push-payload.json`.
+    """
 
 
 class Sender(TaskclusterModel):
+    """
+    sender: an object of the schema `github/v1/webhook-push-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -89,7 +124,19 @@ class WebhookPushPayload(TaskclusterModel):
     commits: list[Commit]
     head_commit: HeadCommit | None = None
     installation: Installation | None = None
+    """
+    installation: an object of the schema `github/v1/webhook-push-payload.json`.
+    """
     pusher: Pusher
+    """
+    pusher: an object of the schema `github/v1/webhook-push-payload.json`.
+    """
     ref: Annotated[str, Field(pattern="^refs/(heads|tags)/.*$")]
     repository: Repository
+    """
+    repository: an object of the schema `github/v1/webhook-push-payload.json`.
+    """
     sender: Sender
+    """
+    sender: an object of the schema `github/v1/webhook-push-payload.json`.
+    """

@@ -13,6 +13,10 @@ from taskcluster_typed._model_base import TaskclusterModel
 
 
 class Installation(TaskclusterModel):
+    """
+    installation: an object of the schema `github/v1/webhook-release-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -20,6 +24,10 @@ class Installation(TaskclusterModel):
 
 
 class Author(TaskclusterModel):
+    """
+    author: an object of the schema `github/v1/webhook-release-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -27,10 +35,17 @@ class Author(TaskclusterModel):
 
 
 class Release(TaskclusterModel):
+    """
+    release: an object of the schema `github/v1/webhook-release-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
     author: Author
+    """
+    author: an object of the schema `github/v1/webhook-release-payload.json`.
+    """
     draft: bool
     id: Annotated[int, Field(ge=1)]
     name: str | None = None
@@ -40,6 +55,10 @@ class Release(TaskclusterModel):
 
 
 class Owner(TaskclusterModel):
+    """
+    owner: an object of the schema `github/v1/webhook-release-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -48,6 +67,10 @@ class Owner(TaskclusterModel):
 
 
 class Owner20(TaskclusterModel):
+    """
+    owner: an object of the schema `github/v1/webhook-release-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -56,15 +79,26 @@ class Owner20(TaskclusterModel):
 
 
 class Repository(TaskclusterModel):
+    """
+    repository: an object of the schema `github/v1/webhook-release-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
     full_name: Annotated[str, Field(pattern="^[A-Za-z0-9._-]+/[A-Za-z0-9._-]+$")]
     name: Annotated[str, Field(pattern="^[A-Za-z0-9._-]+$")]
     owner: Owner | Owner20
+    """
+    owner: an object of the schema `github/v1/webhook-release-payload.json`.
+    """
 
 
 class Sender(TaskclusterModel):
+    """
+    sender: an object of the schema `github/v1/webhook-release-payload.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -88,6 +122,18 @@ class WebhookReleasePayload(TaskclusterModel):
 
     """
     installation: Installation | None = None
+    """
+    installation: an object of the schema `github/v1/webhook-release-payload.json`.
+    """
     release: Release
+    """
+    release: an object of the schema `github/v1/webhook-release-payload.json`.
+    """
     repository: Repository
+    """
+    repository: an object of the schema `github/v1/webhook-release-payload.json`.
+    """
     sender: Sender
+    """
+    sender: an object of the schema `github/v1/webhook-release-payload.json`.
+    """

@@ -13,6 +13,10 @@ from taskcluster_typed._model_base import TaskclusterModel
 
 
 class HookMetadata(TaskclusterModel):
+    """
+    HookMetadata: an object of the schema `hooks/v1/hook-metadata.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )

@@ -13,6 +13,10 @@ from taskcluster_typed._model_base import TaskclusterModel
 
 
 class LastFire(TaskclusterModel):
+    """
+    items: an object of the schema `hooks/v1/list-lastFires-response.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )

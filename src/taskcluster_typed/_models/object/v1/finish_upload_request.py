@@ -15,6 +15,10 @@ from .hashes import ObjectContentHashes
 
 
 class FinishUploadRequest(TaskclusterModel):
+    """
+    FinishUploadRequest: an object of the schema `object/v1/finish-upload-request.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )

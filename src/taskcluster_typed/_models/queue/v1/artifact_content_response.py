@@ -17,9 +17,7 @@ from .object_credentials import ObjectCredentials
 
 class ArtifactContentResponseS3(TaskclusterModel):
     """
-    Response to the `artifact` and `latestArtifact` methods.  It is one of the
-    following types, as identified by the `storageType` property.
-
+    0: an object of the schema `queue/v1/artifact-content-response.json`.
     """
 
     model_config = ConfigDict(
@@ -36,9 +34,7 @@ class ArtifactContentResponseS3(TaskclusterModel):
 
 class ArtifactContentResponseReference(TaskclusterModel):
     """
-    Response to the `artifact` and `latestArtifact` methods.  It is one of the
-    following types, as identified by the `storageType` property.
-
+    2: an object of the schema `queue/v1/artifact-content-response.json`.
     """
 
     model_config = ConfigDict(
@@ -53,9 +49,7 @@ class ArtifactContentResponseReference(TaskclusterModel):
 
 class ArtifactContentResponseError(TaskclusterModel):
     """
-    Response to the `artifact` and `latestArtifact` methods.  It is one of the
-    following types, as identified by the `storageType` property.
-
+    3: an object of the schema `queue/v1/artifact-content-response.json`.
     """
 
     model_config = ConfigDict(

@@ -17,6 +17,10 @@ from .task_status import TaskStatus
 
 
 class TaskClaim(TaskclusterModel):
+    """
+    Task Claim: an object of the schema `queue/v1/claim-work-response.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )

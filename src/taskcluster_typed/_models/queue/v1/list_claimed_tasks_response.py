@@ -15,6 +15,10 @@ from .task import Task
 
 
 class TaskThatAreCurrentlyRunningInAGivenTaskQueueItem(TaskclusterModel):
+    """
+    items: an object of the schema `queue/v1/list-claimed-tasks-response.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )

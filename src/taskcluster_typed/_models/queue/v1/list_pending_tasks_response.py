@@ -15,6 +15,10 @@ from .task import Task
 
 
 class TasksThatAreCurrentlyPendingInAGivenTaskQueueItem(TaskclusterModel):
+    """
+    items: an object of the schema `queue/v1/list-pending-tasks-response.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )

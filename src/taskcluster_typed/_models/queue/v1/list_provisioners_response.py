@@ -13,6 +13,10 @@ from taskcluster_typed._model_base import TaskclusterModel
 
 
 class ProvisionerInformation(TaskclusterModel):
+    """
+    Provisioner Information: an object of the schema `queue/v1/list-provisioners-response.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -61,6 +65,10 @@ class ProvisionerInformation(TaskclusterModel):
 
 
 class ListProvisionersResponse(TaskclusterModel):
+    """
+    ListProvisionersResponse: an object of the schema `queue/v1/list-provisioners-response.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )

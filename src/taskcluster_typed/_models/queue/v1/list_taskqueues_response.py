@@ -13,6 +13,10 @@ from taskcluster_typed._model_base import TaskclusterModel
 
 
 class TaskQueue(TaskclusterModel):
+    """
+    Task Queue: an object of the schema `queue/v1/list-taskqueues-response.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )

@@ -13,6 +13,10 @@ from taskcluster_typed._model_base import TaskclusterModel
 
 
 class WorkerType(TaskclusterModel):
+    """
+    Worker Type: an object of the schema `queue/v1/list-workertypes-response.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )

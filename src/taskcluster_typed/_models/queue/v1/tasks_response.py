@@ -15,6 +15,10 @@ from .task import Task as Task_1
 
 
 class Task(TaskclusterModel):
+    """
+    items: an object of the schema `queue/v1/tasks-response.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )

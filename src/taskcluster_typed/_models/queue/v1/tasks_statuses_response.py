@@ -15,6 +15,10 @@ from .task_status import TaskStatus
 
 
 class Status(TaskclusterModel):
+    """
+    items: an object of the schema `queue/v1/tasks-statuses-response.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )

@@ -71,6 +71,10 @@ class ErrorHandling(TaskclusterModel):
 
 
 class TemplateParametersValue(TaskclusterModel):
+    """
+    0: an object of the schema `worker-manager/v1/azure-arm-templates.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -81,6 +85,10 @@ class TemplateParametersValue(TaskclusterModel):
 
 
 class KeyVault(TaskclusterModel):
+    """
+    keyVault: an object of the schema `worker-manager/v1/azure-arm-templates.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -99,6 +107,9 @@ class Reference(TaskclusterModel):
         extra="forbid",
     )
     key_vault: Annotated[KeyVault, Field(alias="keyVault")]
+    """
+    keyVault: an object of the schema `worker-manager/v1/azure-arm-templates.json`.
+    """
     secret_name: Annotated[str, Field(alias="secretName")]
     """
     Name of the secret in KeyVault
@@ -110,6 +121,10 @@ class Reference(TaskclusterModel):
 
 
 class TemplateParametersReference(TaskclusterModel):
+    """
+    1: an object of the schema `worker-manager/v1/azure-arm-templates.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -141,17 +156,7 @@ class ExternalParametersLink(TaskclusterModel):
 
 class TemplateLinkExternalTemplateOrTemplateSpecId(TaskclusterModel):
     """
-    Reference to an external template or template spec.
-    Cannot be used with template.
-
-    For TEMPLATE SPECS (RECOMMENDED for production):
-    - Use the 'id' property with full template spec resource ID
-    - Template specs are versioned, secure, and support RBAC
-
-    For EXTERNAL TEMPLATES (NOT RECOMMENDED - use only for trusted sources):
-    - Use the 'uri' property with template URL
-    - For security, prefer Azure Storage with SAS tokens and access controls
-
+    0: an object of the schema `worker-manager/v1/azure-arm-templates.json`.
     """
 
     model_config = ConfigDict(
@@ -172,17 +177,7 @@ class TemplateLinkExternalTemplateOrTemplateSpecId(TaskclusterModel):
 
 class TemplateLinkExternalTemplateOrTemplateSpec1(TaskclusterModel):
     """
-    Reference to an external template or template spec.
-    Cannot be used with template.
-
-    For TEMPLATE SPECS (RECOMMENDED for production):
-    - Use the 'id' property with full template spec resource ID
-    - Template specs are versioned, secure, and support RBAC
-
-    For EXTERNAL TEMPLATES (NOT RECOMMENDED - use only for trusted sources):
-    - Use the 'uri' property with template URL
-    - For security, prefer Azure Storage with SAS tokens and access controls
-
+    1: an object of the schema `worker-manager/v1/azure-arm-templates.json`.
     """
 
     model_config = ConfigDict(
@@ -356,6 +351,9 @@ class Reference1(TaskclusterModel):
         extra="forbid",
     )
     key_vault: Annotated[KeyVault, Field(alias="keyVault")]
+    """
+    keyVault: an object of the schema `worker-manager/v1/azure-arm-templates.json`.
+    """
     secret_name: Annotated[str, Field(alias="secretName")]
     """
     Name of the secret in KeyVault
@@ -367,6 +365,10 @@ class Reference1(TaskclusterModel):
 
 
 class TemplateParametersReference1(TaskclusterModel):
+    """
+    1: an object of the schema `worker-manager/v1/azure-arm-templates.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -378,17 +380,7 @@ class TemplateParametersReference1(TaskclusterModel):
 
 class TemplateLinkExternalTemplateOrTemplateSpec3(TaskclusterModel):
     """
-    Reference to an external template or template spec.
-    Cannot be used with template.
-
-    For TEMPLATE SPECS (RECOMMENDED for production):
-    - Use the 'id' property with full template spec resource ID
-    - Template specs are versioned, secure, and support RBAC
-
-    For EXTERNAL TEMPLATES (NOT RECOMMENDED - use only for trusted sources):
-    - Use the 'uri' property with template URL
-    - For security, prefer Azure Storage with SAS tokens and access controls
-
+    1: an object of the schema `worker-manager/v1/azure-arm-templates.json`.
     """
 
     model_config = ConfigDict(

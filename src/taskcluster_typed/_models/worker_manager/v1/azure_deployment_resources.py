@@ -38,6 +38,10 @@ class HardwareProfile(TaskclusterModel):
 
 
 class NetworkInterfaceReference(TaskclusterModel):
+    """
+    Network Interface Reference: an object of the schema `worker-manager/v1/azure-deployment-resources.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -92,6 +96,10 @@ class OSDisk(TaskclusterModel):
 
 
 class StorageProfile(TaskclusterModel):
+    """
+    Storage Profile: an object of the schema `worker-manager/v1/azure-deployment-resources.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -173,6 +181,9 @@ class AzureDeploymentResources(TaskclusterModel):
     storage_profile: Annotated[
         StorageProfile, Field(alias="storageProfile", title="Storage Profile")
     ]
+    """
+    Storage Profile: an object of the schema `worker-manager/v1/azure-deployment-resources.json`.
+    """
     subnet_id: Annotated[str, Field(alias="subnetId", title="Subnet ID")]
     """
     The ID of the subnet workers should be spawned in

@@ -15,6 +15,10 @@ from .worker_lifecycle import WorkerLifecycle
 
 
 class AdditionalUserData(TaskclusterModel):
+    """
+    additionalUserData: an object of the schema `worker-manager/v1/config-aws.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )
@@ -103,12 +107,19 @@ class WorkerManagerConfig(TaskclusterModel):
 
 
 class LaunchConfiguration(TaskclusterModel):
+    """
+    items: an object of the schema `worker-manager/v1/config-aws.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
     additional_user_data: Annotated[
         AdditionalUserData | None, Field(alias="additionalUserData")
     ] = None
+    """
+    additionalUserData: an object of the schema `worker-manager/v1/config-aws.json`.
+    """
     capacity_per_instance: Annotated[
         int | None,
         Field(

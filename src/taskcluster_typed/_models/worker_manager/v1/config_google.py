@@ -75,6 +75,10 @@ class WorkerManagerConfig(TaskclusterModel):
 
 
 class Choice(TaskclusterModel):
+    """
+    items: an object of the schema `worker-manager/v1/config-google.json`.
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )

@@ -15,7 +15,7 @@ from taskcluster_typed._model_base import TaskclusterModel
 
 class StaticProviderType(TaskclusterModel):
     """
-    Provider-specific information
+    static provider type: an object of the schema `worker-manager/v1/create-worker-request.json`.
     """
 
     model_config = ConfigDict(

@@ -15,6 +15,10 @@ from .task_run import TaskRun
 
 
 class Worker(TaskclusterModel):
+    """
+    Worker: an object of the schema `worker-manager/v1/list-workers-response.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )

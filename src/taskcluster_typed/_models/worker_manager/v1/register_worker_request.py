@@ -14,9 +14,7 @@ from taskcluster_typed._model_base import TaskclusterModel
 
 class GoogleProviderType(TaskclusterModel):
     """
-    Proof that this call is coming from the worker identified by the other fields.
-    The form of this proof varies depending on the provider type.
-
+    google provider type: an object of the schema `worker-manager/v1/register-worker-request.json`.
     """
 
     model_config = ConfigDict(
@@ -31,9 +29,7 @@ class GoogleProviderType(TaskclusterModel):
 
 class StaticProviderType(TaskclusterModel):
     """
-    Proof that this call is coming from the worker identified by the other fields.
-    The form of this proof varies depending on the provider type.
-
+    static provider type: an object of the schema `worker-manager/v1/register-worker-request.json`.
     """
 
     model_config = ConfigDict(
@@ -56,9 +52,7 @@ class StaticProviderType(TaskclusterModel):
 
 class AwsProviderType(TaskclusterModel):
     """
-    Proof that this call is coming from the worker identified by the other fields.
-    The form of this proof varies depending on the provider type.
-
+    aws provider type: an object of the schema `worker-manager/v1/register-worker-request.json`.
     """
 
     model_config = ConfigDict(
@@ -80,9 +74,7 @@ class AwsProviderType(TaskclusterModel):
 
 class AzureProviderType(TaskclusterModel):
     """
-    Proof that this call is coming from the worker identified by the other fields.
-    The form of this proof varies depending on the provider type.
-
+    azure provider type: an object of the schema `worker-manager/v1/register-worker-request.json`.
     """
 
     model_config = ConfigDict(

@@ -15,6 +15,10 @@ from .worker_pool_full import WorkerPoolID
 
 
 class Totals(TaskclusterModel):
+    """
+    totals: an object of the schema `worker-manager/v1/worker-pool-error-stats.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
@@ -64,4 +68,7 @@ class WorkerPoolErrorStats(TaskclusterModel):
         extra="forbid",
     )
     totals: Totals
+    """
+    totals: an object of the schema `worker-manager/v1/worker-pool-error-stats.json`.
+    """
     worker_pool_id: Annotated[WorkerPoolID | Literal[""], Field(alias="workerPoolId")]

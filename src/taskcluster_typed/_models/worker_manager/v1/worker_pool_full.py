@@ -38,6 +38,9 @@ class WorkerPoolFull(TaskclusterModel):
         extra="forbid",
     )
     config: dict[str, Any]
+    """
+    config: an object of the schema `worker-manager/v1/worker-pool-full.json`.
+    """
     created: Annotated[AwareDatetime, Field(title="Created")]
     """
     Date and time when this worker pool was created

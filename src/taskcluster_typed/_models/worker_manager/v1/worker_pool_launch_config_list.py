@@ -13,6 +13,10 @@ from taskcluster_typed._model_base import TaskclusterModel
 
 
 class WorkerPoolLaunchConfig(TaskclusterModel):
+    """
+    items: an object of the schema `worker-manager/v1/worker-pool-launch-config-list.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )

@@ -13,6 +13,10 @@ from taskcluster_typed._model_base import TaskclusterModel
 
 
 class WorkerPoolsStat(TaskclusterModel):
+    """
+    items: an object of the schema `worker-manager/v1/worker-pool-list-stats.json`.
+    """
+
     model_config = ConfigDict(
         extra="forbid",
     )
