@@ -66,7 +66,8 @@ def _scopes(name: str, value: Iterable[str]) -> list[str]:
     # A str would be taken for its characters, a dict for its keys: lib-scopes insists on an
     # array (its scopeMatch throws for ``{}`` or ``[{}]``), and so do we.
     if isinstance(value, (str, Mapping)):
-        raise TypeError(f"{name} must be a sequence of scopes, not a {type(value).__name__}")
+        kind = type(cast(object, value)).__name__
+        raise TypeError(f"{name} must be a sequence of scopes, not a {kind}")
     scopes = list(value)
     for scope in scopes:
         if not isinstance(scope, str):  # pyright: ignore[reportUnnecessaryIsInstance]
