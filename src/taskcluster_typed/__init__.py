@@ -74,6 +74,20 @@ from taskcluster_typed.slugids import stable_slugid as stable_slugid
 from taskcluster_typed.temporary_credentials import (
     create_temporary_credentials as create_temporary_credentials,
 )
+from taskcluster_typed.transfers import ArtifactError as ArtifactError
+from taskcluster_typed.transfers import Downloaded as Downloaded
+from taskcluster_typed.transfers import DownloadedBytes as DownloadedBytes
+from taskcluster_typed.transfers import HashVerificationError as HashVerificationError
+from taskcluster_typed.transfers import TransferError as TransferError
+from taskcluster_typed.transfers import UnsupportedStorageTypeError as UnsupportedStorageTypeError
+from taskcluster_typed.transfers import UploadNegotiationError as UploadNegotiationError
+from taskcluster_typed.transfers import UploadResult as UploadResult
+from taskcluster_typed.transfers import async_download as async_download
+from taskcluster_typed.transfers import async_download_artifact as async_download_artifact
+from taskcluster_typed.transfers import async_upload as async_upload
+from taskcluster_typed.transfers import download as download
+from taskcluster_typed.transfers import download_artifact as download_artifact
+from taskcluster_typed.transfers import upload as upload
 from taskcluster_typed.url_builders import sign_url as sign_url
 
 if TYPE_CHECKING:
@@ -159,6 +173,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "NOT_GIVEN",
     "APIError",
+    "ArtifactError",
     "AsyncAuth",
     "AsyncClient",
     "AsyncGithub",
@@ -181,9 +196,12 @@ __all__ = [
     "CredentialInformation",
     "Credentials",
     "CredentialsError",
+    "Downloaded",
+    "DownloadedBytes",
     "EnvOptions",
     "Github",
     "GithubEvents",
+    "HashVerificationError",
     "Hooks",
     "HooksEvents",
     "Index",
@@ -217,15 +235,24 @@ __all__ = [
     "Timeout",
     "TimeoutError",
     "TooManyRequests",
+    "TransferError",
     "TransportError",
     "UnknownExchangeError",
+    "UnsupportedStorageTypeError",
+    "UploadNegotiationError",
+    "UploadResult",
     "ValidationError",
     "WebServer",
     "WorkerManager",
     "WorkerManagerEvents",
     "async_credential_information",
+    "async_download",
+    "async_download_artifact",
+    "async_upload",
     "create_temporary_credentials",
     "credential_information",
+    "download",
+    "download_artifact",
     "from_env",
     "from_now",
     "from_now_json",
@@ -242,6 +269,7 @@ __all__ = [
     "slugid_v4",
     "stable_slugid",
     "stringify_date",
+    "upload",
     "valid_expression",
     "valid_scope",
 ]
