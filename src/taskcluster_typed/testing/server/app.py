@@ -1,0 +1,306 @@
+"""The local Taskcluster: a real HTTP server on 127.0.0.1 (stdlib `ThreadingHTTPServer`).
+
+Every request is routed with the generated endpoints, its query and body validated against
+the references' schemas, its Hawk header or bewit verified, the method's scopes checked, and
+the reply validated against the output schema before it is sent.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Sequence
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, TypeVar
+from urllib.parse import parse_qsl, urlsplit
+
+import pydantic
+from typing_extensions import Self
+
+from ...client import AsyncClient, SyncClient
+from ...credentials import Credentials
+from ...endpoint import validation_errors
+from ..routes import SERVICES, match
+from . import (
+    auth_service,
+    hooks_service,
+    index_service,
+    queue_artifacts,
+    queue_service,
+    secrets_service,
+)
+from .auth_state import AuthState, Client, new_access_token, now
+from .context import Context, Handler, Redirect
+from .failures import Failure, error_body
+from .hawk_check import Authenticator, Caller, RequestData
+from .scope_templates import template, template_params
+
+__all__ = ["ROOT_CLIENT_ID", "LocalTaskcluster"]
+
+ROOT_CLIENT_ID = "static/taskcluster/root"
+C = TypeVar("C", bound=SyncClient | AsyncClient)
+
+_HANDLERS: dict[str, dict[str, Handler]] = {
+    "auth": auth_service.HANDLERS,
+    "hooks": hooks_service.HANDLERS,
+    "index": index_service.HANDLERS,
+    "queue": {**queue_service.HANDLERS, **queue_artifacts.HANDLERS},
+    "secrets": secrets_service.HANDLERS,
+}
+_ALWAYS = frozenset({"ping", "lbheartbeat", "version", "heartbeat"})
+_BOOLEAN_QUERY = frozenset({"quarantined", "includeArchived"})
+
+
+def _adapter(kind: Any) -> pydantic.TypeAdapter[Any]:
+    return pydantic.TypeAdapter(kind)
+
+
+def _errors_text(error: pydantic.ValidationError) -> str:
+    return "\n".join(f"{loc}: {msg}" for loc, msg in validation_errors("payload", error))
+
+
+class LocalTaskcluster:
+    """A local Taskcluster deployment (queue, secrets, index, auth, hooks) for tests and demos.
+
+    >>> with LocalTaskcluster() as tc:
+    ...     queue = tc.client(Queue)          # root credentials
+    """
+
+    def __init__(self, *, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.auth = AuthState()
+        self.authenticator = Authenticator(self.auth)
+        self.queue = queue_service.QueueState()
+        self.secrets = secrets_service.SecretsState()
+        self.index = index_service.IndexState()
+        self.hooks = hooks_service.HooksState()
+        self.root_credentials = self.add_client(ROOT_CLIENT_ID, ["*"])
+        self._address = (host, port)
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self.root_url = ""
+
+    # Set-up ------------------------------------------------------------------
+
+    def add_client(
+        self,
+        client_id: str,
+        scopes: Sequence[str],
+        *,
+        access_token: str | None = None,
+        expires_in: timedelta = timedelta(days=365),
+    ) -> Credentials:
+        """Create (or replace) a permanent client; its credentials."""
+        token = access_token or new_access_token()
+        with self.auth.lock:
+            self.auth.clients[client_id] = Client(
+                client_id, token, list(scopes), expires=now() + expires_in
+            )
+        return Credentials(client_id, token)
+
+    def add_role(self, role_id: str, scopes: Sequence[str]) -> None:
+        from .auth_state import Role
+
+        with self.auth.lock:
+            self.auth.roles[role_id] = Role(role_id, list(scopes))
+
+    def client(
+        self,
+        client_class: type[C],
+        *,
+        credentials: Credentials | None = None,
+        scopes: Sequence[str] | None = None,
+        **options: Any,
+    ) -> C:
+        """A `client_class` client of this deployment: root credentials, or `credentials`, or
+        a new client holding just `scopes`."""
+        if scopes is not None:
+            credentials = self.add_client(f"test/{new_access_token()[:22]}", scopes)
+        return client_class(
+            self.root_url, credentials=credentials or self.root_credentials, **options
+        )
+
+    # Lifecycle ---------------------------------------------------------------
+
+    def start(self) -> Self:
+        server = ThreadingHTTPServer(self._address, _make_handler(self))
+        server.daemon_threads = True
+        self._server = server
+        host, port = server.server_address[0], server.server_address[1]
+        self.root_url = f"http://{host!s}:{port}"
+        self._thread = threading.Thread(
+            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    # One request -------------------------------------------------------------
+
+    def handle(self, request: RequestData) -> tuple[int, dict[str, str], bytes]:
+        """Status, headers and body for one request."""
+        parts = urlsplit(request.resource)
+        if parts.path.startswith("/_blobs/"):
+            return self._blob(request, parts.path.removeprefix("/_blobs/"))
+        segments = parts.path.split("/", 4)
+        if len(segments) < 4 or segments[1] != "api" or segments[3] != "v1":
+            return _json(404, {"code": "ResourceNotFound", "message": "no such API"})
+        service = segments[2]
+        path = "/" + (segments[4] if len(segments) > 4 else "")
+        found = match(service, request.method, path) if service in SERVICES else None
+        if found is None:
+            failure = Failure(404, "ResourceNotFound", f"no route {request.method} {parts.path}")
+            return _json(404, error_body(failure, method="", params={}, payload={}))
+        endpoint, params = found.endpoint, found.params
+        body: Any = {}
+        try:
+            query = self._query(endpoint.query, parts.query)
+            payload = None
+            if endpoint.input_type is not None:
+                body, payload = self._body(endpoint.input_type, request.body)
+            expression = template(service, endpoint.name)
+            if expression is None:  # methods without scopes do not authenticate
+                caller = Caller(None, self.auth.expand(["assume:anonymous"]))
+            else:
+                caller = self.authenticator.authenticate(request)
+            handler = _HANDLERS.get(service, {}).get(endpoint.name)
+            if handler is None and endpoint.name in _ALWAYS:
+                return _json(200, {"alive": True, "uptime": 1})
+            if handler is None:
+                raise Failure(
+                    501,
+                    "NotImplemented",
+                    f"{service}.{endpoint.name} is not implemented by the local Taskcluster "
+                    "(taskcluster_typed.testing); use a real deployment or a Fake for it",
+                )
+            context = Context(endpoint, params, payload, body, query, caller, self, request)
+            if expression is not None and template_params(expression) <= set(params):
+                context.authorize()
+            result = handler(context)
+            if expression is not None and not context.authorized:
+                raise RuntimeError(f"{service}.{endpoint.name} did not authorize")
+            if isinstance(result, Redirect):
+                status, headers, content = _json(result.status, result.body)
+                return status, {**headers, "location": result.location}, content
+            if endpoint.output_type is None:
+                return (204, {}, b"") if result is None else _json(200, result)
+            return 200, {"content-type": "application/json"}, self._output(endpoint, result)
+        except Failure as failure:
+            return _json(
+                failure.status,
+                error_body(failure, method=endpoint.name, params=params, payload=body),
+            )
+
+    def _blob(self, request: RequestData, token: str) -> tuple[int, dict[str, str], bytes]:
+        """The local stand-in for S3: a PUT to an s3 artifact's ``putUrl`` stores the bytes,
+        a GET of its URL returns them (the unguessable token is the authorization)."""
+        blobs = self.queue.blobs
+        with self.queue.lock:
+            if token not in blobs:
+                return 404, {"content-type": "text/plain"}, b"no such blob"
+            if request.method == "PUT":
+                blobs[token] = (request.content_type or "application/octet-stream", request.body)
+                return 200, {}, b""
+            if request.method in ("GET", "HEAD"):
+                content_type, content = blobs[token]
+                return 200, {"content-type": content_type}, content
+        return 405, {"content-type": "text/plain"}, b"method not allowed"
+
+    def _query(self, allowed: tuple[str, ...], raw: str) -> dict[str, str]:
+        query = dict(parse_qsl(raw, keep_blank_values=True))
+        query.pop("bewit", None)
+        for key, value in query.items():
+            if key not in allowed:
+                raise Failure(400, "InvalidRequestArguments", f"unknown query option {key!r}")
+            if key == "limit" and not value.isdigit():
+                raise Failure(400, "InvalidRequestArguments", "limit must match ^[0-9]+$")
+            if key in _BOOLEAN_QUERY and value not in ("true", "false"):
+                raise Failure(400, "InvalidRequestArguments", f"{key} must be true or false")
+        return query
+
+    def _body(self, input_type: Any, raw: bytes) -> tuple[Any, Any]:
+        try:
+            body: Any = json.loads(raw) if raw else None
+        except ValueError:
+            raise Failure(400, "MalformedPayload", "the body is not valid JSON") from None
+        if type(body) not in (dict, list):
+            raise Failure(400, "MalformedPayload", "the body must be a JSON object or array")
+        try:
+            return body, _adapter(input_type).validate_python(body)
+        except pydantic.ValidationError as error:
+            raise Failure(
+                400,
+                "InputValidationError",
+                f"Request payload must match the schema:\n{_errors_text(error)}",
+            ) from None
+
+    def _output(self, endpoint: Any, result: Any) -> bytes:
+        adapter = _adapter(endpoint.output_type)
+        if isinstance(result, pydantic.BaseModel):
+            result = result.model_dump(mode="json", by_alias=True, exclude_unset=True)
+        try:
+            adapter.validate_python(result)
+        except pydantic.ValidationError as error:  # a bug in the local Taskcluster
+            raise RuntimeError(
+                f"{endpoint.name}: reply does not match its schema: {_errors_text(error)}"
+            ) from None
+        return json.dumps(result, separators=(",", ":")).encode()
+
+
+def _json(status: int, body: Any) -> tuple[int, dict[str, str], bytes]:
+    return status, {"content-type": "application/json"}, json.dumps(body).encode()
+
+
+def _make_handler(tc: LocalTaskcluster) -> type[BaseHTTPRequestHandler]:
+    class RequestHandler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # else each reply waits ~40 ms for a delayed ACK
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+        def _serve(self) -> None:
+            length = int(self.headers.get("content-length") or 0)
+            body = self.rfile.read(length) if length else b""
+            host_header = self.headers.get("host") or ""
+            host, _, port_text = host_header.rpartition(":")
+            if not host or not port_text.isdigit():
+                host, port_text = host_header, "80"
+            port = int(self.headers.get("x-forwarded-port") or port_text)
+            request = RequestData(
+                method=self.command,
+                resource=self.path,
+                host=host,
+                port=port,
+                authorization=self.headers.get("authorization"),
+                content_type=self.headers.get("content-type") or "",
+                body=body,
+            )
+            try:
+                status, headers, content = tc.handle(request)
+            except Exception as error:  # a bug: answer 500 as the service would
+                status, headers, content = _json(
+                    500, {"code": "InternalServerError", "message": f"{error}", "requestInfo": {}}
+                )
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            self.send_header("content-length", str(len(content)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(content)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = _serve  # noqa: N815
+
+    return RequestHandler

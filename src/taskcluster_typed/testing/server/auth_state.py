@@ -1,0 +1,81 @@
+"""Clients and roles of the local Taskcluster, and scope expansion through roles."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from ...scopes import normalize_scope_set
+from ...slugids import slugid
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(value: datetime) -> str:
+    """Taskcluster's date-time format: milliseconds and a ``Z``."""
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def new_access_token() -> str:
+    return slugid() + slugid()
+
+
+@dataclass
+class Client:
+    client_id: str
+    access_token: str
+    scopes: list[str]
+    description: str = ""
+    expires: datetime = field(default_factory=lambda: now() + timedelta(days=365))
+    disabled: bool = False
+    delete_on_expiration: bool = False
+    created: datetime = field(default_factory=now)
+    last_modified: datetime = field(default_factory=now)
+    last_rotated: datetime = field(default_factory=now)
+
+
+@dataclass
+class Role:
+    role_id: str
+    scopes: list[str]
+    description: str = ""
+    created: datetime = field(default_factory=now)
+    last_modified: datetime = field(default_factory=now)
+
+
+def _grants(scope: str, role_id: str) -> bool:
+    """Whether holding `scope` lets one assume `role_id` (either side may end in ``*``)."""
+    target = f"assume:{role_id}"
+    if scope == target or (scope.endswith("*") and target.startswith(scope[:-1])):
+        return True
+    return role_id.endswith("*") and scope.startswith(target[:-1])
+
+
+class AuthState:
+    """Clients and roles; thread-safe."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.clients: dict[str, Client] = {}
+        self.roles: dict[str, Role] = {}
+
+    def expand(self, scopes: list[str]) -> list[str]:
+        """`scopes` with the scopes of every role they (transitively) assume."""
+        with self.lock:
+            result = set(scopes)
+            changed = True
+            while changed:
+                changed = False
+                for role in self.roles.values():
+                    if any(_grants(s, role.role_id) for s in list(result)):
+                        new = set(role.scopes) - result
+                        if new:
+                            result |= new
+                            changed = True
+            return normalize_scope_set(result)
+
+    def client_scopes(self, client: Client) -> list[str]:
+        return self.expand([*client.scopes, f"assume:client-id:{client.client_id}"])

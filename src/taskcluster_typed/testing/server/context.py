@@ -1,0 +1,65 @@
+"""What a service handler of the local Taskcluster gets: the request, its caller, the state."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from ...endpoint import Endpoint
+from ...scopes import remove_given_scopes
+from .failures import Failure
+from .hawk_check import Caller, RequestData
+from .scope_templates import render, template
+
+if TYPE_CHECKING:
+    from .app import LocalTaskcluster
+
+
+@dataclass
+class Redirect:
+    """A reply that is not 200 JSON (queue artifacts answer 303 with a Location)."""
+
+    status: int
+    location: str
+    body: dict[str, Any]
+
+
+@dataclass
+class Context:
+    endpoint: Endpoint[Any]
+    params: dict[str, str]
+    payload: Any  # the validated input model, or None
+    body: Any  # the request's JSON, as sent
+    query: dict[str, str]
+    caller: Caller
+    server: LocalTaskcluster
+    request: RequestData
+    authorized: bool = field(default=False)
+
+    @property
+    def service(self) -> str:
+        return self.endpoint.service
+
+    def authorize(self, **values: Any) -> None:
+        """Check the method's scope expression, rendered with the route params and `values`
+        (403 InsufficientScopes when the caller's scopes do not satisfy it)."""
+        self.authorized = True
+        expression = template(self.service, self.endpoint.name)
+        if expression is None:
+            return
+        rendered = render(expression, {**self.params, **values})
+        missing = remove_given_scopes(self.caller.scopes, rendered)
+        if missing is not None:
+            who = self.caller.client_id or "an anonymous caller"
+            raise Failure(
+                403,
+                "InsufficientScopes",
+                f"Client ID {who} does not have sufficient scopes and is missing the following "
+                f"scopes:\n\n{json.dumps(missing)}\n\nThis request requires the client to "
+                f"satisfy the following scope expression:\n\n{json.dumps(rendered)}",
+            )
+
+
+Handler = Callable[[Context], Any]

@@ -1,0 +1,289 @@
+"""The local Taskcluster's state: queue, secrets, index, auth and hooks everyday paths."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from taskcluster_typed import (
+    APIError,
+    Auth,
+    Credentials,
+    Hooks,
+    Index,
+    Queue,
+    RequestConflict,
+    ResourceNotFound,
+    Secrets,
+    from_now,
+    slugid,
+)
+from taskcluster_typed.models.hooks import TriggerHookTaskCreated
+from taskcluster_typed.models.queue import (
+    ArtifactContentResponseError,
+    ArtifactContentResponseReference,
+    ArtifactContentResponseS3,
+    CreateTaskRequestDict,
+    S3ArtifactResponse,
+)
+from taskcluster_typed.testing import LocalTaskcluster
+from taskcluster_typed.testing.routes import SERVICES
+
+REFERENCES = Path(__file__).resolve().parents[2] / "references"
+QUEUE_ID = "proj/linux"
+
+
+def _task(**extra: Any) -> CreateTaskRequestDict:
+    task: CreateTaskRequestDict = {
+        "taskQueueId": QUEUE_ID,
+        "created": from_now("0s"),
+        "deadline": from_now("1 hour"),
+        "payload": {},
+        "metadata": {"name": "t", "description": "d", "owner": "a@b.c", "source": "https://x.y/"},
+    }
+    return {**task, **extra}  # type: ignore[typeddict-item]
+
+
+def _claim(queue: Queue, count: int = 10) -> list[str]:
+    claims = queue.claim_work(QUEUE_ID, {"workerGroup": "g", "workerId": "w", "tasks": count})
+    return [c.status.task_id for c in claims.tasks]
+
+
+def test_dependencies_claims_and_resolution(local_taskcluster: LocalTaskcluster) -> None:
+    queue = local_taskcluster.client(Queue)
+    first, second = slugid(), slugid()
+    assert queue.create_task(first, _task()).status.state == "pending"
+    assert queue.create_task(
+        second, _task(taskGroupId=first, dependencies=[first])
+    ).status.state == ("unscheduled")
+    assert _claim(queue) == [first]
+    assert queue.status(first).status.state == "running"
+    assert queue.report_completed(first, 0).status.state == "completed"
+    with pytest.raises(RequestConflict):
+        queue.report_completed(first, 0)
+    assert queue.status(second).status.state == "pending"
+    assert _claim(queue) == [second]
+    status = queue.report_exception(second, 0, {"reason": "worker-shutdown"}).status
+    assert status.state == "pending" and status.runs[1].reason_created == "retry"
+    assert _claim(queue) == [second]
+    assert queue.report_failed(second, 1).status.state == "failed"
+
+
+def test_create_task_is_idempotent_and_checks_input(local_taskcluster: LocalTaskcluster) -> None:
+    queue = local_taskcluster.client(Queue)
+    task_id, task = slugid(), _task()
+    queue.create_task(task_id, task)
+    queue.create_task(task_id, task)
+    with pytest.raises(RequestConflict):
+        queue.create_task(task_id, {**task, "priority": "high"})
+    with pytest.raises(APIError) as raised:
+        queue.create_task(slugid(), _task(dependencies=[slugid()]))
+    assert (raised.value.status_code, raised.value.code) == (400, "InputError")
+    with pytest.raises(ResourceNotFound):
+        queue.status(slugid())
+
+
+def test_create_task_scopes(local_taskcluster: LocalTaskcluster) -> None:
+    scopes = ["queue:create-task:project:none", "queue:scheduler-id:-"]
+    limited = local_taskcluster.client(
+        Queue, scopes=[*scopes, "queue:create-task:highest:proj/linux"]
+    )
+    limited.create_task(slugid(), _task())
+    with pytest.raises(APIError) as raised:
+        limited.create_task(slugid(), _task(routes=["index.x"]))
+    assert (
+        raised.value.code == "InsufficientScopes" and "queue:route:index.x" in raised.value.message
+    )
+
+
+def test_schedule_and_cancel(local_taskcluster: LocalTaskcluster) -> None:
+    queue = local_taskcluster.client(Queue)
+    parent, child = slugid(), slugid()
+    queue.create_task(parent, _task())
+    queue.create_task(child, _task(dependencies=[parent]))
+    assert queue.schedule_task(child).status.state == "pending"
+    status = queue.cancel_task(child).status
+    assert status.state == "exception" and status.runs[-1].reason_resolved == "canceled"
+
+
+def test_task_group_pages(local_taskcluster: LocalTaskcluster) -> None:
+    queue = local_taskcluster.client(Queue)
+    group = slugid()
+    ids = [slugid() for _ in range(5)]
+    for task_id in ids:
+        queue.create_task(task_id, _task(taskGroupId=group))
+    seen: list[str] = []
+    token: str | None = None
+    pages = 0
+    while True:
+        page = queue.list_task_group(group, limit=2, continuation_token=token)
+        seen += [t.status.task_id for t in page.tasks]
+        pages += 1
+        token = page.continuation_token
+        if token is None:
+            break
+    assert seen == ids and pages == 3
+
+
+def test_artifacts(local_taskcluster: LocalTaskcluster) -> None:
+    queue = local_taskcluster.client(Queue)
+    task_id = slugid()
+    queue.create_task(task_id, _task())
+    _claim(queue)
+    expires = from_now("1 day")
+    s3 = queue.create_artifact(
+        task_id,
+        0,
+        "private/log.txt",
+        {"storageType": "s3", "expires": expires, "contentType": "text/plain"},
+    )
+    assert isinstance(s3, S3ArtifactResponse)
+    assert httpx.put(s3.put_url, content=b"hello").status_code == 200
+    queue.create_artifact(
+        task_id,
+        0,
+        "public/ref",
+        {
+            "storageType": "reference",
+            "expires": expires,
+            "url": "https://e.x/a",
+            "contentType": "a/b",
+        },
+    )
+    queue.create_artifact(
+        task_id,
+        0,
+        "public/err",
+        {
+            "storageType": "error",
+            "expires": expires,
+            "reason": "file-missing-on-worker",
+            "message": "no",
+        },
+    )
+    queue.finish_artifact(task_id, 0, "private/log.txt", {"uploadId": slugid()})
+    content = queue.artifact(task_id, 0, "private/log.txt")
+    assert isinstance(content, ArtifactContentResponseS3)
+    assert httpx.get(content.url).content == b"hello"
+    assert isinstance(
+        queue.latest_artifact(task_id, "public/ref"), ArtifactContentResponseReference
+    )
+    assert isinstance(queue.latest_artifact(task_id, "public/err"), ArtifactContentResponseError)
+    names = [a.name for a in queue.list_artifacts(task_id, 0).artifacts]
+    assert names == ["private/log.txt", "public/err", "public/ref"]
+    assert [a.name for a in queue.list_latest_artifacts(task_id, limit=1).artifacts] == [
+        "private/log.txt"
+    ]
+    redirect = queue.request("GET", f"task/{task_id}/artifacts/public%2Fref")
+    assert redirect.status_code == 303 and redirect.headers["location"] == "https://e.x/a"
+    anonymous = Queue(local_taskcluster.root_url)
+    assert anonymous.latest_artifact(task_id, "public/ref").storage_type == "reference"
+    with pytest.raises(APIError) as raised:
+        anonymous.latest_artifact(task_id, "private/log.txt")
+    assert raised.value.code == "InsufficientScopes"
+    with pytest.raises(APIError) as raised:
+        queue.create_artifact(
+            task_id, 0, "o", {"storageType": "object", "expires": expires, "contentType": "a/b"}
+        )
+    assert raised.value.status_code == 501
+
+
+def test_secrets(local_taskcluster: LocalTaskcluster) -> None:
+    secrets = local_taskcluster.client(Secrets)
+    secrets.set("a/one", {"secret": {"k": "v"}, "expires": from_now("1 hour")})
+    secrets.set("a/two", {"secret": {}, "expires": from_now("-1 hour")})
+    assert secrets.get("a/one").secret == {"k": "v"}
+    with pytest.raises(APIError) as raised:
+        secrets.get("a/two")
+    assert (raised.value.status_code, raised.value.code) == (410, "ResourceExpired")
+    assert secrets.list(limit=1).continuation_token == "1"
+    secrets.remove("a/one")
+    with pytest.raises(ResourceNotFound):
+        secrets.get("a/one")
+
+
+def test_index(local_taskcluster: LocalTaskcluster) -> None:
+    index = local_taskcluster.client(Index)
+    task_id = slugid()
+    body = {"taskId": task_id, "rank": 1, "data": {}, "expires": from_now("1 day")}
+    index.insert_task("proj.app.latest", body)  # type: ignore[arg-type]
+    index.insert_task("proj.app.v1", body)  # type: ignore[arg-type]
+    assert index.find_task("proj.app.latest").task_id == task_id
+    assert [t.namespace for t in index.list_tasks("proj.app").tasks] == [
+        "proj.app.latest",
+        "proj.app.v1",
+    ]
+    assert [n.namespace for n in index.list_namespaces("proj").namespaces] == ["proj.app"]
+    with pytest.raises(ResourceNotFound):
+        index.find_task("proj.none")
+
+
+def test_auth_clients_and_roles(local_taskcluster: LocalTaskcluster) -> None:
+    auth = local_taskcluster.client(Auth)
+    auth.create_role(
+        "project:x", {"scopes": ["secrets:get:x/*", "auth:current-scopes"], "description": "r"}
+    )
+    created = auth.create_client(
+        "proj/ci",
+        {"expires": from_now("1 day"), "description": "ci", "scopes": ["assume:project:x"]},
+    )
+    assert "secrets:get:x/*" in created.expanded_scopes
+    credentials = Credentials(created.client_id, created.access_token)
+    assert (
+        "secrets:get:x/*"
+        in local_taskcluster.client(Auth, credentials=credentials).current_scopes().scopes
+    )
+    assert auth.client("proj/ci").description == "ci"
+    assert "proj/ci" in [c.client_id for c in auth.list_clients(prefix="proj/").clients]
+    assert auth.expand_scopes({"scopes": ["assume:project:x"]}).scopes == [
+        "assume:project:x",
+        "auth:current-scopes",
+        "secrets:get:x/*",
+    ]
+    auth.disable_client("proj/ci")
+    with pytest.raises(APIError) as raised:
+        local_taskcluster.client(Auth, credentials=credentials).current_scopes()
+    assert raised.value.code == "AuthenticationFailed"
+    with pytest.raises(RequestConflict):
+        auth.create_role("project:x", {"scopes": [], "description": "again"})
+
+
+def test_hooks(local_taskcluster: LocalTaskcluster) -> None:
+    hooks = local_taskcluster.client(Hooks)
+    task = {
+        "taskQueueId": QUEUE_ID,
+        "created": {"$fromNow": "0 seconds"},
+        "deadline": {"$fromNow": "1 hour"},
+        "payload": {"say": {"$eval": "payload.word"}},
+        "metadata": {
+            "name": "hooked ${payload.word}",
+            "description": "d",
+            "owner": "a@b.c",
+            "source": "https://x.y/",
+        },
+    }
+    meta = {"name": "h", "description": "d", "owner": "a@b.c"}
+    hooks.create_hook("group", "hook", {"metadata": meta, "task": task})  # type: ignore[arg-type]
+    fired = hooks.trigger_hook("group", "hook", {"word": "hi"})
+    assert isinstance(fired, TriggerHookTaskCreated)
+    task_id = fired.task_id
+    definition = local_taskcluster.client(Queue).task(task_id)
+    assert definition.payload == {"say": "hi"} and definition.metadata.name == "hooked hi"
+    assert [h.hook_id for h in hooks.list_hooks("group").hooks] == ["hook"]
+    with pytest.warns(DeprecationWarning):
+        assert hooks.get_hook_status("group", "hook").last_fire is not None
+
+
+def test_scopes_table_matches_the_references() -> None:
+    table = json.loads(
+        (
+            Path(__file__).resolve().parents[2] / "src/taskcluster_typed/testing/server/scopes.json"
+        ).read_text()
+    )
+    for service in SERVICES:
+        api = json.loads((REFERENCES / service / "v1" / "api.json").read_text())
+        assert table[service] == {e["name"]: e.get("scopes") for e in api["entries"]}, service
