@@ -28,7 +28,7 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check .
 
 typecheck: $(STAMP)
-	$(PY) -m mypy --strict src codegen examples tests
+	$(PY) -m mypy --strict src codegen examples tests bench
 	$(PY) -m pyright
 
 drift: $(STAMP)
