@@ -25,3 +25,21 @@ def test_readme_examples_type_check(tmp_path: Path) -> None:
             check=False,
         )
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_readme_pytest_example_passes(tmp_path: Path) -> None:
+    """The five-line test the README shows runs and passes with the registered fixture."""
+    blocks = [b for b in _BLOCK.findall((ROOT / "README.md").read_text()) if "def test_" in b]
+    assert len(blocks) == 1, "the README shows one pytest test"
+    path = tmp_path / "test_readme_fixture.py"
+    path.write_text(blocks[0])
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
