@@ -21,7 +21,7 @@ from .flows import (
     object_download_flow,
     upload_flow,
 )
-from .streams import BytesSink, DownloadTarget, Sink, UploadData, open_sink, open_source
+from .streams import BytesSink, DownloadTarget, Sink, Source, UploadData, open_sink, open_source
 
 if TYPE_CHECKING:
     import os
@@ -130,6 +130,31 @@ async def _run_download_async(
 # Upload ----------------------------------------------------------------------------------
 
 
+def _upload(
+    client: Object | AsyncObject,
+    name: str,
+    data: UploadData,
+    project_id: str,
+    expires: datetime,
+    content_type: str,
+    content_length: int | None,
+    upload_id: str | None,
+    retry: RetryPolicy | None,
+) -> tuple[Source, Generator[Any, Any, UploadResult]]:
+    """The data source and the flow of an upload, for either driver."""
+    source = open_source(data, content_length)
+    flow = upload_flow(
+        name,
+        source,
+        project_id=project_id,
+        upload_id=upload_id if upload_id is not None else slugid(),
+        expires=expires,
+        content_type=content_type,
+        policy=_policy(client, retry),
+    )
+    return source, flow
+
+
 def upload(
     client: Object,
     name: str,
@@ -162,15 +187,8 @@ def upload(
     >>> upload(objects, "project/x/build.tar", Path("build.tar"),
     ...        project_id="x", expires=from_now("1 day"))
     """
-    source = open_source(data, content_length)
-    flow = upload_flow(
-        name,
-        source,
-        project_id=project_id,
-        upload_id=upload_id if upload_id is not None else slugid(),
-        expires=expires,
-        content_type=content_type,
-        policy=_policy(client, retry),
+    source, flow = _upload(
+        client, name, data, project_id, expires, content_type, content_length, upload_id, retry
     )
     http, owned = _sync_http(http_client)
     driver = SyncDriver(
@@ -203,15 +221,8 @@ async def async_upload(
     http_client: httpx.AsyncClient | None = None,
 ) -> UploadResult:
     """The async twin of `upload` (files are read in a worker thread)."""
-    source = open_source(data, content_length)
-    flow = upload_flow(
-        name,
-        source,
-        project_id=project_id,
-        upload_id=upload_id if upload_id is not None else slugid(),
-        expires=expires,
-        content_type=content_type,
-        policy=_policy(client, retry),
+    source, flow = _upload(
+        client, name, data, project_id, expires, content_type, content_length, upload_id, retry
     )
     http, owned = _async_http(http_client)
     driver = AsyncDriver(

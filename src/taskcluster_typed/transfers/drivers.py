@@ -20,6 +20,7 @@ from ..errors import APIError, ResponseValidationError
 from ..pipeline import Sleep
 from .errors import TransferError
 from .flows import (
+    ApiEffect,
     CreateUpload,
     FinishUpload,
     GetArtifact,
@@ -27,7 +28,6 @@ from .flows import (
     Outcome,
     Progress,
     PutData,
-    StartDownload,
     UseObjectService,
     artifact_error,
 )
@@ -52,6 +52,10 @@ _START_DOWNLOAD = {"acceptDownloadMethods": {"getUrl": True}}
 
 def _dump(model: Any) -> dict[str, Any]:
     return model.model_dump(mode="json", by_alias=True, exclude_none=True)  # type: ignore[no-any-return]
+
+
+def _same(reply: Any) -> Any:
+    return reply
 
 
 def _artifact_reply(error: Exception, task_id: str, name: str) -> dict[str, Any]:
@@ -104,6 +108,43 @@ class _DriverBase:
         if self.progress is not None:
             self.progress(done, total)
 
+    def _api_call(
+        self, effect: ApiEffect, queue: Any, object_client: Any
+    ) -> tuple[Callable[..., Any], tuple[Any, ...], Callable[[Any], Any]]:
+        """The client method an API effect calls, its arguments, and what makes the reply the
+        flow expects; the drivers only call it (and await it, for the async one)."""
+        if isinstance(effect, GetArtifact):
+            assert queue is not None
+            if effect.run_id is None:
+                return queue.latest_artifact, (effect.task_id, effect.name), _dump
+            return queue.artifact, (effect.task_id, effect.run_id, effect.name), _dump
+        assert object_client is not None
+        if isinstance(effect, CreateUpload):
+            from ..models.object import CreateUploadRequest
+
+            payload = CreateUploadRequest.model_validate(effect.payload)
+            return object_client.create_upload, (effect.name, payload), _same
+        if isinstance(effect, FinishUpload):
+            return object_client.finish_upload, (effect.name, effect.payload), _same
+        return object_client.start_download, (effect.name, _START_DOWNLOAD), _dump
+
+    @staticmethod
+    def _api_failure(effect: ApiEffect, error: ResponseValidationError | APIError) -> Any:
+        """A failed API call: an artifact reply that did not parse goes to the flow, which
+        names an unknown storage type; anything else is raised."""
+        if isinstance(effect, GetArtifact):
+            return _artifact_reply(error, effect.task_id, effect.name)
+        raise error
+
+    def _object_client_options(self, queue: Any, effect: UseObjectService) -> dict[str, Any]:
+        assert queue is not None
+        return {
+            "root_url": queue.root_url,
+            "credentials": effect.credentials,
+            "timeout": queue.timeout,
+            "max_retries": queue.max_retries,
+        }
+
 
 class SyncDriver(_DriverBase):
     """Performs effects with blocking I/O."""
@@ -154,39 +195,19 @@ class SyncDriver(_DriverBase):
         if isinstance(effect, Progress):
             self._report(effect.done, effect.total)
             return None
-        if isinstance(effect, GetArtifact):
-            assert self.queue is not None
-            try:
-                if effect.run_id is None:
-                    reply: Any = self.queue.latest_artifact(effect.task_id, effect.name)
-                else:
-                    reply = self.queue.artifact(effect.task_id, effect.run_id, effect.name)
-            except (ResponseValidationError, APIError) as error:
-                return _artifact_reply(error, effect.task_id, effect.name)
-            return _dump(reply)
         if isinstance(effect, UseObjectService):
             from ..services.object import Object
 
-            assert self.queue is not None
-            client = Object(
-                self.queue.root_url,
-                credentials=effect.credentials,
-                timeout=self.queue.timeout,
-                max_retries=self.queue.max_retries,
-            )
+            client = Object(**self._object_client_options(self.queue, effect))
             self._owned.append(client)
             self.object_client = client
             return None
-        assert self.object_client is not None
-        if isinstance(effect, CreateUpload):
-            from ..models.object import CreateUploadRequest
-
-            payload = CreateUploadRequest.model_validate(effect.payload)
-            return self.object_client.create_upload(effect.name, payload)
-        if isinstance(effect, FinishUpload):
-            return self.object_client.finish_upload(effect.name, effect.payload)  # type: ignore[arg-type]
-        if isinstance(effect, StartDownload):
-            return _dump(self.object_client.start_download(effect.name, _START_DOWNLOAD))  # type: ignore[arg-type]
+        if isinstance(effect, ApiEffect):
+            method, args, finish = self._api_call(effect, self.queue, self.object_client)
+            try:
+                return finish(method(*args))
+            except (ResponseValidationError, APIError) as error:
+                return self._api_failure(effect, error)
         raise TypeError(f"unknown effect {effect!r}")
 
     def _put(self, effect: PutData) -> Outcome:
@@ -308,40 +329,19 @@ class AsyncDriver(_DriverBase):
         if isinstance(effect, Progress):
             self._report(effect.done, effect.total)
             return None
-        if isinstance(effect, GetArtifact):
-            assert self.queue is not None
-            try:
-                if effect.run_id is None:
-                    reply: Any = await self.queue.latest_artifact(effect.task_id, effect.name)
-                else:
-                    reply = await self.queue.artifact(effect.task_id, effect.run_id, effect.name)
-            except (ResponseValidationError, APIError) as error:
-                return _artifact_reply(error, effect.task_id, effect.name)
-            return _dump(reply)
         if isinstance(effect, UseObjectService):
             from ..services.object import AsyncObject
 
-            assert self.queue is not None
-            client = AsyncObject(
-                self.queue.root_url,
-                credentials=effect.credentials,
-                timeout=self.queue.timeout,
-                max_retries=self.queue.max_retries,
-            )
+            client = AsyncObject(**self._object_client_options(self.queue, effect))
             self._owned.append(client)
             self.object_client = client
             return None
-        assert self.object_client is not None
-        if isinstance(effect, CreateUpload):
-            from ..models.object import CreateUploadRequest
-
-            payload = CreateUploadRequest.model_validate(effect.payload)
-            return await self.object_client.create_upload(effect.name, payload)
-        if isinstance(effect, FinishUpload):
-            return await self.object_client.finish_upload(effect.name, effect.payload)  # type: ignore[arg-type]
-        if isinstance(effect, StartDownload):
-            reply = await self.object_client.start_download(effect.name, _START_DOWNLOAD)  # type: ignore[arg-type]
-            return _dump(reply)
+        if isinstance(effect, ApiEffect):
+            method, args, finish = self._api_call(effect, self.queue, self.object_client)
+            try:
+                return finish(await method(*args))
+            except (ResponseValidationError, APIError) as error:
+                return self._api_failure(effect, error)
         raise TypeError(f"unknown effect {effect!r}")
 
     async def _put(self, effect: PutData) -> Outcome:

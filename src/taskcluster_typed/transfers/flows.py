@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Generator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, cast
+from typing import Any, TypeAlias, cast
 
 import httpx
 
@@ -97,6 +97,9 @@ class Progress:
     done: int
     total: int | None
 
+
+ApiEffect: TypeAlias = CreateUpload | FinishUpload | StartDownload | GetArtifact
+"""The effects that are one call of a typed client method (`isinstance` takes the union)."""
 
 Effect = (
     CreateUpload
