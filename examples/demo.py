@@ -1,7 +1,8 @@
-"""`make demo`: start a local Taskcluster and run the examples against it.
+"""`make demo`: start a local Taskcluster and run the examples against it, as one story.
 
-The examples (task_group.py, sharing.py) only read TASKCLUSTER_ROOT_URL, TASKCLUSTER_CLIENT_ID
-and TASKCLUSTER_ACCESS_TOKEN: point those at a real deployment and they run there unchanged.
+The examples only read TASKCLUSTER_ROOT_URL, TASKCLUSTER_CLIENT_ID and
+TASKCLUSTER_ACCESS_TOKEN (through ``Queue.from_env()`` and friends): point those at a real
+deployment and they run there unchanged. See docs/examples.md.
 
 python examples/demo.py
 """
@@ -10,30 +11,40 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import httpx
+import fetch_artifact
+import manage_secrets
+import rotate_credentials
 import sharing
-import task_group
+import submit_task_graph
+import trigger_hook
+import wait_for_group
+import worker
 
-from taskcluster_typed import AuthenticationFailed, Credentials, Queue
-from taskcluster_typed.models.queue import ArtifactContentResponseS3
+from taskcluster_typed import AuthenticationFailed, Credentials, Hooks, Queue, Secrets
 from taskcluster_typed.testing import LocalTaskcluster
+
+SCOPES = [
+    "queue:*",
+    "assume:scheduler-id:taskcluster-typed-demo/*",
+    "secrets:get:project/taskcluster-typed-demo/*",
+    "secrets:set:project/taskcluster-typed-demo/*",
+    "secrets:list-secrets",
+    f"hooks:get:{trigger_hook.HOOK_GROUP}:*",
+    f"hooks:modify-hook:{trigger_hook.HOOK_GROUP}/*",
+    f"assume:hook-id:{trigger_hook.HOOK_GROUP}/*",
+    f"hooks:trigger-hook:{trigger_hook.HOOK_GROUP}/*",
+]
 
 
 def main() -> None:
+    """Run every example against one fresh local Taskcluster and tell what happens."""
     with LocalTaskcluster() as tc:
-        credentials = tc.add_client(
-            "demo/client",
-            [
-                "queue:*",
-                "assume:scheduler-id:taskcluster-typed-demo/*",
-                "secrets:get:project/taskcluster-typed-demo/*",
-                "secrets:set:project/taskcluster-typed-demo/*",
-            ],
-        )
+        credentials = tc.add_client("demo/client", SCOPES)
         os.environ.update(
             TASKCLUSTER_ROOT_URL=tc.root_url,
             TASKCLUSTER_CLIENT_ID=credentials.client_id,
@@ -43,23 +54,27 @@ def main() -> None:
         print(f"local Taskcluster at {tc.root_url} (python -m taskcluster_typed.testing.server)")
         print("it checks Hawk signatures, scopes and schemas as the real services do\n")
 
-        print("1. a task group from typed task definitions")
         with Queue.from_env() as queue:
-            task_queue_id = f"{task_group.PROJECT}/demo-workers"
-            group_id, task_ids = task_group.create_group(queue, task_queue_id)
-            print("\n2. a worker claims and resolves them (build first, then the tests)")
-            while task_group.work(queue, task_queue_id):
-                pass
-            states = [queue.status(t).status.state for t in task_ids]
-            print(f"  all states: {', '.join(states)}")
-            print("\n3. the group, two tasks a page")
-            task_group.show_group(queue, group_id)
-            artifact = queue.latest_artifact(task_ids[0], "public/logs/live.log")
-            if isinstance(artifact, ArtifactContentResponseS3):
-                log = httpx.get(artifact.url).text.strip()
-                print(f"\n   build log artifact (s3): {artifact.url} -> {log!r}")
+            print("1. submit_task_graph.py: a task group from typed task definitions")
+            task_queue_id = submit_task_graph.new_task_queue_id()
+            group_id, task_ids = submit_task_graph.create_group(queue, task_queue_id)
 
-            print("\n4. a wrong access token")
+            print("\n2. worker.py: claim and resolve them (build first, then the tests)")
+            while worker.work(queue, task_queue_id):
+                pass
+
+            print("\n3. wait_for_group.py: the group is finished; two tasks a page")
+            states = wait_for_group.wait_for_group(queue, group_id, timeout=10, poll=0.1)
+            print(f"  all states: {', '.join(states.values())}")
+            wait_for_group.show_group(queue, group_id)
+
+            print("\n4. fetch_artifact.py: the build log, downloaded to a file")
+            with tempfile.TemporaryDirectory() as tmp:
+                path = Path(tmp) / "live.log"
+                fetch_artifact.fetch(queue, task_ids[0], worker.LOG_NAME, path)
+                print(f"  contents: {path.read_text().strip()!r}")
+
+            print("\n5. a wrong access token")
             intruder = queue.with_options(credentials=Credentials("demo/client", "not-the-token"))
             try:
                 intruder.status(task_ids[0])
@@ -67,8 +82,27 @@ def main() -> None:
                 print(f"  {error.status_code} {error.code}: {error.message.split(chr(10))[0]}")
             print(f"  client repr never shows secrets: {intruder!r}")
 
-        print("\n5. temporary credentials, a signed URL, validation before sending")
+            print("\n6. rotate_credentials.py: calls made with rotating temporary credentials")
+            assert queue.credentials is not None
+            rotating = rotate_credentials.RotatingCredentials(queue.credentials, ["queue:*"])
+            as_temporary = rotate_credentials.with_fresh_credentials(queue, rotating)
+            state = as_temporary.status(task_ids[0]).status.state
+            print(f"  status with temporary credentials: {state} (issued {rotating.issued})")
+
+        print("\n7. trigger_hook.py: a hook renders its task from the trigger payload")
+        with Hooks.from_env() as hooks, Queue.from_env() as queue:
+            trigger_hook.ensure_hook(hooks, task_queue_id)
+            fired = trigger_hook.fire(hooks, "main")
+            print(f"  the queue has it: {queue.task(fired).metadata.name}")
+
+        print("\n8. manage_secrets.py: set, get, list, remove")
+        manage_secrets.main()
+
+        print("\n9. sharing.py: temporary credentials, a signed URL, validation before sending")
         sharing.main()
+        with Secrets.from_env() as secrets:
+            left = manage_secrets.names(secrets)
+            print(f"\nsecrets left behind: {left}")
 
 
 if __name__ == "__main__":

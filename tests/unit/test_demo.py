@@ -20,7 +20,11 @@ def test_demo_runs_the_examples_against_a_local_taskcluster() -> None:
     assert "worker: build run 0 -> completed" in out
     assert "all states: completed, completed, completed, completed" in out
     assert "page 2: test-lint" in out
-    assert "build log artifact (s3)" in out
+    assert "contents: 'build: ok'" in out
+    assert "status with temporary credentials: completed (issued 1)" in out
+    assert "the queue has it: nightly main" in out
+    assert "removed both; db is now None" in out
+    assert "secrets left behind: []" in out
     assert "401 AuthenticationFailed" in out
     assert "access_token=<redacted>" in out
     assert "temporary credentials read it: {'token': 's3cr3t'}" in out

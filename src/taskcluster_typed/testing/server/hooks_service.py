@@ -65,23 +65,35 @@ def _hook(ctx: Context) -> dict[str, Any]:
     return hook
 
 
+def _definition(group: str, hook_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "hookGroupId": group,
+        "hookId": hook_id,
+        "metadata": body["metadata"],
+        "task": body["task"],
+        "schedule": body.get("schedule", []),
+        "triggerSchema": body.get(
+            "triggerSchema", {"type": "object", "additionalProperties": False}
+        ),
+        "bindings": body.get("bindings", []),
+    }
+
+
 def create_hook(ctx: Context) -> Any:
-    body: dict[str, Any] = ctx.body
     group, hook_id = _key(ctx)
     with ctx.server.hooks.lock:
         if (group, hook_id) in ctx.server.hooks.hooks:
             raise conflict(f"Hook {group}/{hook_id} already exists")
-        definition = {
-            "hookGroupId": group,
-            "hookId": hook_id,
-            "metadata": body["metadata"],
-            "task": body["task"],
-            "schedule": body.get("schedule", []),
-            "triggerSchema": body.get(
-                "triggerSchema", {"type": "object", "additionalProperties": False}
-            ),
-            "bindings": body.get("bindings", []),
-        }
+        definition = _definition(group, hook_id, ctx.body)
+        ctx.server.hooks.hooks[(group, hook_id)] = definition
+        return definition
+
+
+def update_hook(ctx: Context) -> Any:
+    group, hook_id = _key(ctx)
+    with ctx.server.hooks.lock:
+        _hook(ctx)
+        definition = _definition(group, hook_id, ctx.body)
         ctx.server.hooks.hooks[(group, hook_id)] = definition
         return definition
 
@@ -139,6 +151,7 @@ def get_hook_status(ctx: Context) -> Any:
 
 HANDLERS: dict[str, Handler] = {
     "createHook": create_hook,
+    "updateHook": update_hook,
     "hook": hook,
     "listHooks": list_hooks,
     "listHookGroups": list_hook_groups,

@@ -85,7 +85,7 @@ def _resolve(ctx: Context, record: TaskRecord, state: str, reason: str) -> None:
     if state == "exception" and reason in _RETRY_REASONS and record.status["retriesLeft"] > 0:
         record.status["retriesLeft"] -= 1
         _new_run(record, "retry")
-    if state == "completed":
+    if record.status["state"] in ("completed", "failed", "exception"):  # not retried
         _schedule_dependents(ctx, record)
 
 
