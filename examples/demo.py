@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 
 import fetch_artifact
+import listen_completed
 import manage_secrets
 import rotate_credentials
 import sharing
@@ -43,7 +44,7 @@ SCOPES = [
 
 def main() -> None:
     """Run every example against one fresh local Taskcluster and tell what happens."""
-    with LocalTaskcluster() as tc:
+    with LocalTaskcluster(pulse_url="memory://") as tc:
         credentials = tc.add_client("demo/client", SCOPES)
         os.environ.update(
             TASKCLUSTER_ROOT_URL=tc.root_url,
@@ -58,10 +59,17 @@ def main() -> None:
             print("1. submit_task_graph.py: a task group from typed task definitions")
             task_queue_id = submit_task_graph.new_task_queue_id()
             group_id, task_ids = submit_task_graph.create_group(queue, task_queue_id)
+            created = [queue.status(t).status.state for t in task_ids]
+            print(f"  status: {', '.join(created)}")
 
             print("\n2. worker.py: claim and resolve them (build first, then the tests)")
-            while worker.work(queue, task_queue_id):
-                pass
+            print("   listen_completed.py listens on the in-process Pulse broker (memory://)")
+            bound = listen_completed.bindings(group_id)
+            with listen_completed.Listener("memory://", "queue/demo/completed", bound) as ear:
+                while worker.work(queue, task_queue_id):
+                    pass
+                for event in ear.receive(len(task_ids), timeout=5):
+                    print(f"  pulse: {listen_completed.describe(event)}")
 
             print("\n3. wait_for_group.py: the group is finished; two tasks a page")
             states = wait_for_group.wait_for_group(queue, group_id, timeout=10, poll=0.1)

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import fetch_artifact
+import listen_completed
 import manage_secrets
 import pytest
 import rotate_credentials
@@ -18,6 +19,7 @@ import wait_for_group
 import worker
 
 from taskcluster_typed import Credentials, Hooks, InsufficientScopes, Queue, Secrets
+from taskcluster_typed.events.queue import TaskCompletedEvent, TaskFailedEvent
 from taskcluster_typed.testing import LocalTaskcluster
 
 
@@ -164,3 +166,30 @@ def test_every_main_runs_from_the_environment(
     sharing.main()
     assert "refused before sending" in capsys.readouterr().out
     assert local_taskcluster.client(Secrets).list().secrets == []  # both cleaned up
+
+
+def test_completed_and_failed_messages_are_received_and_typed(
+    local_taskcluster: LocalTaskcluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with LocalTaskcluster(pulse_url="memory://") as tc:
+        queue = tc.client(Queue)
+        task_queue_id = submit_task_graph.new_task_queue_id()
+        group_id, task_ids = submit_task_graph.create_group(queue, task_queue_id)
+        name = f"queue/test/{group_id}"
+        with listen_completed.Listener(
+            "memory://", name, listen_completed.bindings(group_id)
+        ) as ear:
+            worker.work(queue, task_queue_id, lambda task: task != "test-lint")
+            other_group = submit_task_graph.create_group(queue, task_queue_id)[0]
+            worker.work(queue, task_queue_id)  # another group: not bound, not received
+            events = ear.receive(4, timeout=5)
+            assert len(ear.receive(5, timeout=0.3)) == 4  # nothing more arrives
+    assert other_group != group_id
+    assert [type(e) for e in events] == [TaskCompletedEvent] * 3 + [TaskFailedEvent]
+    resolved = [e for e in events if isinstance(e, (TaskCompletedEvent, TaskFailedEvent))]
+    assert [e.routing.task_id for e in resolved] == task_ids
+    assert all(e.routing.task_group_id == group_id for e in resolved)
+    first = events[0]
+    assert isinstance(first, TaskCompletedEvent) and first.payload.status.state == "completed"
+    assert listen_completed.describe(first) == f"completed {task_ids[0]} run 0 (completed)"
+    assert listen_completed.describe(events[3]) == f"failed {task_ids[3]} run 0 on worker-1"

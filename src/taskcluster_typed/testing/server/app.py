@@ -34,6 +34,7 @@ from .auth_state import AuthState, Client, new_access_token, now
 from .context import Context, Handler, Redirect
 from .failures import Failure, error_body
 from .hawk_check import Authenticator, Caller, RequestData
+from .pulse import PulsePublisher
 from .scope_templates import template, template_params
 
 __all__ = ["ROOT_CLIENT_ID", "LocalTaskcluster"]
@@ -67,8 +68,13 @@ class LocalTaskcluster:
     ...     queue = tc.client(Queue)          # root credentials
     """
 
-    def __init__(self, *, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(
+        self, *, host: str = "127.0.0.1", port: int = 0, pulse_url: str | None = None
+    ) -> None:
         self.auth = AuthState()
+        self.pulse = PulsePublisher(pulse_url)
+        """The queue's Pulse messages: all recorded in ``pulse.messages``, and published to
+        `pulse_url` (a kombu URL: ``amqp://...``, ``memory://``) when given."""
         self.authenticator = Authenticator(self.auth)
         self.queue = queue_service.QueueState()
         self.secrets = secrets_service.SecretsState()
@@ -139,6 +145,7 @@ class LocalTaskcluster:
             self._server.shutdown()
             self._server.server_close()
             self._server = None
+        self.pulse.close()
 
     def __enter__(self) -> Self:
         return self.start()

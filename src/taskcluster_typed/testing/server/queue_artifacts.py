@@ -10,7 +10,7 @@ from typing import Any
 from .auth_state import iso, now
 from .context import Context, Handler, Redirect
 from .failures import Failure, conflict, not_found
-from .queue_service import Artifact, get_task, queue_state, running_run
+from .queue_service import Artifact, get_task, publish, queue_state, running_run
 
 
 def create_artifact(ctx: Context) -> Any:
@@ -43,6 +43,10 @@ def create_artifact(ctx: Context) -> Any:
             artifact.blob = token
             state.blobs.setdefault(token, (artifact.content_type, b""))
         artifacts[name] = artifact
+        if storage != "s3":  # the reference's artifact-created schema has no s3 storage type
+            published = {"storageType": storage, "name": name, "expires": artifact.expires}
+            published["contentType"] = artifact.content_type
+            publish(ctx, "artifact_created", record, run, artifact=published)
         if storage == "s3":
             return {
                 "storageType": "s3",

@@ -15,6 +15,7 @@ from ...temporary_credentials import create_temporary_credentials
 from .auth_state import iso, now
 from .context import Context, Handler
 from .failures import Failure, conflict, input_error, not_found
+from .pulse import routing_values
 
 PRIORITIES = ["lowest", "very-low", "low", "medium", "high", "very-high", "highest"]
 CLAIM_SECONDS = 20 * 60
@@ -65,26 +66,45 @@ def _status(record: TaskRecord) -> dict[str, Any]:
     return {"status": record.status}
 
 
-def _new_run(record: TaskRecord, reason: str) -> None:
-    runs = record.status["runs"]
-    runs.append(
-        {
-            "runId": len(runs),
-            "state": "pending",
-            "reasonCreated": reason,
-            "scheduled": iso(now()),
-        }
+def publish(
+    ctx: Context,
+    method: str,
+    record: TaskRecord,
+    run: dict[str, Any] | None,
+    **fields: Any,
+) -> None:
+    """Publish the queue exchange message `method` (``task_completed``, ...) for `record`."""
+    body: dict[str, Any] = {"status": record.status, "version": 1, **fields}
+    if run is not None:
+        body["runId"] = run["runId"]
+        if method not in ("task_pending", "task_defined") and "workerGroup" in run:
+            body.update(workerGroup=run["workerGroup"], workerId=run["workerId"])
+    ctx.server.pulse.publish(
+        method, routing_values(record.status, run), body, record.definition["routes"]
     )
+
+
+def _new_run(ctx: Context, record: TaskRecord, reason: str) -> None:
+    runs = record.status["runs"]
+    run = {
+        "runId": len(runs),
+        "state": "pending",
+        "reasonCreated": reason,
+        "scheduled": iso(now()),
+    }
+    runs.append(run)
     record.status["state"] = "pending"
+    publish(ctx, "task_pending", record, run)
 
 
 def _resolve(ctx: Context, record: TaskRecord, state: str, reason: str) -> None:
     run = record.status["runs"][-1]
     run.update(state=state, reasonResolved=reason, resolved=iso(now()))
     record.status["state"] = state
+    publish(ctx, f"task_{state}", record, run, task={"tags": record.definition["tags"]})
     if state == "exception" and reason in _RETRY_REASONS and record.status["retriesLeft"] > 0:
         record.status["retriesLeft"] -= 1
-        _new_run(record, "retry")
+        _new_run(ctx, record, "retry")
     if record.status["state"] in ("completed", "failed", "exception"):  # not retried
         _schedule_dependents(ctx, record)
 
@@ -111,7 +131,7 @@ def _schedule_dependents(ctx: Context, done: TaskRecord) -> None:
             and record.status["state"] == "unscheduled"
             and _ready(ctx, record.definition)
         ):
-            _new_run(record, "scheduled")
+            _new_run(ctx, record, "scheduled")
 
 
 def _time(value: str) -> datetime:
@@ -209,8 +229,9 @@ def _store(ctx: Context, task_id: str, definition: dict[str, Any]) -> Any:
         }
         record = TaskRecord(task_id, definition, status, len(state.tasks))
         state.tasks[task_id] = record
+        publish(ctx, "task_defined", record, None, task={"tags": definition["tags"]})
         if _ready(ctx, definition):
-            _new_run(record, "scheduled")
+            _new_run(ctx, record, "scheduled")
         return _status(record)
 
 
@@ -226,7 +247,7 @@ def schedule_task(ctx: Context) -> Any:
         record = get_task(ctx)
         _authorize_scheduler(ctx, record)
         if record.status["state"] == "unscheduled":
-            _new_run(record, "scheduled")
+            _new_run(ctx, record, "scheduled")
         return _status(record)
 
 
@@ -315,6 +336,7 @@ def claim_work(ctx: Context) -> Any:
                 started=iso(now()),
             )
             record.status["state"] = "running"
+            publish(ctx, "task_running", record, run, takenUntil=iso(until))
             claims.append(
                 {
                     "status": record.status,
