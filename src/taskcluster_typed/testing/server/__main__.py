@@ -1,5 +1,6 @@
 """``python -m taskcluster_typed.testing.server [--port N] [--pulse-url URL]``: run the local
-Taskcluster until interrupted, printing its root URL and the root client's credentials as shell variables."""
+Taskcluster until interrupted, printing its root URL and the root client's credentials as shell
+variables."""
 
 from __future__ import annotations
 
