@@ -5,6 +5,9 @@ kombu broker (the in-process ``memory://`` one)."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
+import textwrap
 import time
 from typing import Any
 
@@ -181,9 +184,37 @@ def test_messages_reach_a_kombu_broker() -> None:
         assert on_route == []  # the documented limit of the memory transport
 
 
-def test_server_command_line_has_pulse_url() -> None:
+def test_server_command_line_has_pulse_url(capsys: pytest.CaptureFixture[str]) -> None:
     from taskcluster_typed.testing.server.__main__ import main
 
     with pytest.raises(SystemExit) as exit_info:
         main(["--help"])
     assert exit_info.value.code == 0
+    assert "--pulse-url" in capsys.readouterr().out
+
+
+def test_kombu_is_imported_only_to_publish() -> None:
+    code = textwrap.dedent(
+        """
+        import sys
+        from taskcluster_typed import Queue
+        from taskcluster_typed.testing import LocalTaskcluster
+        with LocalTaskcluster() as tc:
+            q = tc.client(Queue)
+            q.claim_work("a/b", {"workerGroup": "g", "workerId": "w", "tasks": 1})
+        assert "kombu" not in sys.modules, "kombu imported"
+        S = "fN1SbArXTPSVFNUvaOlinQ"
+        status = {
+            "taskId": S, "provisionerId": "a", "workerType": "b", "taskQueueId": "a/b",
+            "schedulerId": "s", "projectId": "none", "taskGroupId": S,
+            "deadline": "2030-01-01T00:00:00Z", "expires": "2030-01-02T00:00:00Z",
+            "retriesLeft": 5, "state": "unscheduled", "runs": [],
+        }
+        routing = {"task_id": S, "provisioner_id": "a", "worker_type": "b",
+                   "scheduler_id": "s", "task_group_id": S}
+        with LocalTaskcluster(pulse_url="memory://") as tc:
+            tc.pulse.publish("task_defined", routing, {"version": 1, "status": status})
+        assert "kombu" in sys.modules
+        """
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
