@@ -18,6 +18,8 @@ def test_demo_runs_the_examples_against_a_local_taskcluster() -> None:
     assert "local Taskcluster at http://127.0.0.1:" in out
     assert "created build" in out and "unscheduled (waits for build)" in out
     assert "worker: build run 0 -> completed" in out
+    assert "status: pending, unscheduled, unscheduled, unscheduled" in out
+    assert out.count("  pulse: completed ") == 4
     assert "all states: completed, completed, completed, completed" in out
     assert "page 2: test-lint" in out
     assert "contents: 'build: ok'" in out
