@@ -278,7 +278,7 @@ def _decode(endpoint: Endpoint[T], reply: Reply) -> T:
             f"expected a JSON reply, got {reply.content_type or 'no content type'}",
             reply.content,
         )
-    return endpoint.decode_output(reply.json(), reply.url)
+    return endpoint.decode_json(reply.content, reply.url)
 
 
 class SyncClient(_ClientBase[httpx.Client]):
