@@ -12,91 +12,68 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from taskcluster_typed.client import NOT_GIVEN as NOT_GIVEN
-from taskcluster_typed.client import AsyncClient as AsyncClient
-from taskcluster_typed.client import NotGiven as NotGiven
-from taskcluster_typed.client import SyncClient as SyncClient
-from taskcluster_typed.client import Timeout as Timeout
-from taskcluster_typed.credential_info import CredentialInformation as CredentialInformation
-from taskcluster_typed.credential_info import (
-    async_credential_information as async_credential_information,
-)
-from taskcluster_typed.credential_info import credential_information as credential_information
-from taskcluster_typed.credentials import Credentials as Credentials
-from taskcluster_typed.dates import from_now as from_now
-from taskcluster_typed.dates import from_now_json as from_now_json
-from taskcluster_typed.dates import stringify_date as stringify_date
-from taskcluster_typed.env import EnvOptions as EnvOptions
-from taskcluster_typed.env import from_env as from_env
-from taskcluster_typed.errors import APIError as APIError
-from taskcluster_typed.errors import AuthenticationFailed as AuthenticationFailed
-from taskcluster_typed.errors import BadRequest as BadRequest
-from taskcluster_typed.errors import ConfigurationError as ConfigurationError
-from taskcluster_typed.errors import CredentialsError as CredentialsError
-from taskcluster_typed.errors import InputError as InputError
-from taskcluster_typed.errors import InputTooLarge as InputTooLarge
-from taskcluster_typed.errors import InputValidationError as InputValidationError
-from taskcluster_typed.errors import InsufficientScopes as InsufficientScopes
-from taskcluster_typed.errors import InternalServerError as InternalServerError
-from taskcluster_typed.errors import InvalidRequestArguments as InvalidRequestArguments
-from taskcluster_typed.errors import MalformedPayload as MalformedPayload
-from taskcluster_typed.errors import RequestConflict as RequestConflict
-from taskcluster_typed.errors import ResourceExpired as ResourceExpired
-from taskcluster_typed.errors import ResourceNotFound as ResourceNotFound
-from taskcluster_typed.errors import ResponseValidationError as ResponseValidationError
-from taskcluster_typed.errors import ServerError as ServerError
-from taskcluster_typed.errors import TaskclusterError as TaskclusterError
-from taskcluster_typed.errors import TimeoutError as TimeoutError
-from taskcluster_typed.errors import TooManyRequests as TooManyRequests
-from taskcluster_typed.errors import TransportError as TransportError
-from taskcluster_typed.errors import ValidationError as ValidationError
-from taskcluster_typed.exchanges import Binding as Binding
-from taskcluster_typed.exchanges import MessageParseError as MessageParseError
-from taskcluster_typed.exchanges import UnknownExchangeError as UnknownExchangeError
-from taskcluster_typed.pagination import AsyncPaginator as AsyncPaginator
-from taskcluster_typed.pagination import Paginator as Paginator
-from taskcluster_typed.pipeline import Reply as Reply
-from taskcluster_typed.retry import RetryPolicy as RetryPolicy
-from taskcluster_typed.scopes import ScopeExpression as ScopeExpression
-from taskcluster_typed.scopes import normalize_scope_set as normalize_scope_set
-from taskcluster_typed.scopes import remove_given_scopes as remove_given_scopes
-from taskcluster_typed.scopes import satisfies_expression as satisfies_expression
-from taskcluster_typed.scopes import scope_compare as scope_compare
-from taskcluster_typed.scopes import scope_intersection as scope_intersection
-from taskcluster_typed.scopes import scope_match as scope_match
-from taskcluster_typed.scopes import scope_union as scope_union
-from taskcluster_typed.scopes import valid_expression as valid_expression
-from taskcluster_typed.scopes import valid_scope as valid_scope
-from taskcluster_typed.slugids import nice_slugid as nice_slugid
-from taskcluster_typed.slugids import slugid as slugid
-from taskcluster_typed.slugids import slugid_v4 as slugid_v4
-from taskcluster_typed.slugids import stable_slugid as stable_slugid
-from taskcluster_typed.temporary_credentials import (
-    create_temporary_credentials as create_temporary_credentials,
-)
-from taskcluster_typed.transfers import ArtifactError as ArtifactError
-from taskcluster_typed.transfers import Downloaded as Downloaded
-from taskcluster_typed.transfers import DownloadedBytes as DownloadedBytes
-from taskcluster_typed.transfers import HashVerificationError as HashVerificationError
-from taskcluster_typed.transfers import TransferError as TransferError
-from taskcluster_typed.transfers import UnsupportedStorageTypeError as UnsupportedStorageTypeError
-from taskcluster_typed.transfers import UploadNegotiationError as UploadNegotiationError
-from taskcluster_typed.transfers import UploadResult as UploadResult
-from taskcluster_typed.transfers import async_download as async_download
-from taskcluster_typed.transfers import async_download_artifact as async_download_artifact
-from taskcluster_typed.transfers import async_upload as async_upload
-from taskcluster_typed.transfers import download as download
-from taskcluster_typed.transfers import download_artifact as download_artifact
-from taskcluster_typed.transfers import upload as upload
-from taskcluster_typed.url_builders import sign_url as sign_url
-
 if TYPE_CHECKING:
+    from taskcluster_typed.client import NOT_GIVEN as NOT_GIVEN
+    from taskcluster_typed.client import AsyncClient as AsyncClient
+    from taskcluster_typed.client import NotGiven as NotGiven
+    from taskcluster_typed.client import SyncClient as SyncClient
+    from taskcluster_typed.client import Timeout as Timeout
+    from taskcluster_typed.credential_info import CredentialInformation as CredentialInformation
+    from taskcluster_typed.credential_info import (
+        async_credential_information as async_credential_information,
+    )
+    from taskcluster_typed.credential_info import credential_information as credential_information
+    from taskcluster_typed.credentials import Credentials as Credentials
+    from taskcluster_typed.dates import from_now as from_now
+    from taskcluster_typed.dates import from_now_json as from_now_json
+    from taskcluster_typed.dates import stringify_date as stringify_date
+    from taskcluster_typed.env import EnvOptions as EnvOptions
+    from taskcluster_typed.env import from_env as from_env
+    from taskcluster_typed.errors import APIError as APIError
+    from taskcluster_typed.errors import AuthenticationFailed as AuthenticationFailed
+    from taskcluster_typed.errors import BadRequest as BadRequest
+    from taskcluster_typed.errors import ConfigurationError as ConfigurationError
+    from taskcluster_typed.errors import CredentialsError as CredentialsError
+    from taskcluster_typed.errors import InputError as InputError
+    from taskcluster_typed.errors import InputTooLarge as InputTooLarge
+    from taskcluster_typed.errors import InputValidationError as InputValidationError
+    from taskcluster_typed.errors import InsufficientScopes as InsufficientScopes
+    from taskcluster_typed.errors import InternalServerError as InternalServerError
+    from taskcluster_typed.errors import InvalidRequestArguments as InvalidRequestArguments
+    from taskcluster_typed.errors import MalformedPayload as MalformedPayload
+    from taskcluster_typed.errors import RequestConflict as RequestConflict
+    from taskcluster_typed.errors import ResourceExpired as ResourceExpired
+    from taskcluster_typed.errors import ResourceNotFound as ResourceNotFound
+    from taskcluster_typed.errors import ResponseValidationError as ResponseValidationError
+    from taskcluster_typed.errors import ServerError as ServerError
+    from taskcluster_typed.errors import TaskclusterError as TaskclusterError
+    from taskcluster_typed.errors import TimeoutError as TimeoutError
+    from taskcluster_typed.errors import TooManyRequests as TooManyRequests
+    from taskcluster_typed.errors import TransportError as TransportError
+    from taskcluster_typed.errors import ValidationError as ValidationError
     from taskcluster_typed.events.auth import AuthEvents as AuthEvents
     from taskcluster_typed.events.github import GithubEvents as GithubEvents
     from taskcluster_typed.events.hooks import HooksEvents as HooksEvents
     from taskcluster_typed.events.notify import NotifyEvents as NotifyEvents
     from taskcluster_typed.events.queue import QueueEvents as QueueEvents
     from taskcluster_typed.events.worker_manager import WorkerManagerEvents as WorkerManagerEvents
+    from taskcluster_typed.exchanges import Binding as Binding
+    from taskcluster_typed.exchanges import MessageParseError as MessageParseError
+    from taskcluster_typed.exchanges import UnknownExchangeError as UnknownExchangeError
+    from taskcluster_typed.pagination import AsyncPaginator as AsyncPaginator
+    from taskcluster_typed.pagination import Paginator as Paginator
+    from taskcluster_typed.pipeline import Reply as Reply
+    from taskcluster_typed.retry import RetryPolicy as RetryPolicy
+    from taskcluster_typed.scopes import ScopeExpression as ScopeExpression
+    from taskcluster_typed.scopes import normalize_scope_set as normalize_scope_set
+    from taskcluster_typed.scopes import remove_given_scopes as remove_given_scopes
+    from taskcluster_typed.scopes import satisfies_expression as satisfies_expression
+    from taskcluster_typed.scopes import scope_compare as scope_compare
+    from taskcluster_typed.scopes import scope_intersection as scope_intersection
+    from taskcluster_typed.scopes import scope_match as scope_match
+    from taskcluster_typed.scopes import scope_union as scope_union
+    from taskcluster_typed.scopes import valid_expression as valid_expression
+    from taskcluster_typed.scopes import valid_scope as valid_scope
     from taskcluster_typed.services.auth import AsyncAuth as AsyncAuth
     from taskcluster_typed.services.auth import Auth as Auth
     from taskcluster_typed.services.github import AsyncGithub as AsyncGithub
@@ -119,9 +96,107 @@ if TYPE_CHECKING:
     from taskcluster_typed.services.web_server import WebServer as WebServer
     from taskcluster_typed.services.worker_manager import AsyncWorkerManager as AsyncWorkerManager
     from taskcluster_typed.services.worker_manager import WorkerManager as WorkerManager
+    from taskcluster_typed.slugids import nice_slugid as nice_slugid
+    from taskcluster_typed.slugids import slugid as slugid
+    from taskcluster_typed.slugids import slugid_v4 as slugid_v4
+    from taskcluster_typed.slugids import stable_slugid as stable_slugid
+    from taskcluster_typed.temporary_credentials import (
+        create_temporary_credentials as create_temporary_credentials,
+    )
+    from taskcluster_typed.transfers import ArtifactError as ArtifactError
+    from taskcluster_typed.transfers import Downloaded as Downloaded
+    from taskcluster_typed.transfers import DownloadedBytes as DownloadedBytes
+    from taskcluster_typed.transfers import HashVerificationError as HashVerificationError
+    from taskcluster_typed.transfers import TransferError as TransferError
+    from taskcluster_typed.transfers import (
+        UnsupportedStorageTypeError as UnsupportedStorageTypeError,
+    )
+    from taskcluster_typed.transfers import UploadNegotiationError as UploadNegotiationError
+    from taskcluster_typed.transfers import UploadResult as UploadResult
+    from taskcluster_typed.transfers import async_download as async_download
+    from taskcluster_typed.transfers import async_download_artifact as async_download_artifact
+    from taskcluster_typed.transfers import async_upload as async_upload
+    from taskcluster_typed.transfers import download as download
+    from taskcluster_typed.transfers import download_artifact as download_artifact
+    from taskcluster_typed.transfers import upload as upload
+    from taskcluster_typed.url_builders import sign_url as sign_url
 
-# Public name -> the module that defines it; imported on first access.
+# Public name -> the module that defines it; imported on first access, so that
+# ``import taskcluster_typed`` costs no more than what the first name used needs.
 _LAZY: dict[str, str] = {
+    "NOT_GIVEN": "taskcluster_typed.client",
+    "AsyncClient": "taskcluster_typed.client",
+    "NotGiven": "taskcluster_typed.client",
+    "SyncClient": "taskcluster_typed.client",
+    "Timeout": "taskcluster_typed.client",
+    "Credentials": "taskcluster_typed.credentials",
+    "EnvOptions": "taskcluster_typed.env",
+    "from_env": "taskcluster_typed.env",
+    "APIError": "taskcluster_typed.errors",
+    "AuthenticationFailed": "taskcluster_typed.errors",
+    "BadRequest": "taskcluster_typed.errors",
+    "ConfigurationError": "taskcluster_typed.errors",
+    "CredentialsError": "taskcluster_typed.errors",
+    "InputError": "taskcluster_typed.errors",
+    "InputTooLarge": "taskcluster_typed.errors",
+    "InputValidationError": "taskcluster_typed.errors",
+    "InsufficientScopes": "taskcluster_typed.errors",
+    "InternalServerError": "taskcluster_typed.errors",
+    "InvalidRequestArguments": "taskcluster_typed.errors",
+    "MalformedPayload": "taskcluster_typed.errors",
+    "RequestConflict": "taskcluster_typed.errors",
+    "ResourceExpired": "taskcluster_typed.errors",
+    "ResourceNotFound": "taskcluster_typed.errors",
+    "ResponseValidationError": "taskcluster_typed.errors",
+    "ServerError": "taskcluster_typed.errors",
+    "TaskclusterError": "taskcluster_typed.errors",
+    "TimeoutError": "taskcluster_typed.errors",
+    "TooManyRequests": "taskcluster_typed.errors",
+    "TransportError": "taskcluster_typed.errors",
+    "ValidationError": "taskcluster_typed.errors",
+    "Binding": "taskcluster_typed.exchanges",
+    "MessageParseError": "taskcluster_typed.exchanges",
+    "UnknownExchangeError": "taskcluster_typed.exchanges",
+    "Reply": "taskcluster_typed.pipeline",
+    "RetryPolicy": "taskcluster_typed.retry",
+    "CredentialInformation": "taskcluster_typed.credential_info",
+    "async_credential_information": "taskcluster_typed.credential_info",
+    "credential_information": "taskcluster_typed.credential_info",
+    "from_now": "taskcluster_typed.dates",
+    "from_now_json": "taskcluster_typed.dates",
+    "stringify_date": "taskcluster_typed.dates",
+    "AsyncPaginator": "taskcluster_typed.pagination",
+    "Paginator": "taskcluster_typed.pagination",
+    "ScopeExpression": "taskcluster_typed.scopes",
+    "normalize_scope_set": "taskcluster_typed.scopes",
+    "remove_given_scopes": "taskcluster_typed.scopes",
+    "satisfies_expression": "taskcluster_typed.scopes",
+    "scope_compare": "taskcluster_typed.scopes",
+    "scope_intersection": "taskcluster_typed.scopes",
+    "scope_match": "taskcluster_typed.scopes",
+    "scope_union": "taskcluster_typed.scopes",
+    "valid_expression": "taskcluster_typed.scopes",
+    "valid_scope": "taskcluster_typed.scopes",
+    "slugid": "taskcluster_typed.slugids",
+    "nice_slugid": "taskcluster_typed.slugids",
+    "slugid_v4": "taskcluster_typed.slugids",
+    "stable_slugid": "taskcluster_typed.slugids",
+    "create_temporary_credentials": "taskcluster_typed.temporary_credentials",
+    "sign_url": "taskcluster_typed.url_builders",
+    "ArtifactError": "taskcluster_typed.transfers",
+    "Downloaded": "taskcluster_typed.transfers",
+    "DownloadedBytes": "taskcluster_typed.transfers",
+    "HashVerificationError": "taskcluster_typed.transfers",
+    "TransferError": "taskcluster_typed.transfers",
+    "UnsupportedStorageTypeError": "taskcluster_typed.transfers",
+    "UploadNegotiationError": "taskcluster_typed.transfers",
+    "UploadResult": "taskcluster_typed.transfers",
+    "async_download": "taskcluster_typed.transfers",
+    "async_download_artifact": "taskcluster_typed.transfers",
+    "async_upload": "taskcluster_typed.transfers",
+    "download": "taskcluster_typed.transfers",
+    "download_artifact": "taskcluster_typed.transfers",
+    "upload": "taskcluster_typed.transfers",
     "Auth": "taskcluster_typed.services.auth",
     "AsyncAuth": "taskcluster_typed.services.auth",
     "Github": "taskcluster_typed.services.github",

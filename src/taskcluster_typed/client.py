@@ -11,10 +11,8 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
-import anyio
-import httpx
 from typing_extensions import Self
 
 from .credentials import Credentials
@@ -24,14 +22,17 @@ from .errors import ConfigurationError, ResponseValidationError, ValidationError
 from .pagination import AsyncPaginator, ContinuationPage, Paginator
 from .pipeline import Call, Reply, Signer, as_scopes, call_flow, encode_json
 from .retry import RetryPolicy
-from .transport import new_async_client, new_sync_client, run_async, run_sync
+from .transport import anyio_sleep, new_async_client, new_sync_client, run_async, run_sync
 from .url_builders import UrlContext
 from .urls import expand_route, method_url, normalize_root_url
+
+if TYPE_CHECKING:
+    import httpx
 
 T = TypeVar("T")
 PageT = TypeVar("PageT", bound=ContinuationPage)
 ItemT = TypeVar("ItemT")
-H = TypeVar("H", httpx.Client, httpx.AsyncClient)
+H = TypeVar("H", "httpx.Client", "httpx.AsyncClient")
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 5
@@ -278,10 +279,10 @@ def _decode(endpoint: Endpoint[T], reply: Reply) -> T:
             f"expected a JSON reply, got {reply.content_type or 'no content type'}",
             reply.content,
         )
-    return endpoint.decode_output(reply.json(), reply.url)
+    return endpoint.decode_json(reply.content, reply.url)
 
 
-class SyncClient(_ClientBase[httpx.Client]):
+class SyncClient(_ClientBase["httpx.Client"]):
     """A blocking client. Use it as a context manager, or call `close()`."""
 
     _sleep: Callable[[float], None] = staticmethod(time.sleep)
@@ -366,10 +367,10 @@ class SyncClient(_ClientBase[httpx.Client]):
         self.close()
 
 
-class AsyncClient(_ClientBase[httpx.AsyncClient]):
+class AsyncClient(_ClientBase["httpx.AsyncClient"]):
     """An async client. Use it with ``async with``, or ``await client.close()``."""
 
-    _sleep: Callable[[float], Awaitable[None]] = staticmethod(anyio.sleep)
+    _sleep: Callable[[float], Awaitable[None]] = staticmethod(anyio_sleep)
 
     def _new_http_client(self) -> httpx.AsyncClient:
         return new_async_client()

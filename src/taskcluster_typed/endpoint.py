@@ -1,21 +1,29 @@
 """The static description of one API method, and how its payload and reply are (de)coded.
 
-Generated service modules hold one `Endpoint` per method. Pydantic adapters are built on first
-use, so importing a service module builds no validators.
+Generated service modules hold one `Endpoint` per method. The input and output types may be
+given as ``"module:Name"`` strings, imported on first use, and pydantic adapters are built on
+first use too, so importing a service module imports no model and builds no validator.
 """
 
 from __future__ import annotations
 
+import gc
+import importlib
+import json
 import warnings
-from typing import Any, Generic, TypeVar
-
-import pydantic
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .errors import ResponseValidationError, ValidationError
-from .lenient import validate_leniently
 from .urls import route_params
 
+if TYPE_CHECKING:
+    import pydantic
+
 OutT = TypeVar("OutT")
+
+#: Replies at least this long are decoded with the cyclic garbage collector paused: building
+#: tens of thousands of model objects otherwise triggers many collections that find nothing.
+GC_PAUSE_BYTES = 64 * 1024
 
 
 def _location(root: str, loc: tuple[int | str, ...]) -> str:
@@ -23,6 +31,20 @@ def _location(root: str, loc: tuple[int | str, ...]) -> str:
     for part in loc:
         path += f"[{part}]" if isinstance(part, int) else f".{part}"
     return path
+
+
+def _resolve(ref: Any) -> Any:
+    """A type given as ``"module:Name"`` imported; any other value as it is."""
+    if not isinstance(ref, str):
+        return ref
+    module, _, name = ref.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _adapter(type_: Any) -> pydantic.TypeAdapter[Any]:
+    import pydantic  # first use imports it, not the module
+
+    return pydantic.TypeAdapter(type_)
 
 
 def validation_errors(root: str, error: pydantic.ValidationError) -> list[tuple[str, str]]:
@@ -35,11 +57,11 @@ class Endpoint(Generic[OutT]):
 
     __slots__ = (
         "_input_adapter",
+        "_input_ref",
         "_output_adapter",
-        "input_type",
+        "_output_ref",
         "method",
         "name",
-        "output_type",
         "params",
         "query",
         "route",
@@ -65,11 +87,27 @@ class Endpoint(Generic[OutT]):
         self.route = route
         self.params = route_params(route)
         self.query = query
-        self.input_type = input_type
-        self.output_type = output_type
+        self._input_ref = input_type
+        self._output_ref = output_type
         self.stability = stability
         self._input_adapter: pydantic.TypeAdapter[Any] | None = None
         self._output_adapter: pydantic.TypeAdapter[Any] | None = None
+
+    @property
+    def input_type(self) -> Any:
+        """The payload type (None when the method takes none), imported on first access."""
+        ref = self._input_ref
+        if isinstance(ref, str):
+            ref = self._input_ref = _resolve(ref)
+        return ref
+
+    @property
+    def output_type(self) -> Any:
+        """The reply type (None when the reply is not decoded), imported on first access."""
+        ref = self._output_ref
+        if isinstance(ref, str):
+            ref = self._output_ref = _resolve(ref)
+        return ref
 
     def __repr__(self) -> str:
         return f"Endpoint({self.service}.{self.name}: {self.method} {self.route})"
@@ -84,9 +122,11 @@ class Endpoint(Generic[OutT]):
         """Validate `payload` (a model or a dict) and return the JSON bytes to send."""
         if self.input_type is None:
             raise TypeError(f"{self.name} takes no payload")
+        import pydantic  # first use imports it, not the module
+
         adapter = self._input_adapter
         if adapter is None:
-            adapter = self._input_adapter = pydantic.TypeAdapter(self.input_type)
+            adapter = self._input_adapter = _adapter(self.input_type)
         try:
             value = adapter.validate_python(payload)
         except pydantic.ValidationError as error:
@@ -97,11 +137,42 @@ class Endpoint(Generic[OutT]):
         """The reply's JSON as the output type: unknown fields and enum values are kept."""
         if self.output_type is None:
             return None  # type: ignore[return-value]
+        import pydantic  # first use imports it, not the module
+
+        from .lenient import validate_leniently
+
         adapter = self._output_adapter
         if adapter is None:
-            adapter = self._output_adapter = pydantic.TypeAdapter(self.output_type)
+            adapter = self._output_adapter = _adapter(self.output_type)
         try:
             return validate_leniently(adapter, data)  # type: ignore[no-any-return]
         except pydantic.ValidationError as error:
             detail = "; ".join(f"{loc}: {msg}" for loc, msg in validation_errors("reply", error))
             raise ResponseValidationError(self.name, url, detail, data) from None
+
+    def decode_json(self, content: bytes, url: str) -> OutT:
+        """The reply body (JSON bytes) as the output type, as `decode_output` would give it.
+
+        One pass first: pydantic parses and validates the bytes together. A reply that does
+        not validate that way (e.g. an enum value newer than this package) goes through the
+        lenient path, `decode_output` over the parsed JSON, which keeps such values or raises.
+        """
+        if self.output_type is None:
+            return None  # type: ignore[return-value]
+        import pydantic  # first use imports it, not the module
+
+        paused = len(content) >= GC_PAUSE_BYTES and gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            adapter = self._output_adapter
+            if adapter is None:
+                adapter = self._output_adapter = _adapter(self.output_type)
+            try:
+                return adapter.validate_json(content, extra="allow")  # type: ignore[no-any-return]
+            except pydantic.ValidationError:
+                pass
+            return self.decode_output(json.loads(content), url)
+        finally:
+            if paused:
+                gc.enable()

@@ -11,14 +11,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import secrets
+import os
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from .credentials import Credentials, hawk_ext
-
-_NONCE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
 def payload_hash(body: bytes, content_type: str) -> str:
@@ -37,8 +35,13 @@ def _mac(key: str, normalized: str) -> str:
 
 
 def nonce() -> str:
-    """Six random characters from the URL-safe base64 alphabet (as mohawk makes them)."""
-    return "".join(secrets.choice(_NONCE_ALPHABET) for _ in range(6))
+    """Six random characters from the URL-safe base64 alphabet (as mohawk makes them).
+
+    The first six characters of the URL-safe base64 of six random bytes: each encodes six
+    uniformly random bits (36 bits in all), drawn with one ``os.urandom`` call, which costs a
+    fraction of six ``secrets.choice`` calls.
+    """
+    return base64.urlsafe_b64encode(os.urandom(6))[:6].decode("ascii")
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,25 +10,32 @@ worlds. Each attempt is signed anew (fresh Hawk timestamp and nonce).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from . import hawk
 from .credentials import Credentials
 from .errors import TimeoutError, TransportError, make_api_error, redact_url
 from .retry import RetryPolicy
 
+if TYPE_CHECKING:
+    import httpx
+
 log = logging.getLogger("taskcluster_typed")
 
 JSON_CONTENT_TYPE = "application/json"
 
-# Failures with no reply that are worth another attempt.
-RETRYABLE_EXCEPTIONS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+
+@functools.cache
+def retryable_exceptions() -> tuple[type[Exception], ...]:
+    """The failures with no reply that are worth another attempt (httpx imported on first use)."""
+    import httpx  # at the first request, not with this module
+
+    return (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +119,8 @@ def _decode_error_body(response: httpx.Response) -> tuple[Any, str]:
 
 def build_request(call: Call, signer: Signer) -> httpx.Request:
     """The signed request for one attempt."""
+    import httpx  # at the first request, not with this module
+
     headers: dict[str, str] = {}
     if call.body is not None:
         headers["content-type"] = JSON_CONTENT_TYPE
@@ -132,6 +141,9 @@ def call_flow(
     call: Call, signer: Signer, policy: RetryPolicy
 ) -> Generator[Effect, httpx.Response | None, Reply]:
     """Send `call`, retrying as `policy` says; return the reply or raise the typed error."""
+    import httpx  # at the first request, not with this module
+
+    retryable = retryable_exceptions()
     shown_url = redact_url(call.url)
     retries = 0
     while True:
@@ -139,7 +151,7 @@ def call_flow(
         log.debug("%s: %s %s (attempt %d)", call.name, call.method, shown_url, attempt)
         try:
             response = yield Send(build_request(call, signer))
-        except RETRYABLE_EXCEPTIONS as exc:
+        except retryable as exc:
             reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             if policy.can_retry(retries):
                 delay = policy.backoff(retries)

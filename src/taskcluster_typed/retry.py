@@ -8,7 +8,6 @@ retried: any other 4xx. The wait before retry ``k`` (0-based) is
 
 from __future__ import annotations
 
-import email.utils
 import random
 import time
 from collections.abc import Callable, Mapping
@@ -23,6 +22,8 @@ def _retry_after_seconds(value: str, now: Callable[[], float]) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
+    import email.utils  # only for a Retry-After date, not with this module
+
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):

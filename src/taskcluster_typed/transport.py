@@ -11,36 +11,57 @@ Default httpx clients share one SSL context, built once: a new context per clien
 from __future__ import annotations
 
 import functools
-import ssl
 import time
 from collections.abc import Awaitable, Callable, Generator
-from typing import Any, TypeVar
-
-import anyio
-import httpx
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .pipeline import Effect, Send
 
+if TYPE_CHECKING:
+    import ssl
+
+    import httpx
+
 T = TypeVar("T")
 
-# Keep-alive pool sized for the concurrency a worker or CI script uses.
-DEFAULT_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=50)
+
+@functools.cache
+def default_limits() -> httpx.Limits:
+    """Keep-alive pool sized for the concurrency a worker or CI script uses."""
+    import httpx  # with the first http client, not with this module
+
+    return httpx.Limits(max_connections=100, max_keepalive_connections=50)
 
 
 @functools.cache
 def shared_ssl_context() -> ssl.SSLContext:
     """One verified SSL context for every client this package builds."""
+    import httpx  # with the first http client, not with this module
+
     return httpx.create_ssl_context()
 
 
 def new_sync_client() -> httpx.Client:
-    return httpx.Client(verify=shared_ssl_context(), limits=DEFAULT_LIMITS, follow_redirects=False)
+    import httpx  # with the first http client, not with this module
+
+    return httpx.Client(
+        verify=shared_ssl_context(), limits=default_limits(), follow_redirects=False
+    )
 
 
 def new_async_client() -> httpx.AsyncClient:
+    import httpx  # with the first http client, not with this module
+
     return httpx.AsyncClient(
-        verify=shared_ssl_context(), limits=DEFAULT_LIMITS, follow_redirects=False
+        verify=shared_ssl_context(), limits=default_limits(), follow_redirects=False
     )
+
+
+async def anyio_sleep(seconds: float) -> None:
+    """`anyio.sleep`, with anyio imported at the first wait, not with this module."""
+    import anyio  # at the first wait, not with this module
+
+    await anyio.sleep(seconds)
 
 
 def run_sync(
@@ -49,6 +70,8 @@ def run_sync(
     sleep: Callable[[float], None] = time.sleep,
 ) -> T:
     """Drive `flow` with blocking I/O."""
+    import httpx  # the client exists, so httpx is imported already
+
     try:
         effect = next(flow)
         while True:
@@ -69,9 +92,11 @@ def run_sync(
 async def run_async(
     flow: Generator[Effect, Any, T],
     client: httpx.AsyncClient,
-    sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+    sleep: Callable[[float], Awaitable[None]] = anyio_sleep,
 ) -> T:
     """Drive `flow` with async I/O."""
+    import httpx  # the client exists, so httpx is imported already
+
     try:
         effect = next(flow)
         while True:

@@ -35,6 +35,42 @@ def test_importing_the_package_imports_no_service_or_model() -> None:
     ]
 
 
+def test_importing_the_package_imports_no_http_validation_or_mail_library() -> None:
+    modules = set(loaded_modules("import taskcluster_typed"))
+    heavy = {"httpx", "anyio", "pydantic", "pydantic_core", "mohawk", "email", "ssl"}
+    assert not {m.split(".")[0] for m in modules} & heavy
+    assert not [m for m in modules if m.startswith("taskcluster_typed.")]
+
+
+def test_constructing_a_client_imports_no_model_and_no_pydantic() -> None:
+    modules = loaded_modules(
+        "from taskcluster_typed import Queue\nQueue(root_url='https://tc.example.com')"
+    )
+    assert not [m for m in modules if m.startswith("taskcluster_typed._models")]
+    heavy = {"pydantic", "pydantic_core", "httpx", "anyio", "ssl", "email", "mohawk"}
+    assert not {m.split(".")[0] for m in modules} & heavy
+
+
+def test_models_are_imported_on_first_use_of_an_endpoint() -> None:
+    modules = loaded_modules(
+        "from taskcluster_typed.services import queue\n"
+        "assert queue._TASK.output_type.__name__ == 'Task'"
+    )
+    assert "taskcluster_typed._models.queue.v1.task" in modules
+    assert "taskcluster_typed._models.queue.v1.tasks_response" not in modules
+
+
+def test_every_public_name_resolves_in_a_fresh_process() -> None:
+    script = (
+        "import taskcluster_typed as t\n"
+        "missing = [n for n in t.__all__ if getattr(t, n, None) is None]\n"
+        "assert not missing, missing\n"
+        "assert set(t.__all__) <= set(dir(t))\n"
+        "assert len(t.__all__) == len(set(t.__all__))"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True)
+
+
 def test_importing_queue_imports_only_the_queue_service() -> None:
     modules = loaded_modules("from taskcluster_typed import Queue")
     services = {m for m in modules if m.startswith("taskcluster_typed.services.")}

@@ -5,39 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from taskcluster_typed._models.auth.v1.authenticate_hawk_request import AuthenticateHawkRequest
-from taskcluster_typed._models.auth.v1.authenticate_hawk_response import AuthenticateHawkResponse
-from taskcluster_typed._models.auth.v1.aws_s3_credentials_response import AwsS3CredentialsResponse
-from taskcluster_typed._models.auth.v1.azure_account_list_response import AzureAccountListResponse
-from taskcluster_typed._models.auth.v1.azure_container_list_response import (
-    AzureContainerListResponse,
-)
-from taskcluster_typed._models.auth.v1.azure_container_response import AzureContainerResponse
-from taskcluster_typed._models.auth.v1.azure_table_access_response import AzureTableAccessResponse
-from taskcluster_typed._models.auth.v1.azure_table_list_response import AzureTableListResponse
-from taskcluster_typed._models.auth.v1.create_client_request import CreateClientRequest
-from taskcluster_typed._models.auth.v1.create_client_response import CreateClientResponse
-from taskcluster_typed._models.auth.v1.create_role_request import CreateRoleRequest
-from taskcluster_typed._models.auth.v1.gcp_credentials_response import GcpCredentialsResponse
-from taskcluster_typed._models.auth.v1.get_client_response import GetClientResponse
-from taskcluster_typed._models.auth.v1.get_entity_history_response import (
-    AuditHistoryItem,
-    GetEntityHistoryResponse,
-)
-from taskcluster_typed._models.auth.v1.get_role_response import GetRoleResponse
-from taskcluster_typed._models.auth.v1.github_repo_token_request import GithubRepoTokenRequest
-from taskcluster_typed._models.auth.v1.github_token_response import GithubTokenResponse
-from taskcluster_typed._models.auth.v1.list_clients_response import ListClientsResponse
-from taskcluster_typed._models.auth.v1.list_role_ids_response import ListRoleIdsResponse
-from taskcluster_typed._models.auth.v1.list_roles2_response import ListRoles2Response
-from taskcluster_typed._models.auth.v1.list_roles_response import ListRolesResponse
-from taskcluster_typed._models.auth.v1.scopeset import Scopeset
-from taskcluster_typed._models.auth.v1.sentry_dsn_response import SentryDsnResponse
-from taskcluster_typed._models.auth.v1.test_authenticate_request import TestAuthenticateRequest
-from taskcluster_typed._models.auth.v1.test_authenticate_response import TestAuthenticateResponse
-from taskcluster_typed._models.auth.v1.websocktunnel_token_response import (
-    WebsocktunnelTokenResponse,
-)
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
@@ -48,7 +15,52 @@ from taskcluster_typed.url_builders import (
     UrlBuilder,
 )
 
+# Models are imported for type checkers only: each `Endpoint` names its models as
+# "module:Name" and imports them on first use, so constructing a client imports none.
 if TYPE_CHECKING:
+    from taskcluster_typed._models.auth.v1.authenticate_hawk_request import AuthenticateHawkRequest
+    from taskcluster_typed._models.auth.v1.authenticate_hawk_response import (
+        AuthenticateHawkResponse,
+    )
+    from taskcluster_typed._models.auth.v1.aws_s3_credentials_response import (
+        AwsS3CredentialsResponse,
+    )
+    from taskcluster_typed._models.auth.v1.azure_account_list_response import (
+        AzureAccountListResponse,
+    )
+    from taskcluster_typed._models.auth.v1.azure_container_list_response import (
+        AzureContainerListResponse,
+    )
+    from taskcluster_typed._models.auth.v1.azure_container_response import AzureContainerResponse
+    from taskcluster_typed._models.auth.v1.azure_table_access_response import (
+        AzureTableAccessResponse,
+    )
+    from taskcluster_typed._models.auth.v1.azure_table_list_response import AzureTableListResponse
+    from taskcluster_typed._models.auth.v1.create_client_request import CreateClientRequest
+    from taskcluster_typed._models.auth.v1.create_client_response import CreateClientResponse
+    from taskcluster_typed._models.auth.v1.create_role_request import CreateRoleRequest
+    from taskcluster_typed._models.auth.v1.gcp_credentials_response import GcpCredentialsResponse
+    from taskcluster_typed._models.auth.v1.get_client_response import GetClientResponse
+    from taskcluster_typed._models.auth.v1.get_entity_history_response import (
+        AuditHistoryItem,
+        GetEntityHistoryResponse,
+    )
+    from taskcluster_typed._models.auth.v1.get_role_response import GetRoleResponse
+    from taskcluster_typed._models.auth.v1.github_repo_token_request import GithubRepoTokenRequest
+    from taskcluster_typed._models.auth.v1.github_token_response import GithubTokenResponse
+    from taskcluster_typed._models.auth.v1.list_clients_response import ListClientsResponse
+    from taskcluster_typed._models.auth.v1.list_role_ids_response import ListRoleIdsResponse
+    from taskcluster_typed._models.auth.v1.list_roles2_response import ListRoles2Response
+    from taskcluster_typed._models.auth.v1.list_roles_response import ListRolesResponse
+    from taskcluster_typed._models.auth.v1.scopeset import Scopeset
+    from taskcluster_typed._models.auth.v1.sentry_dsn_response import SentryDsnResponse
+    from taskcluster_typed._models.auth.v1.test_authenticate_request import TestAuthenticateRequest
+    from taskcluster_typed._models.auth.v1.test_authenticate_response import (
+        TestAuthenticateResponse,
+    )
+    from taskcluster_typed._models.auth.v1.websocktunnel_token_response import (
+        WebsocktunnelTokenResponse,
+    )
     from taskcluster_typed._typeddicts.auth import (
         AuthenticateHawkRequestDict,
         CreateClientRequestDict,
@@ -93,22 +105,22 @@ _LIST_CLIENTS: Endpoint[ListClientsResponse] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=ListClientsResponse,
+    output_type="taskcluster_typed._models.auth.v1.list_clients_response:ListClientsResponse",
 )
 _CLIENT: Endpoint[GetClientResponse] = Endpoint(
     service="auth",
     name="client",
     method="GET",
     route="/clients/<clientId>",
-    output_type=GetClientResponse,
+    output_type="taskcluster_typed._models.auth.v1.get_client_response:GetClientResponse",
 )
 _CREATE_CLIENT: Endpoint[CreateClientResponse] = Endpoint(
     service="auth",
     name="createClient",
     method="PUT",
     route="/clients/<clientId>",
-    input_type=CreateClientRequest,
-    output_type=CreateClientResponse,
+    input_type="taskcluster_typed._models.auth.v1.create_client_request:CreateClientRequest",
+    output_type="taskcluster_typed._models.auth.v1.create_client_response:CreateClientResponse",
 )
 _GET_ENTITY_HISTORY: Endpoint[GetEntityHistoryResponse] = Endpoint(
     service="auth",
@@ -119,7 +131,7 @@ _GET_ENTITY_HISTORY: Endpoint[GetEntityHistoryResponse] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=GetEntityHistoryResponse,
+    output_type="taskcluster_typed._models.auth.v1.get_entity_history_response:GetEntityHistoryResponse",
 )
 _LIST_AUDIT_HISTORY: Endpoint[GetEntityHistoryResponse] = Endpoint(
     service="auth",
@@ -130,36 +142,36 @@ _LIST_AUDIT_HISTORY: Endpoint[GetEntityHistoryResponse] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=GetEntityHistoryResponse,
+    output_type="taskcluster_typed._models.auth.v1.get_entity_history_response:GetEntityHistoryResponse",
 )
 _RESET_ACCESS_TOKEN: Endpoint[CreateClientResponse] = Endpoint(
     service="auth",
     name="resetAccessToken",
     method="POST",
     route="/clients/<clientId>/reset",
-    output_type=CreateClientResponse,
+    output_type="taskcluster_typed._models.auth.v1.create_client_response:CreateClientResponse",
 )
 _UPDATE_CLIENT: Endpoint[GetClientResponse] = Endpoint(
     service="auth",
     name="updateClient",
     method="POST",
     route="/clients/<clientId>",
-    input_type=CreateClientRequest,
-    output_type=GetClientResponse,
+    input_type="taskcluster_typed._models.auth.v1.create_client_request:CreateClientRequest",
+    output_type="taskcluster_typed._models.auth.v1.get_client_response:GetClientResponse",
 )
 _ENABLE_CLIENT: Endpoint[GetClientResponse] = Endpoint(
     service="auth",
     name="enableClient",
     method="POST",
     route="/clients/<clientId>/enable",
-    output_type=GetClientResponse,
+    output_type="taskcluster_typed._models.auth.v1.get_client_response:GetClientResponse",
 )
 _DISABLE_CLIENT: Endpoint[GetClientResponse] = Endpoint(
     service="auth",
     name="disableClient",
     method="POST",
     route="/clients/<clientId>/disable",
-    output_type=GetClientResponse,
+    output_type="taskcluster_typed._models.auth.v1.get_client_response:GetClientResponse",
 )
 _DELETE_CLIENT: Endpoint[None] = Endpoint(
     service="auth",
@@ -172,7 +184,7 @@ _LIST_ROLES: Endpoint[ListRolesResponse] = Endpoint(
     name="listRoles",
     method="GET",
     route="/roles/",
-    output_type=ListRolesResponse,
+    output_type="taskcluster_typed._models.auth.v1.list_roles_response:ListRolesResponse",
 )
 _LIST_ROLES2: Endpoint[ListRoles2Response] = Endpoint(
     service="auth",
@@ -183,7 +195,7 @@ _LIST_ROLES2: Endpoint[ListRoles2Response] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=ListRoles2Response,
+    output_type="taskcluster_typed._models.auth.v1.list_roles2_response:ListRoles2Response",
 )
 _LIST_ROLE_IDS: Endpoint[ListRoleIdsResponse] = Endpoint(
     service="auth",
@@ -194,30 +206,30 @@ _LIST_ROLE_IDS: Endpoint[ListRoleIdsResponse] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=ListRoleIdsResponse,
+    output_type="taskcluster_typed._models.auth.v1.list_role_ids_response:ListRoleIdsResponse",
 )
 _ROLE: Endpoint[GetRoleResponse] = Endpoint(
     service="auth",
     name="role",
     method="GET",
     route="/roles/<roleId>",
-    output_type=GetRoleResponse,
+    output_type="taskcluster_typed._models.auth.v1.get_role_response:GetRoleResponse",
 )
 _CREATE_ROLE: Endpoint[GetRoleResponse] = Endpoint(
     service="auth",
     name="createRole",
     method="PUT",
     route="/roles/<roleId>",
-    input_type=CreateRoleRequest,
-    output_type=GetRoleResponse,
+    input_type="taskcluster_typed._models.auth.v1.create_role_request:CreateRoleRequest",
+    output_type="taskcluster_typed._models.auth.v1.get_role_response:GetRoleResponse",
 )
 _UPDATE_ROLE: Endpoint[GetRoleResponse] = Endpoint(
     service="auth",
     name="updateRole",
     method="POST",
     route="/roles/<roleId>",
-    input_type=CreateRoleRequest,
-    output_type=GetRoleResponse,
+    input_type="taskcluster_typed._models.auth.v1.create_role_request:CreateRoleRequest",
+    output_type="taskcluster_typed._models.auth.v1.get_role_response:GetRoleResponse",
 )
 _DELETE_ROLE: Endpoint[None] = Endpoint(
     service="auth",
@@ -230,15 +242,15 @@ _EXPAND_SCOPES: Endpoint[Scopeset] = Endpoint(
     name="expandScopes",
     method="POST",
     route="/scopes/expand",
-    input_type=Scopeset,
-    output_type=Scopeset,
+    input_type="taskcluster_typed._models.auth.v1.scopeset:Scopeset",
+    output_type="taskcluster_typed._models.auth.v1.scopeset:Scopeset",
 )
 _CURRENT_SCOPES: Endpoint[Scopeset] = Endpoint(
     service="auth",
     name="currentScopes",
     method="GET",
     route="/scopes/current",
-    output_type=Scopeset,
+    output_type="taskcluster_typed._models.auth.v1.scopeset:Scopeset",
 )
 _AWS_S3_CREDENTIALS: Endpoint[AwsS3CredentialsResponse] = Endpoint(
     service="auth",
@@ -246,14 +258,14 @@ _AWS_S3_CREDENTIALS: Endpoint[AwsS3CredentialsResponse] = Endpoint(
     method="GET",
     route="/aws/s3/<level>/<bucket>/<prefix>",
     query=("format",),
-    output_type=AwsS3CredentialsResponse,
+    output_type="taskcluster_typed._models.auth.v1.aws_s3_credentials_response:AwsS3CredentialsResponse",
 )
 _AZURE_ACCOUNTS: Endpoint[AzureAccountListResponse] = Endpoint(
     service="auth",
     name="azureAccounts",
     method="GET",
     route="/azure/accounts",
-    output_type=AzureAccountListResponse,
+    output_type="taskcluster_typed._models.auth.v1.azure_account_list_response:AzureAccountListResponse",
     stability="deprecated",
 )
 _AZURE_TABLES: Endpoint[AzureTableListResponse] = Endpoint(
@@ -262,7 +274,7 @@ _AZURE_TABLES: Endpoint[AzureTableListResponse] = Endpoint(
     method="GET",
     route="/azure/<account>/tables",
     query=("continuationToken",),
-    output_type=AzureTableListResponse,
+    output_type="taskcluster_typed._models.auth.v1.azure_table_list_response:AzureTableListResponse",
     stability="deprecated",
 )
 _AZURE_TABLE_SAS: Endpoint[AzureTableAccessResponse] = Endpoint(
@@ -270,7 +282,7 @@ _AZURE_TABLE_SAS: Endpoint[AzureTableAccessResponse] = Endpoint(
     name="azureTableSAS",
     method="GET",
     route="/azure/<account>/table/<table>/<level>",
-    output_type=AzureTableAccessResponse,
+    output_type="taskcluster_typed._models.auth.v1.azure_table_access_response:AzureTableAccessResponse",
     stability="deprecated",
 )
 _AZURE_CONTAINERS: Endpoint[AzureContainerListResponse] = Endpoint(
@@ -279,7 +291,7 @@ _AZURE_CONTAINERS: Endpoint[AzureContainerListResponse] = Endpoint(
     method="GET",
     route="/azure/<account>/containers",
     query=("continuationToken",),
-    output_type=AzureContainerListResponse,
+    output_type="taskcluster_typed._models.auth.v1.azure_container_list_response:AzureContainerListResponse",
     stability="deprecated",
 )
 _AZURE_CONTAINER_SAS: Endpoint[AzureContainerResponse] = Endpoint(
@@ -287,7 +299,7 @@ _AZURE_CONTAINER_SAS: Endpoint[AzureContainerResponse] = Endpoint(
     name="azureContainerSAS",
     method="GET",
     route="/azure/<account>/containers/<container>/<level>",
-    output_type=AzureContainerResponse,
+    output_type="taskcluster_typed._models.auth.v1.azure_container_response:AzureContainerResponse",
     stability="deprecated",
 )
 _SENTRY_DSN: Endpoint[SentryDsnResponse] = Endpoint(
@@ -295,29 +307,29 @@ _SENTRY_DSN: Endpoint[SentryDsnResponse] = Endpoint(
     name="sentryDSN",
     method="GET",
     route="/sentry/<project>/dsn",
-    output_type=SentryDsnResponse,
+    output_type="taskcluster_typed._models.auth.v1.sentry_dsn_response:SentryDsnResponse",
 )
 _WEBSOCKTUNNEL_TOKEN: Endpoint[WebsocktunnelTokenResponse] = Endpoint(
     service="auth",
     name="websocktunnelToken",
     method="GET",
     route="/websocktunnel/<wstAudience>/<wstClient>",
-    output_type=WebsocktunnelTokenResponse,
+    output_type="taskcluster_typed._models.auth.v1.websocktunnel_token_response:WebsocktunnelTokenResponse",
 )
 _GCP_CREDENTIALS: Endpoint[GcpCredentialsResponse] = Endpoint(
     service="auth",
     name="gcpCredentials",
     method="GET",
     route="/gcp/credentials/<projectId>/<serviceAccount>",
-    output_type=GcpCredentialsResponse,
+    output_type="taskcluster_typed._models.auth.v1.gcp_credentials_response:GcpCredentialsResponse",
 )
 _GITHUB_REPO_TOKEN: Endpoint[GithubTokenResponse] = Endpoint(
     service="auth",
     name="githubRepoToken",
     method="POST",
     route="/github/<appName>/<owner>/repo-token",
-    input_type=GithubRepoTokenRequest,
-    output_type=GithubTokenResponse,
+    input_type="taskcluster_typed._models.auth.v1.github_repo_token_request:GithubRepoTokenRequest",
+    output_type="taskcluster_typed._models.auth.v1.github_token_response:GithubTokenResponse",
     stability="experimental",
 )
 _AUTHENTICATE_HAWK: Endpoint[AuthenticateHawkResponse] = Endpoint(
@@ -325,23 +337,23 @@ _AUTHENTICATE_HAWK: Endpoint[AuthenticateHawkResponse] = Endpoint(
     name="authenticateHawk",
     method="POST",
     route="/authenticate-hawk",
-    input_type=AuthenticateHawkRequest,
-    output_type=AuthenticateHawkResponse,
+    input_type="taskcluster_typed._models.auth.v1.authenticate_hawk_request:AuthenticateHawkRequest",
+    output_type="taskcluster_typed._models.auth.v1.authenticate_hawk_response:AuthenticateHawkResponse",
 )
 _TEST_AUTHENTICATE: Endpoint[TestAuthenticateResponse] = Endpoint(
     service="auth",
     name="testAuthenticate",
     method="POST",
     route="/test-authenticate",
-    input_type=TestAuthenticateRequest,
-    output_type=TestAuthenticateResponse,
+    input_type="taskcluster_typed._models.auth.v1.test_authenticate_request:TestAuthenticateRequest",
+    output_type="taskcluster_typed._models.auth.v1.test_authenticate_response:TestAuthenticateResponse",
 )
 _TEST_AUTHENTICATE_GET: Endpoint[TestAuthenticateResponse] = Endpoint(
     service="auth",
     name="testAuthenticateGet",
     method="GET",
     route="/test-authenticate-get/",
-    output_type=TestAuthenticateResponse,
+    output_type="taskcluster_typed._models.auth.v1.test_authenticate_response:TestAuthenticateResponse",
 )
 _HEARTBEAT: Endpoint[None] = Endpoint(
     service="auth",

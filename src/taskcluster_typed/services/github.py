@@ -5,16 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from taskcluster_typed._models.github.v1.build_list import Build, BuildList
-from taskcluster_typed._models.github.v1.create_comment import CreateComment
-from taskcluster_typed._models.github.v1.create_status import CreateStatus
-from taskcluster_typed._models.github.v1.render_taskcluster_yml_input import (
-    RenderTaskclusterYmlInput,
-)
-from taskcluster_typed._models.github.v1.render_taskcluster_yml_output import (
-    RenderTaskclusterYmlOutput,
-)
-from taskcluster_typed._models.github.v1.repository import Repository
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
@@ -26,7 +16,19 @@ from taskcluster_typed.url_builders import (
     UrlBuilder,
 )
 
+# Models are imported for type checkers only: each `Endpoint` names its models as
+# "module:Name" and imports them on first use, so constructing a client imports none.
 if TYPE_CHECKING:
+    from taskcluster_typed._models.github.v1.build_list import Build, BuildList
+    from taskcluster_typed._models.github.v1.create_comment import CreateComment
+    from taskcluster_typed._models.github.v1.create_status import CreateStatus
+    from taskcluster_typed._models.github.v1.render_taskcluster_yml_input import (
+        RenderTaskclusterYmlInput,
+    )
+    from taskcluster_typed._models.github.v1.render_taskcluster_yml_output import (
+        RenderTaskclusterYmlOutput,
+    )
+    from taskcluster_typed._models.github.v1.repository import Repository
     from taskcluster_typed._typeddicts.github import (
         CreateCommentDict,
         CreateStatusDict,
@@ -71,7 +73,7 @@ _BUILDS: Endpoint[BuildList] = Endpoint(
         "sha",
         "pullRequest",
     ),
-    output_type=BuildList,
+    output_type="taskcluster_typed._models.github.v1.build_list:BuildList",
 )
 _CANCEL_BUILDS: Endpoint[BuildList] = Endpoint(
     service="github",
@@ -82,7 +84,7 @@ _CANCEL_BUILDS: Endpoint[BuildList] = Endpoint(
         "sha",
         "pullRequest",
     ),
-    output_type=BuildList,
+    output_type="taskcluster_typed._models.github.v1.build_list:BuildList",
 )
 _BADGE: Endpoint[None] = Endpoint(
     service="github",
@@ -96,7 +98,7 @@ _REPOSITORY: Endpoint[Repository] = Endpoint(
     name="repository",
     method="GET",
     route="/repository/<owner>/<repo>",
-    output_type=Repository,
+    output_type="taskcluster_typed._models.github.v1.repository:Repository",
     stability="experimental",
 )
 _LATEST: Endpoint[None] = Endpoint(
@@ -110,7 +112,7 @@ _CREATE_STATUS: Endpoint[None] = Endpoint(
     name="createStatus",
     method="POST",
     route="/repository/<owner>/<repo>/statuses/<sha>",
-    input_type=CreateStatus,
+    input_type="taskcluster_typed._models.github.v1.create_status:CreateStatus",
     stability="experimental",
 )
 _CREATE_COMMENT: Endpoint[None] = Endpoint(
@@ -118,15 +120,15 @@ _CREATE_COMMENT: Endpoint[None] = Endpoint(
     name="createComment",
     method="POST",
     route="/repository/<owner>/<repo>/issues/<number>/comments",
-    input_type=CreateComment,
+    input_type="taskcluster_typed._models.github.v1.create_comment:CreateComment",
 )
 _RENDER_TASKCLUSTER_YML: Endpoint[RenderTaskclusterYmlOutput] = Endpoint(
     service="github",
     name="renderTaskclusterYml",
     method="POST",
     route="/taskcluster-yml",
-    input_type=RenderTaskclusterYmlInput,
-    output_type=RenderTaskclusterYmlOutput,
+    input_type="taskcluster_typed._models.github.v1.render_taskcluster_yml_input:RenderTaskclusterYmlInput",
+    output_type="taskcluster_typed._models.github.v1.render_taskcluster_yml_output:RenderTaskclusterYmlOutput",
     stability="experimental",
 )
 _HEARTBEAT: Endpoint[None] = Endpoint(

@@ -5,18 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from taskcluster_typed._models.hooks.v1.create_hook_request import CreateHookRequest
-from taskcluster_typed._models.hooks.v1.hook_definition import HookDefinition
-from taskcluster_typed._models.hooks.v1.hook_status import HookStatus
-from taskcluster_typed._models.hooks.v1.list_hook_groups_response import ListHookGroupsResponse
-from taskcluster_typed._models.hooks.v1.list_hooks_response import ListHooksResponse
-from taskcluster_typed._models.hooks.v1.list_lastFires_response import (
-    LastFire,
-    ListLastFiresResponse,
-)
-from taskcluster_typed._models.hooks.v1.trigger_hook import TriggerHook
-from taskcluster_typed._models.hooks.v1.trigger_hook_response import TriggerHookResponse
-from taskcluster_typed._models.hooks.v1.trigger_token_response import TriggerTokenResponse
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
@@ -27,7 +15,21 @@ from taskcluster_typed.url_builders import (
     UrlBuilder,
 )
 
+# Models are imported for type checkers only: each `Endpoint` names its models as
+# "module:Name" and imports them on first use, so constructing a client imports none.
 if TYPE_CHECKING:
+    from taskcluster_typed._models.hooks.v1.create_hook_request import CreateHookRequest
+    from taskcluster_typed._models.hooks.v1.hook_definition import HookDefinition
+    from taskcluster_typed._models.hooks.v1.hook_status import HookStatus
+    from taskcluster_typed._models.hooks.v1.list_hook_groups_response import ListHookGroupsResponse
+    from taskcluster_typed._models.hooks.v1.list_hooks_response import ListHooksResponse
+    from taskcluster_typed._models.hooks.v1.list_lastFires_response import (
+        LastFire,
+        ListLastFiresResponse,
+    )
+    from taskcluster_typed._models.hooks.v1.trigger_hook import TriggerHook
+    from taskcluster_typed._models.hooks.v1.trigger_hook_response import TriggerHookResponse
+    from taskcluster_typed._models.hooks.v1.trigger_token_response import TriggerTokenResponse
     from taskcluster_typed._typeddicts.hooks import CreateHookRequestDict, TriggerHookDict
 
 __all__ = [
@@ -60,28 +62,28 @@ _LIST_HOOK_GROUPS: Endpoint[ListHookGroupsResponse] = Endpoint(
     name="listHookGroups",
     method="GET",
     route="/hooks",
-    output_type=ListHookGroupsResponse,
+    output_type="taskcluster_typed._models.hooks.v1.list_hook_groups_response:ListHookGroupsResponse",
 )
 _LIST_HOOKS: Endpoint[ListHooksResponse] = Endpoint(
     service="hooks",
     name="listHooks",
     method="GET",
     route="/hooks/<hookGroupId>",
-    output_type=ListHooksResponse,
+    output_type="taskcluster_typed._models.hooks.v1.list_hooks_response:ListHooksResponse",
 )
 _HOOK: Endpoint[HookDefinition] = Endpoint(
     service="hooks",
     name="hook",
     method="GET",
     route="/hooks/<hookGroupId>/<hookId>",
-    output_type=HookDefinition,
+    output_type="taskcluster_typed._models.hooks.v1.hook_definition:HookDefinition",
 )
 _GET_HOOK_STATUS: Endpoint[HookStatus] = Endpoint(
     service="hooks",
     name="getHookStatus",
     method="GET",
     route="/hooks/<hookGroupId>/<hookId>/status",
-    output_type=HookStatus,
+    output_type="taskcluster_typed._models.hooks.v1.hook_status:HookStatus",
     stability="deprecated",
 )
 _CREATE_HOOK: Endpoint[HookDefinition] = Endpoint(
@@ -89,16 +91,16 @@ _CREATE_HOOK: Endpoint[HookDefinition] = Endpoint(
     name="createHook",
     method="PUT",
     route="/hooks/<hookGroupId>/<hookId>",
-    input_type=CreateHookRequest,
-    output_type=HookDefinition,
+    input_type="taskcluster_typed._models.hooks.v1.create_hook_request:CreateHookRequest",
+    output_type="taskcluster_typed._models.hooks.v1.hook_definition:HookDefinition",
 )
 _UPDATE_HOOK: Endpoint[HookDefinition] = Endpoint(
     service="hooks",
     name="updateHook",
     method="POST",
     route="/hooks/<hookGroupId>/<hookId>",
-    input_type=CreateHookRequest,
-    output_type=HookDefinition,
+    input_type="taskcluster_typed._models.hooks.v1.create_hook_request:CreateHookRequest",
+    output_type="taskcluster_typed._models.hooks.v1.hook_definition:HookDefinition",
 )
 _REMOVE_HOOK: Endpoint[None] = Endpoint(
     service="hooks",
@@ -111,30 +113,30 @@ _TRIGGER_HOOK: Endpoint[TriggerHookResponse] = Endpoint(
     name="triggerHook",
     method="POST",
     route="/hooks/<hookGroupId>/<hookId>/trigger",
-    input_type=TriggerHook,
-    output_type=TriggerHookResponse,
+    input_type="taskcluster_typed._models.hooks.v1.trigger_hook:TriggerHook",
+    output_type="taskcluster_typed._models.hooks.v1.trigger_hook_response:TriggerHookResponse",
 )
 _GET_TRIGGER_TOKEN: Endpoint[TriggerTokenResponse] = Endpoint(
     service="hooks",
     name="getTriggerToken",
     method="GET",
     route="/hooks/<hookGroupId>/<hookId>/token",
-    output_type=TriggerTokenResponse,
+    output_type="taskcluster_typed._models.hooks.v1.trigger_token_response:TriggerTokenResponse",
 )
 _RESET_TRIGGER_TOKEN: Endpoint[TriggerTokenResponse] = Endpoint(
     service="hooks",
     name="resetTriggerToken",
     method="POST",
     route="/hooks/<hookGroupId>/<hookId>/token",
-    output_type=TriggerTokenResponse,
+    output_type="taskcluster_typed._models.hooks.v1.trigger_token_response:TriggerTokenResponse",
 )
 _TRIGGER_HOOK_WITH_TOKEN: Endpoint[TriggerHookResponse] = Endpoint(
     service="hooks",
     name="triggerHookWithToken",
     method="POST",
     route="/hooks/<hookGroupId>/<hookId>/trigger/<token>",
-    input_type=TriggerHook,
-    output_type=TriggerHookResponse,
+    input_type="taskcluster_typed._models.hooks.v1.trigger_hook:TriggerHook",
+    output_type="taskcluster_typed._models.hooks.v1.trigger_hook_response:TriggerHookResponse",
 )
 _LIST_LAST_FIRES: Endpoint[ListLastFiresResponse] = Endpoint(
     service="hooks",
@@ -145,7 +147,7 @@ _LIST_LAST_FIRES: Endpoint[ListLastFiresResponse] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=ListLastFiresResponse,
+    output_type="taskcluster_typed._models.hooks.v1.list_lastFires_response:ListLastFiresResponse",
 )
 _HEARTBEAT: Endpoint[None] = Endpoint(
     service="hooks",

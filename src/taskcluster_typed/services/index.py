@@ -5,14 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from taskcluster_typed._models.index.v1.indexed_task_response import IndexedTaskResponse
-from taskcluster_typed._models.index.v1.insert_task_request import InsertTaskRequest
-from taskcluster_typed._models.index.v1.list_namespaces_response import (
-    ListNamespacesResponse,
-    NamespaceEntry,
-)
-from taskcluster_typed._models.index.v1.list_tasks_at_index import ListTasksAtIndex
-from taskcluster_typed._models.index.v1.list_tasks_response import ListTasksResponse, Task
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
@@ -24,7 +16,17 @@ from taskcluster_typed.url_builders import (
     UrlBuilder,
 )
 
+# Models are imported for type checkers only: each `Endpoint` names its models as
+# "module:Name" and imports them on first use, so constructing a client imports none.
 if TYPE_CHECKING:
+    from taskcluster_typed._models.index.v1.indexed_task_response import IndexedTaskResponse
+    from taskcluster_typed._models.index.v1.insert_task_request import InsertTaskRequest
+    from taskcluster_typed._models.index.v1.list_namespaces_response import (
+        ListNamespacesResponse,
+        NamespaceEntry,
+    )
+    from taskcluster_typed._models.index.v1.list_tasks_at_index import ListTasksAtIndex
+    from taskcluster_typed._models.index.v1.list_tasks_response import ListTasksResponse, Task
     from taskcluster_typed._typeddicts.index import InsertTaskRequestDict, ListTasksAtIndexDict
 
 __all__ = [
@@ -57,7 +59,7 @@ _FIND_TASK: Endpoint[IndexedTaskResponse] = Endpoint(
     name="findTask",
     method="GET",
     route="/task/<indexPath>",
-    output_type=IndexedTaskResponse,
+    output_type="taskcluster_typed._models.index.v1.indexed_task_response:IndexedTaskResponse",
 )
 _FIND_TASKS_AT_INDEX: Endpoint[ListTasksResponse] = Endpoint(
     service="index",
@@ -68,8 +70,8 @@ _FIND_TASKS_AT_INDEX: Endpoint[ListTasksResponse] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    input_type=ListTasksAtIndex,
-    output_type=ListTasksResponse,
+    input_type="taskcluster_typed._models.index.v1.list_tasks_at_index:ListTasksAtIndex",
+    output_type="taskcluster_typed._models.index.v1.list_tasks_response:ListTasksResponse",
     stability="experimental",
 )
 _LIST_NAMESPACES: Endpoint[ListNamespacesResponse] = Endpoint(
@@ -81,7 +83,7 @@ _LIST_NAMESPACES: Endpoint[ListNamespacesResponse] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=ListNamespacesResponse,
+    output_type="taskcluster_typed._models.index.v1.list_namespaces_response:ListNamespacesResponse",
 )
 _LIST_TASKS: Endpoint[ListTasksResponse] = Endpoint(
     service="index",
@@ -92,15 +94,15 @@ _LIST_TASKS: Endpoint[ListTasksResponse] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=ListTasksResponse,
+    output_type="taskcluster_typed._models.index.v1.list_tasks_response:ListTasksResponse",
 )
 _INSERT_TASK: Endpoint[IndexedTaskResponse] = Endpoint(
     service="index",
     name="insertTask",
     method="PUT",
     route="/task/<namespace>",
-    input_type=InsertTaskRequest,
-    output_type=IndexedTaskResponse,
+    input_type="taskcluster_typed._models.index.v1.insert_task_request:InsertTaskRequest",
+    output_type="taskcluster_typed._models.index.v1.indexed_task_response:IndexedTaskResponse",
 )
 _DELETE_TASK: Endpoint[None] = Endpoint(
     service="index",

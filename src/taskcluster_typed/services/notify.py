@@ -5,12 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from taskcluster_typed._models.notify.v1.email_request import EmailRequest
-from taskcluster_typed._models.notify.v1.matrix_request import MatrixRequest
-from taskcluster_typed._models.notify.v1.notification_address import NotificationAddress
-from taskcluster_typed._models.notify.v1.notification_address_list import NotificationAddressList
-from taskcluster_typed._models.notify.v1.pulse_request import PulseRequest
-from taskcluster_typed._models.notify.v1.slack_request import SlackRequest
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
@@ -21,7 +15,17 @@ from taskcluster_typed.url_builders import (
     UrlBuilder,
 )
 
+# Models are imported for type checkers only: each `Endpoint` names its models as
+# "module:Name" and imports them on first use, so constructing a client imports none.
 if TYPE_CHECKING:
+    from taskcluster_typed._models.notify.v1.email_request import EmailRequest
+    from taskcluster_typed._models.notify.v1.matrix_request import MatrixRequest
+    from taskcluster_typed._models.notify.v1.notification_address import NotificationAddress
+    from taskcluster_typed._models.notify.v1.notification_address_list import (
+        NotificationAddressList,
+    )
+    from taskcluster_typed._models.notify.v1.pulse_request import PulseRequest
+    from taskcluster_typed._models.notify.v1.slack_request import SlackRequest
     from taskcluster_typed._typeddicts.notify import (
         EmailRequestDict,
         MatrixRequestDict,
@@ -60,7 +64,7 @@ _EMAIL: Endpoint[None] = Endpoint(
     name="email",
     method="POST",
     route="/email",
-    input_type=EmailRequest,
+    input_type="taskcluster_typed._models.notify.v1.email_request:EmailRequest",
     stability="experimental",
 )
 _PULSE: Endpoint[None] = Endpoint(
@@ -68,7 +72,7 @@ _PULSE: Endpoint[None] = Endpoint(
     name="pulse",
     method="POST",
     route="/pulse",
-    input_type=PulseRequest,
+    input_type="taskcluster_typed._models.notify.v1.pulse_request:PulseRequest",
     stability="experimental",
 )
 _MATRIX: Endpoint[None] = Endpoint(
@@ -76,7 +80,7 @@ _MATRIX: Endpoint[None] = Endpoint(
     name="matrix",
     method="POST",
     route="/matrix",
-    input_type=MatrixRequest,
+    input_type="taskcluster_typed._models.notify.v1.matrix_request:MatrixRequest",
     stability="experimental",
 )
 _SLACK: Endpoint[None] = Endpoint(
@@ -84,7 +88,7 @@ _SLACK: Endpoint[None] = Endpoint(
     name="slack",
     method="POST",
     route="/slack",
-    input_type=SlackRequest,
+    input_type="taskcluster_typed._models.notify.v1.slack_request:SlackRequest",
     stability="experimental",
 )
 _ADD_DENYLIST_ADDRESS: Endpoint[None] = Endpoint(
@@ -92,7 +96,7 @@ _ADD_DENYLIST_ADDRESS: Endpoint[None] = Endpoint(
     name="addDenylistAddress",
     method="POST",
     route="/denylist/add",
-    input_type=NotificationAddress,
+    input_type="taskcluster_typed._models.notify.v1.notification_address:NotificationAddress",
     stability="experimental",
 )
 _DELETE_DENYLIST_ADDRESS: Endpoint[None] = Endpoint(
@@ -100,7 +104,7 @@ _DELETE_DENYLIST_ADDRESS: Endpoint[None] = Endpoint(
     name="deleteDenylistAddress",
     method="DELETE",
     route="/denylist/delete",
-    input_type=NotificationAddress,
+    input_type="taskcluster_typed._models.notify.v1.notification_address:NotificationAddress",
     stability="experimental",
 )
 _LIST_DENYLIST: Endpoint[NotificationAddressList] = Endpoint(
@@ -112,7 +116,7 @@ _LIST_DENYLIST: Endpoint[NotificationAddressList] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=NotificationAddressList,
+    output_type="taskcluster_typed._models.notify.v1.notification_address_list:NotificationAddressList",
     stability="experimental",
 )
 _HEARTBEAT: Endpoint[None] = Endpoint(

@@ -5,12 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from taskcluster_typed._models.object.v1.create_upload_request import CreateUploadRequest
-from taskcluster_typed._models.object.v1.create_upload_response import CreateUploadResponse
-from taskcluster_typed._models.object.v1.download_object_request import DownloadObjectRequest
-from taskcluster_typed._models.object.v1.download_object_response import DownloadObjectResponse
-from taskcluster_typed._models.object.v1.finish_upload_request import FinishUploadRequest
-from taskcluster_typed._models.object.v1.get_object_response import GetObjectResponse
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pipeline import Reply
@@ -21,7 +15,15 @@ from taskcluster_typed.url_builders import (
     UrlBuilder,
 )
 
+# Models are imported for type checkers only: each `Endpoint` names its models as
+# "module:Name" and imports them on first use, so constructing a client imports none.
 if TYPE_CHECKING:
+    from taskcluster_typed._models.object.v1.create_upload_request import CreateUploadRequest
+    from taskcluster_typed._models.object.v1.create_upload_response import CreateUploadResponse
+    from taskcluster_typed._models.object.v1.download_object_request import DownloadObjectRequest
+    from taskcluster_typed._models.object.v1.download_object_response import DownloadObjectResponse
+    from taskcluster_typed._models.object.v1.finish_upload_request import FinishUploadRequest
+    from taskcluster_typed._models.object.v1.get_object_response import GetObjectResponse
     from taskcluster_typed._typeddicts.object import (
         CreateUploadRequestDict,
         DownloadObjectRequestDict,
@@ -58,30 +60,30 @@ _CREATE_UPLOAD: Endpoint[CreateUploadResponse] = Endpoint(
     name="createUpload",
     method="PUT",
     route="/upload/<name>",
-    input_type=CreateUploadRequest,
-    output_type=CreateUploadResponse,
+    input_type="taskcluster_typed._models.object.v1.create_upload_request:CreateUploadRequest",
+    output_type="taskcluster_typed._models.object.v1.create_upload_response:CreateUploadResponse",
 )
 _FINISH_UPLOAD: Endpoint[None] = Endpoint(
     service="object",
     name="finishUpload",
     method="POST",
     route="/finish-upload/<name>",
-    input_type=FinishUploadRequest,
+    input_type="taskcluster_typed._models.object.v1.finish_upload_request:FinishUploadRequest",
 )
 _START_DOWNLOAD: Endpoint[DownloadObjectResponse] = Endpoint(
     service="object",
     name="startDownload",
     method="PUT",
     route="/start-download/<name>",
-    input_type=DownloadObjectRequest,
-    output_type=DownloadObjectResponse,
+    input_type="taskcluster_typed._models.object.v1.download_object_request:DownloadObjectRequest",
+    output_type="taskcluster_typed._models.object.v1.download_object_response:DownloadObjectResponse",
 )
 _OBJECT: Endpoint[GetObjectResponse] = Endpoint(
     service="object",
     name="object",
     method="GET",
     route="/metadata/<name>",
-    output_type=GetObjectResponse,
+    output_type="taskcluster_typed._models.object.v1.get_object_response:GetObjectResponse",
 )
 _DOWNLOAD: Endpoint[None] = Endpoint(
     service="object",

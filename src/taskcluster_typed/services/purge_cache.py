@@ -5,12 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from taskcluster_typed._models.purge_cache.v1.all_purge_cache_request_list import (
-    AllPurgeCacheRequestList,
-)
-from taskcluster_typed._models.purge_cache.v1.purge_cache_request import PurgeCacheRequest
-from taskcluster_typed._models.purge_cache.v1.purge_cache_request_list import PurgeCacheRequestList
-from taskcluster_typed._models.purge_cache.v1.purge_cache_requests import PurgeCacheRequestsEntry
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
@@ -21,7 +15,19 @@ from taskcluster_typed.url_builders import (
     UrlBuilder,
 )
 
+# Models are imported for type checkers only: each `Endpoint` names its models as
+# "module:Name" and imports them on first use, so constructing a client imports none.
 if TYPE_CHECKING:
+    from taskcluster_typed._models.purge_cache.v1.all_purge_cache_request_list import (
+        AllPurgeCacheRequestList,
+    )
+    from taskcluster_typed._models.purge_cache.v1.purge_cache_request import PurgeCacheRequest
+    from taskcluster_typed._models.purge_cache.v1.purge_cache_request_list import (
+        PurgeCacheRequestList,
+    )
+    from taskcluster_typed._models.purge_cache.v1.purge_cache_requests import (
+        PurgeCacheRequestsEntry,
+    )
     from taskcluster_typed._typeddicts.purge_cache import PurgeCacheRequestDict
 
 __all__ = [
@@ -54,7 +60,7 @@ _PURGE_CACHE: Endpoint[None] = Endpoint(
     name="purgeCache",
     method="POST",
     route="/purge-cache/<workerPoolId>",
-    input_type=PurgeCacheRequest,
+    input_type="taskcluster_typed._models.purge_cache.v1.purge_cache_request:PurgeCacheRequest",
 )
 _ALL_PURGE_REQUESTS: Endpoint[AllPurgeCacheRequestList] = Endpoint(
     service="purge-cache",
@@ -65,7 +71,7 @@ _ALL_PURGE_REQUESTS: Endpoint[AllPurgeCacheRequestList] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=AllPurgeCacheRequestList,
+    output_type="taskcluster_typed._models.purge_cache.v1.all_purge_cache_request_list:AllPurgeCacheRequestList",
 )
 _PURGE_REQUESTS: Endpoint[PurgeCacheRequestList] = Endpoint(
     service="purge-cache",
@@ -73,7 +79,7 @@ _PURGE_REQUESTS: Endpoint[PurgeCacheRequestList] = Endpoint(
     method="GET",
     route="/purge-cache/<workerPoolId>",
     query=("since",),
-    output_type=PurgeCacheRequestList,
+    output_type="taskcluster_typed._models.purge_cache.v1.purge_cache_request_list:PurgeCacheRequestList",
 )
 _HEARTBEAT: Endpoint[None] = Endpoint(
     service="purge-cache",

@@ -5,68 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from taskcluster_typed._models.queue.v1.artifact_content_response import ArtifactContentResponse
-from taskcluster_typed._models.queue.v1.artifact_response import ArtifactResponse
-from taskcluster_typed._models.queue.v1.cancel_task_group_response import CancelTaskGroupResponse
-from taskcluster_typed._models.queue.v1.change_task_priority_request import (
-    ChangeTaskPriorityRequest,
-)
-from taskcluster_typed._models.queue.v1.claim_work_request import ClaimWorkRequest
-from taskcluster_typed._models.queue.v1.claim_work_response import ClaimWorkResponse
-from taskcluster_typed._models.queue.v1.create_task_request import CreateTaskRequest
-from taskcluster_typed._models.queue.v1.finish_artifact_request import FinishArtifactRequest
-from taskcluster_typed._models.queue.v1.get_artifact_response import GetArtifactResponse
-from taskcluster_typed._models.queue.v1.list_artifacts_response import ListArtifactsResponse
-from taskcluster_typed._models.queue.v1.list_claimed_tasks_response import (
-    ListClaimedTasksResponse,
-    TaskThatAreCurrentlyRunningInAGivenTaskQueueItem,
-)
-from taskcluster_typed._models.queue.v1.list_dependent_tasks_response import (
-    ListDependentTasksResponse,
-)
-from taskcluster_typed._models.queue.v1.list_pending_tasks_response import (
-    ListPendingTasksResponse,
-    TasksThatAreCurrentlyPendingInAGivenTaskQueueItem,
-)
-from taskcluster_typed._models.queue.v1.list_provisioners_response import (
-    ListProvisionersResponse,
-    ProvisionerInformation,
-)
-from taskcluster_typed._models.queue.v1.list_task_group_response import ListTaskGroupResponse
-from taskcluster_typed._models.queue.v1.list_taskqueues_response import (
-    ListTaskqueuesResponse,
-    TaskQueue,
-)
-from taskcluster_typed._models.queue.v1.list_workers_response import ListWorkersResponse, Worker
-from taskcluster_typed._models.queue.v1.list_workertypes_response import (
-    ListWorkertypesResponse,
-    WorkerType,
-)
-from taskcluster_typed._models.queue.v1.pending_tasks_response import PendingTasksResponse
-from taskcluster_typed._models.queue.v1.post_artifact_request import PostArtifactRequest
-from taskcluster_typed._models.queue.v1.post_artifact_response import PostArtifactResponse
-from taskcluster_typed._models.queue.v1.provisioner_response import ProvisionerResponse
-from taskcluster_typed._models.queue.v1.quarantine_worker_request import QuarantineWorkerRequest
-from taskcluster_typed._models.queue.v1.task import Task
-from taskcluster_typed._models.queue.v1.task_claim_request import TaskClaimRequest
-from taskcluster_typed._models.queue.v1.task_claim_response import TaskClaimResponse
-from taskcluster_typed._models.queue.v1.task_definition_and_status import TaskDefinitionAndStatus
-from taskcluster_typed._models.queue.v1.task_exception_request import TaskExceptionRequest
-from taskcluster_typed._models.queue.v1.task_group_priority_change_response import (
-    TaskGroupPriorityChangeResponse,
-)
-from taskcluster_typed._models.queue.v1.task_group_response import TaskGroupResponse
-from taskcluster_typed._models.queue.v1.task_queue_counts_response import TaskQueueCountsResponse
-from taskcluster_typed._models.queue.v1.task_reclaim_response import TaskReclaimResponse
-from taskcluster_typed._models.queue.v1.task_status_response import TaskStatusResponse
-from taskcluster_typed._models.queue.v1.taskqueue_response import TaskqueueResponse
-from taskcluster_typed._models.queue.v1.tasks_request import TasksRequest
-from taskcluster_typed._models.queue.v1.tasks_response import Task as TasksResponseTask
-from taskcluster_typed._models.queue.v1.tasks_response import TasksResponse
-from taskcluster_typed._models.queue.v1.tasks_statuses_response import Status, TasksStatusesResponse
-from taskcluster_typed._models.queue.v1.update_worker_request import UpdateWorkerRequest
-from taskcluster_typed._models.queue.v1.worker_response import WorkerResponse
-from taskcluster_typed._models.queue.v1.workertype_response import WorkertypeResponse
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
@@ -77,7 +15,80 @@ from taskcluster_typed.url_builders import (
     UrlBuilder,
 )
 
+# Models are imported for type checkers only: each `Endpoint` names its models as
+# "module:Name" and imports them on first use, so constructing a client imports none.
 if TYPE_CHECKING:
+    from taskcluster_typed._models.queue.v1.artifact_content_response import ArtifactContentResponse
+    from taskcluster_typed._models.queue.v1.artifact_response import ArtifactResponse
+    from taskcluster_typed._models.queue.v1.cancel_task_group_response import (
+        CancelTaskGroupResponse,
+    )
+    from taskcluster_typed._models.queue.v1.change_task_priority_request import (
+        ChangeTaskPriorityRequest,
+    )
+    from taskcluster_typed._models.queue.v1.claim_work_request import ClaimWorkRequest
+    from taskcluster_typed._models.queue.v1.claim_work_response import ClaimWorkResponse
+    from taskcluster_typed._models.queue.v1.create_task_request import CreateTaskRequest
+    from taskcluster_typed._models.queue.v1.finish_artifact_request import FinishArtifactRequest
+    from taskcluster_typed._models.queue.v1.get_artifact_response import GetArtifactResponse
+    from taskcluster_typed._models.queue.v1.list_artifacts_response import ListArtifactsResponse
+    from taskcluster_typed._models.queue.v1.list_claimed_tasks_response import (
+        ListClaimedTasksResponse,
+        TaskThatAreCurrentlyRunningInAGivenTaskQueueItem,
+    )
+    from taskcluster_typed._models.queue.v1.list_dependent_tasks_response import (
+        ListDependentTasksResponse,
+    )
+    from taskcluster_typed._models.queue.v1.list_pending_tasks_response import (
+        ListPendingTasksResponse,
+        TasksThatAreCurrentlyPendingInAGivenTaskQueueItem,
+    )
+    from taskcluster_typed._models.queue.v1.list_provisioners_response import (
+        ListProvisionersResponse,
+        ProvisionerInformation,
+    )
+    from taskcluster_typed._models.queue.v1.list_task_group_response import ListTaskGroupResponse
+    from taskcluster_typed._models.queue.v1.list_taskqueues_response import (
+        ListTaskqueuesResponse,
+        TaskQueue,
+    )
+    from taskcluster_typed._models.queue.v1.list_workers_response import ListWorkersResponse, Worker
+    from taskcluster_typed._models.queue.v1.list_workertypes_response import (
+        ListWorkertypesResponse,
+        WorkerType,
+    )
+    from taskcluster_typed._models.queue.v1.pending_tasks_response import PendingTasksResponse
+    from taskcluster_typed._models.queue.v1.post_artifact_request import PostArtifactRequest
+    from taskcluster_typed._models.queue.v1.post_artifact_response import PostArtifactResponse
+    from taskcluster_typed._models.queue.v1.provisioner_response import ProvisionerResponse
+    from taskcluster_typed._models.queue.v1.quarantine_worker_request import QuarantineWorkerRequest
+    from taskcluster_typed._models.queue.v1.task import Task
+    from taskcluster_typed._models.queue.v1.task_claim_request import TaskClaimRequest
+    from taskcluster_typed._models.queue.v1.task_claim_response import TaskClaimResponse
+    from taskcluster_typed._models.queue.v1.task_definition_and_status import (
+        TaskDefinitionAndStatus,
+    )
+    from taskcluster_typed._models.queue.v1.task_exception_request import TaskExceptionRequest
+    from taskcluster_typed._models.queue.v1.task_group_priority_change_response import (
+        TaskGroupPriorityChangeResponse,
+    )
+    from taskcluster_typed._models.queue.v1.task_group_response import TaskGroupResponse
+    from taskcluster_typed._models.queue.v1.task_queue_counts_response import (
+        TaskQueueCountsResponse,
+    )
+    from taskcluster_typed._models.queue.v1.task_reclaim_response import TaskReclaimResponse
+    from taskcluster_typed._models.queue.v1.task_status_response import TaskStatusResponse
+    from taskcluster_typed._models.queue.v1.taskqueue_response import TaskqueueResponse
+    from taskcluster_typed._models.queue.v1.tasks_request import TasksRequest
+    from taskcluster_typed._models.queue.v1.tasks_response import Task as TasksResponseTask
+    from taskcluster_typed._models.queue.v1.tasks_response import TasksResponse
+    from taskcluster_typed._models.queue.v1.tasks_statuses_response import (
+        Status,
+        TasksStatusesResponse,
+    )
+    from taskcluster_typed._models.queue.v1.update_worker_request import UpdateWorkerRequest
+    from taskcluster_typed._models.queue.v1.worker_response import WorkerResponse
+    from taskcluster_typed._models.queue.v1.workertype_response import WorkertypeResponse
     from taskcluster_typed._typeddicts.queue import (
         ChangeTaskPriorityRequestDict,
         ClaimWorkRequestDict,
@@ -121,7 +132,7 @@ _TASK: Endpoint[Task] = Endpoint(
     name="task",
     method="GET",
     route="/task/<taskId>",
-    output_type=Task,
+    output_type="taskcluster_typed._models.queue.v1.task:Task",
 )
 _TASKS: Endpoint[TasksResponse] = Endpoint(
     service="queue",
@@ -132,8 +143,8 @@ _TASKS: Endpoint[TasksResponse] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    input_type=TasksRequest,
-    output_type=TasksResponse,
+    input_type="taskcluster_typed._models.queue.v1.tasks_request:TasksRequest",
+    output_type="taskcluster_typed._models.queue.v1.tasks_response:TasksResponse",
     stability="experimental",
 )
 _STATUSES: Endpoint[TasksStatusesResponse] = Endpoint(
@@ -145,8 +156,8 @@ _STATUSES: Endpoint[TasksStatusesResponse] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    input_type=TasksRequest,
-    output_type=TasksStatusesResponse,
+    input_type="taskcluster_typed._models.queue.v1.tasks_request:TasksRequest",
+    output_type="taskcluster_typed._models.queue.v1.tasks_statuses_response:TasksStatusesResponse",
     stability="experimental",
 )
 _STATUS: Endpoint[TaskStatusResponse] = Endpoint(
@@ -154,7 +165,7 @@ _STATUS: Endpoint[TaskStatusResponse] = Endpoint(
     name="status",
     method="GET",
     route="/task/<taskId>/status",
-    output_type=TaskStatusResponse,
+    output_type="taskcluster_typed._models.queue.v1.task_status_response:TaskStatusResponse",
 )
 _LIST_TASK_GROUP: Endpoint[ListTaskGroupResponse] = Endpoint(
     service="queue",
@@ -165,14 +176,14 @@ _LIST_TASK_GROUP: Endpoint[ListTaskGroupResponse] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=ListTaskGroupResponse,
+    output_type="taskcluster_typed._models.queue.v1.list_task_group_response:ListTaskGroupResponse",
 )
 _CANCEL_TASK_GROUP: Endpoint[CancelTaskGroupResponse] = Endpoint(
     service="queue",
     name="cancelTaskGroup",
     method="POST",
     route="/task-group/<taskGroupId>/cancel",
-    output_type=CancelTaskGroupResponse,
+    output_type="taskcluster_typed._models.queue.v1.cancel_task_group_response:CancelTaskGroupResponse",
     stability="experimental",
 )
 _GET_TASK_GROUP: Endpoint[TaskGroupResponse] = Endpoint(
@@ -180,14 +191,14 @@ _GET_TASK_GROUP: Endpoint[TaskGroupResponse] = Endpoint(
     name="getTaskGroup",
     method="GET",
     route="/task-group/<taskGroupId>",
-    output_type=TaskGroupResponse,
+    output_type="taskcluster_typed._models.queue.v1.task_group_response:TaskGroupResponse",
 )
 _SEAL_TASK_GROUP: Endpoint[TaskGroupResponse] = Endpoint(
     service="queue",
     name="sealTaskGroup",
     method="POST",
     route="/task-group/<taskGroupId>/seal",
-    output_type=TaskGroupResponse,
+    output_type="taskcluster_typed._models.queue.v1.task_group_response:TaskGroupResponse",
     stability="experimental",
 )
 _LIST_DEPENDENT_TASKS: Endpoint[ListDependentTasksResponse] = Endpoint(
@@ -199,44 +210,44 @@ _LIST_DEPENDENT_TASKS: Endpoint[ListDependentTasksResponse] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=ListDependentTasksResponse,
+    output_type="taskcluster_typed._models.queue.v1.list_dependent_tasks_response:ListDependentTasksResponse",
 )
 _CREATE_TASK: Endpoint[TaskStatusResponse] = Endpoint(
     service="queue",
     name="createTask",
     method="PUT",
     route="/task/<taskId>",
-    input_type=CreateTaskRequest,
-    output_type=TaskStatusResponse,
+    input_type="taskcluster_typed._models.queue.v1.create_task_request:CreateTaskRequest",
+    output_type="taskcluster_typed._models.queue.v1.task_status_response:TaskStatusResponse",
 )
 _SCHEDULE_TASK: Endpoint[TaskStatusResponse] = Endpoint(
     service="queue",
     name="scheduleTask",
     method="POST",
     route="/task/<taskId>/schedule",
-    output_type=TaskStatusResponse,
+    output_type="taskcluster_typed._models.queue.v1.task_status_response:TaskStatusResponse",
 )
 _RERUN_TASK: Endpoint[TaskStatusResponse] = Endpoint(
     service="queue",
     name="rerunTask",
     method="POST",
     route="/task/<taskId>/rerun",
-    output_type=TaskStatusResponse,
+    output_type="taskcluster_typed._models.queue.v1.task_status_response:TaskStatusResponse",
 )
 _CANCEL_TASK: Endpoint[TaskStatusResponse] = Endpoint(
     service="queue",
     name="cancelTask",
     method="POST",
     route="/task/<taskId>/cancel",
-    output_type=TaskStatusResponse,
+    output_type="taskcluster_typed._models.queue.v1.task_status_response:TaskStatusResponse",
 )
 _CHANGE_TASK_PRIORITY: Endpoint[TaskStatusResponse] = Endpoint(
     service="queue",
     name="changeTaskPriority",
     method="POST",
     route="/task/<taskId>/priority",
-    input_type=ChangeTaskPriorityRequest,
-    output_type=TaskStatusResponse,
+    input_type="taskcluster_typed._models.queue.v1.change_task_priority_request:ChangeTaskPriorityRequest",
+    output_type="taskcluster_typed._models.queue.v1.task_status_response:TaskStatusResponse",
     stability="experimental",
 )
 _CHANGE_TASK_GROUP_PRIORITY: Endpoint[TaskGroupPriorityChangeResponse] = Endpoint(
@@ -244,8 +255,8 @@ _CHANGE_TASK_GROUP_PRIORITY: Endpoint[TaskGroupPriorityChangeResponse] = Endpoin
     name="changeTaskGroupPriority",
     method="POST",
     route="/task-group/<taskGroupId>/priority",
-    input_type=ChangeTaskPriorityRequest,
-    output_type=TaskGroupPriorityChangeResponse,
+    input_type="taskcluster_typed._models.queue.v1.change_task_priority_request:ChangeTaskPriorityRequest",
+    output_type="taskcluster_typed._models.queue.v1.task_group_priority_change_response:TaskGroupPriorityChangeResponse",
     stability="experimental",
 )
 _CLAIM_WORK: Endpoint[ClaimWorkResponse] = Endpoint(
@@ -253,16 +264,16 @@ _CLAIM_WORK: Endpoint[ClaimWorkResponse] = Endpoint(
     name="claimWork",
     method="POST",
     route="/claim-work/<taskQueueId>",
-    input_type=ClaimWorkRequest,
-    output_type=ClaimWorkResponse,
+    input_type="taskcluster_typed._models.queue.v1.claim_work_request:ClaimWorkRequest",
+    output_type="taskcluster_typed._models.queue.v1.claim_work_response:ClaimWorkResponse",
 )
 _CLAIM_TASK: Endpoint[TaskClaimResponse] = Endpoint(
     service="queue",
     name="claimTask",
     method="POST",
     route="/task/<taskId>/runs/<runId>/claim",
-    input_type=TaskClaimRequest,
-    output_type=TaskClaimResponse,
+    input_type="taskcluster_typed._models.queue.v1.task_claim_request:TaskClaimRequest",
+    output_type="taskcluster_typed._models.queue.v1.task_claim_response:TaskClaimResponse",
     stability="deprecated",
 )
 _RECLAIM_TASK: Endpoint[TaskReclaimResponse] = Endpoint(
@@ -270,58 +281,58 @@ _RECLAIM_TASK: Endpoint[TaskReclaimResponse] = Endpoint(
     name="reclaimTask",
     method="POST",
     route="/task/<taskId>/runs/<runId>/reclaim",
-    output_type=TaskReclaimResponse,
+    output_type="taskcluster_typed._models.queue.v1.task_reclaim_response:TaskReclaimResponse",
 )
 _REPORT_COMPLETED: Endpoint[TaskStatusResponse] = Endpoint(
     service="queue",
     name="reportCompleted",
     method="POST",
     route="/task/<taskId>/runs/<runId>/completed",
-    output_type=TaskStatusResponse,
+    output_type="taskcluster_typed._models.queue.v1.task_status_response:TaskStatusResponse",
 )
 _REPORT_FAILED: Endpoint[TaskStatusResponse] = Endpoint(
     service="queue",
     name="reportFailed",
     method="POST",
     route="/task/<taskId>/runs/<runId>/failed",
-    output_type=TaskStatusResponse,
+    output_type="taskcluster_typed._models.queue.v1.task_status_response:TaskStatusResponse",
 )
 _REPORT_EXCEPTION: Endpoint[TaskStatusResponse] = Endpoint(
     service="queue",
     name="reportException",
     method="POST",
     route="/task/<taskId>/runs/<runId>/exception",
-    input_type=TaskExceptionRequest,
-    output_type=TaskStatusResponse,
+    input_type="taskcluster_typed._models.queue.v1.task_exception_request:TaskExceptionRequest",
+    output_type="taskcluster_typed._models.queue.v1.task_status_response:TaskStatusResponse",
 )
 _CREATE_ARTIFACT: Endpoint[PostArtifactResponse] = Endpoint(
     service="queue",
     name="createArtifact",
     method="POST",
     route="/task/<taskId>/runs/<runId>/artifacts/<name>",
-    input_type=PostArtifactRequest,
-    output_type=PostArtifactResponse,
+    input_type="taskcluster_typed._models.queue.v1.post_artifact_request:PostArtifactRequest",
+    output_type="taskcluster_typed._models.queue.v1.post_artifact_response:PostArtifactResponse",
 )
 _FINISH_ARTIFACT: Endpoint[None] = Endpoint(
     service="queue",
     name="finishArtifact",
     method="PUT",
     route="/task/<taskId>/runs/<runId>/artifacts/<name>",
-    input_type=FinishArtifactRequest,
+    input_type="taskcluster_typed._models.queue.v1.finish_artifact_request:FinishArtifactRequest",
 )
 _GET_ARTIFACT: Endpoint[GetArtifactResponse] = Endpoint(
     service="queue",
     name="getArtifact",
     method="GET",
     route="/task/<taskId>/runs/<runId>/artifacts/<name>",
-    output_type=GetArtifactResponse,
+    output_type="taskcluster_typed._models.queue.v1.get_artifact_response:GetArtifactResponse",
 )
 _GET_LATEST_ARTIFACT: Endpoint[GetArtifactResponse] = Endpoint(
     service="queue",
     name="getLatestArtifact",
     method="GET",
     route="/task/<taskId>/artifacts/<name>",
-    output_type=GetArtifactResponse,
+    output_type="taskcluster_typed._models.queue.v1.get_artifact_response:GetArtifactResponse",
 )
 _LIST_ARTIFACTS: Endpoint[ListArtifactsResponse] = Endpoint(
     service="queue",
@@ -332,7 +343,7 @@ _LIST_ARTIFACTS: Endpoint[ListArtifactsResponse] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=ListArtifactsResponse,
+    output_type="taskcluster_typed._models.queue.v1.list_artifacts_response:ListArtifactsResponse",
 )
 _LIST_LATEST_ARTIFACTS: Endpoint[ListArtifactsResponse] = Endpoint(
     service="queue",
@@ -343,35 +354,35 @@ _LIST_LATEST_ARTIFACTS: Endpoint[ListArtifactsResponse] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=ListArtifactsResponse,
+    output_type="taskcluster_typed._models.queue.v1.list_artifacts_response:ListArtifactsResponse",
 )
 _ARTIFACT_INFO: Endpoint[ArtifactResponse] = Endpoint(
     service="queue",
     name="artifactInfo",
     method="GET",
     route="/task/<taskId>/runs/<runId>/artifact-info/<name>",
-    output_type=ArtifactResponse,
+    output_type="taskcluster_typed._models.queue.v1.artifact_response:ArtifactResponse",
 )
 _LATEST_ARTIFACT_INFO: Endpoint[ArtifactResponse] = Endpoint(
     service="queue",
     name="latestArtifactInfo",
     method="GET",
     route="/task/<taskId>/artifact-info/<name>",
-    output_type=ArtifactResponse,
+    output_type="taskcluster_typed._models.queue.v1.artifact_response:ArtifactResponse",
 )
 _ARTIFACT: Endpoint[ArtifactContentResponse] = Endpoint(
     service="queue",
     name="artifact",
     method="GET",
     route="/task/<taskId>/runs/<runId>/artifact-content/<name>",
-    output_type=ArtifactContentResponse,
+    output_type="taskcluster_typed._models.queue.v1.artifact_content_response:ArtifactContentResponse",
 )
 _LATEST_ARTIFACT: Endpoint[ArtifactContentResponse] = Endpoint(
     service="queue",
     name="latestArtifact",
     method="GET",
     route="/task/<taskId>/artifact-content/<name>",
-    output_type=ArtifactContentResponse,
+    output_type="taskcluster_typed._models.queue.v1.artifact_content_response:ArtifactContentResponse",
 )
 _LIST_PROVISIONERS: Endpoint[ListProvisionersResponse] = Endpoint(
     service="queue",
@@ -382,7 +393,7 @@ _LIST_PROVISIONERS: Endpoint[ListProvisionersResponse] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=ListProvisionersResponse,
+    output_type="taskcluster_typed._models.queue.v1.list_provisioners_response:ListProvisionersResponse",
     stability="deprecated",
 )
 _GET_PROVISIONER: Endpoint[ProvisionerResponse] = Endpoint(
@@ -390,7 +401,7 @@ _GET_PROVISIONER: Endpoint[ProvisionerResponse] = Endpoint(
     name="getProvisioner",
     method="GET",
     route="/provisioners/<provisionerId>",
-    output_type=ProvisionerResponse,
+    output_type="taskcluster_typed._models.queue.v1.provisioner_response:ProvisionerResponse",
     stability="deprecated",
 )
 _PENDING_TASKS: Endpoint[PendingTasksResponse] = Endpoint(
@@ -398,7 +409,7 @@ _PENDING_TASKS: Endpoint[PendingTasksResponse] = Endpoint(
     name="pendingTasks",
     method="GET",
     route="/pending/<taskQueueId>",
-    output_type=PendingTasksResponse,
+    output_type="taskcluster_typed._models.queue.v1.pending_tasks_response:PendingTasksResponse",
     stability="deprecated",
 )
 _TASK_QUEUE_COUNTS: Endpoint[TaskQueueCountsResponse] = Endpoint(
@@ -406,7 +417,7 @@ _TASK_QUEUE_COUNTS: Endpoint[TaskQueueCountsResponse] = Endpoint(
     name="taskQueueCounts",
     method="GET",
     route="/task-queues/<taskQueueId>/counts",
-    output_type=TaskQueueCountsResponse,
+    output_type="taskcluster_typed._models.queue.v1.task_queue_counts_response:TaskQueueCountsResponse",
 )
 _LIST_PENDING_TASKS: Endpoint[ListPendingTasksResponse] = Endpoint(
     service="queue",
@@ -417,7 +428,7 @@ _LIST_PENDING_TASKS: Endpoint[ListPendingTasksResponse] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=ListPendingTasksResponse,
+    output_type="taskcluster_typed._models.queue.v1.list_pending_tasks_response:ListPendingTasksResponse",
     stability="experimental",
 )
 _LIST_CLAIMED_TASKS: Endpoint[ListClaimedTasksResponse] = Endpoint(
@@ -429,7 +440,7 @@ _LIST_CLAIMED_TASKS: Endpoint[ListClaimedTasksResponse] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=ListClaimedTasksResponse,
+    output_type="taskcluster_typed._models.queue.v1.list_claimed_tasks_response:ListClaimedTasksResponse",
     stability="experimental",
 )
 _LIST_WORKER_TYPES: Endpoint[ListWorkertypesResponse] = Endpoint(
@@ -441,7 +452,7 @@ _LIST_WORKER_TYPES: Endpoint[ListWorkertypesResponse] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=ListWorkertypesResponse,
+    output_type="taskcluster_typed._models.queue.v1.list_workertypes_response:ListWorkertypesResponse",
     stability="deprecated",
 )
 _GET_WORKER_TYPE: Endpoint[WorkertypeResponse] = Endpoint(
@@ -449,7 +460,7 @@ _GET_WORKER_TYPE: Endpoint[WorkertypeResponse] = Endpoint(
     name="getWorkerType",
     method="GET",
     route="/provisioners/<provisionerId>/worker-types/<workerType>",
-    output_type=WorkertypeResponse,
+    output_type="taskcluster_typed._models.queue.v1.workertype_response:WorkertypeResponse",
     stability="deprecated",
 )
 _LIST_TASK_QUEUES: Endpoint[ListTaskqueuesResponse] = Endpoint(
@@ -461,14 +472,14 @@ _LIST_TASK_QUEUES: Endpoint[ListTaskqueuesResponse] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=ListTaskqueuesResponse,
+    output_type="taskcluster_typed._models.queue.v1.list_taskqueues_response:ListTaskqueuesResponse",
 )
 _GET_TASK_QUEUE: Endpoint[TaskqueueResponse] = Endpoint(
     service="queue",
     name="getTaskQueue",
     method="GET",
     route="/task-queues/<taskQueueId>",
-    output_type=TaskqueueResponse,
+    output_type="taskcluster_typed._models.queue.v1.taskqueue_response:TaskqueueResponse",
 )
 _LIST_WORKERS: Endpoint[ListWorkersResponse] = Endpoint(
     service="queue",
@@ -480,7 +491,7 @@ _LIST_WORKERS: Endpoint[ListWorkersResponse] = Endpoint(
         "limit",
         "quarantined",
     ),
-    output_type=ListWorkersResponse,
+    output_type="taskcluster_typed._models.queue.v1.list_workers_response:ListWorkersResponse",
     stability="deprecated",
 )
 _GET_WORKER: Endpoint[WorkerResponse] = Endpoint(
@@ -488,7 +499,7 @@ _GET_WORKER: Endpoint[WorkerResponse] = Endpoint(
     name="getWorker",
     method="GET",
     route="/provisioners/<provisionerId>/worker-types/<workerType>/workers/<workerGroup>/<workerId>",
-    output_type=WorkerResponse,
+    output_type="taskcluster_typed._models.queue.v1.worker_response:WorkerResponse",
     stability="deprecated",
 )
 _QUARANTINE_WORKER: Endpoint[WorkerResponse] = Endpoint(
@@ -496,8 +507,8 @@ _QUARANTINE_WORKER: Endpoint[WorkerResponse] = Endpoint(
     name="quarantineWorker",
     method="PUT",
     route="/provisioners/<provisionerId>/worker-types/<workerType>/workers/<workerGroup>/<workerId>",
-    input_type=QuarantineWorkerRequest,
-    output_type=WorkerResponse,
+    input_type="taskcluster_typed._models.queue.v1.quarantine_worker_request:QuarantineWorkerRequest",
+    output_type="taskcluster_typed._models.queue.v1.worker_response:WorkerResponse",
     stability="experimental",
 )
 _DECLARE_WORKER: Endpoint[WorkerResponse] = Endpoint(
@@ -505,8 +516,8 @@ _DECLARE_WORKER: Endpoint[WorkerResponse] = Endpoint(
     name="declareWorker",
     method="PUT",
     route="/provisioners/<provisionerId>/worker-types/<workerType>/<workerGroup>/<workerId>",
-    input_type=UpdateWorkerRequest,
-    output_type=WorkerResponse,
+    input_type="taskcluster_typed._models.queue.v1.update_worker_request:UpdateWorkerRequest",
+    output_type="taskcluster_typed._models.queue.v1.worker_response:WorkerResponse",
     stability="experimental",
 )
 _HEARTBEAT: Endpoint[None] = Endpoint(

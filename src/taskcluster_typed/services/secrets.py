@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from taskcluster_typed._models.secrets.v1.secret import Secret
-from taskcluster_typed._models.secrets.v1.secret_list import SecretList
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
@@ -17,7 +15,11 @@ from taskcluster_typed.url_builders import (
     UrlBuilder,
 )
 
+# Models are imported for type checkers only: each `Endpoint` names its models as
+# "module:Name" and imports them on first use, so constructing a client imports none.
 if TYPE_CHECKING:
+    from taskcluster_typed._models.secrets.v1.secret import Secret
+    from taskcluster_typed._models.secrets.v1.secret_list import SecretList
     from taskcluster_typed._typeddicts.secrets import SecretDict
 
 __all__ = [
@@ -50,7 +52,7 @@ _SET: Endpoint[None] = Endpoint(
     name="set",
     method="PUT",
     route="/secret/<name>",
-    input_type=Secret,
+    input_type="taskcluster_typed._models.secrets.v1.secret:Secret",
 )
 _REMOVE: Endpoint[None] = Endpoint(
     service="secrets",
@@ -63,7 +65,7 @@ _GET: Endpoint[Secret] = Endpoint(
     name="get",
     method="GET",
     route="/secret/<name>",
-    output_type=Secret,
+    output_type="taskcluster_typed._models.secrets.v1.secret:Secret",
 )
 _LIST: Endpoint[SecretList] = Endpoint(
     service="secrets",
@@ -74,7 +76,7 @@ _LIST: Endpoint[SecretList] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=SecretList,
+    output_type="taskcluster_typed._models.secrets.v1.secret_list:SecretList",
 )
 _HEARTBEAT: Endpoint[None] = Endpoint(
     service="secrets",

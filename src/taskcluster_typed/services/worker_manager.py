@@ -5,53 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from taskcluster_typed._models.worker_manager.v1.create_worker_pool_request import (
-    CreateWorkerPoolRequest,
-)
-from taskcluster_typed._models.worker_manager.v1.create_worker_request import CreateWorkerRequest
-from taskcluster_typed._models.worker_manager.v1.list_workers_response import (
-    ListWorkersResponse,
-    Worker,
-)
-from taskcluster_typed._models.worker_manager.v1.provider_list import Provider, ProviderList
-from taskcluster_typed._models.worker_manager.v1.register_worker_request import (
-    RegisterWorkerRequest,
-)
-from taskcluster_typed._models.worker_manager.v1.register_worker_response import (
-    RegisterWorkerResponse,
-)
-from taskcluster_typed._models.worker_manager.v1.report_worker_error_request import (
-    ReportWorkerErrorRequest,
-)
-from taskcluster_typed._models.worker_manager.v1.reregister_worker_request import (
-    ReregisterWorkerRequest,
-)
-from taskcluster_typed._models.worker_manager.v1.reregister_worker_response import (
-    ReregisterWorkerResponse,
-)
-from taskcluster_typed._models.worker_manager.v1.should_worker_terminate_response import (
-    ShouldWorkerTerminateResponse,
-)
-from taskcluster_typed._models.worker_manager.v1.update_worker_pool_request import (
-    UpdateWorkerPoolRequest,
-)
-from taskcluster_typed._models.worker_manager.v1.worker_full import WorkerFull
-from taskcluster_typed._models.worker_manager.v1.worker_list import WorkerList
-from taskcluster_typed._models.worker_manager.v1.worker_pool_error import WorkerPoolError
-from taskcluster_typed._models.worker_manager.v1.worker_pool_error_list import WorkerPoolErrorList
-from taskcluster_typed._models.worker_manager.v1.worker_pool_error_stats import WorkerPoolErrorStats
-from taskcluster_typed._models.worker_manager.v1.worker_pool_full import WorkerPoolFull
-from taskcluster_typed._models.worker_manager.v1.worker_pool_launch_config_list import (
-    WorkerPoolLaunchConfig,
-    WorkerPoolLaunchConfigList,
-)
-from taskcluster_typed._models.worker_manager.v1.worker_pool_list import WorkerPoolList
-from taskcluster_typed._models.worker_manager.v1.worker_pool_list_stats import (
-    WorkerPoolListStats,
-    WorkerPoolsStat,
-)
-from taskcluster_typed._models.worker_manager.v1.worker_pool_stats import WorkerPoolStats
-from taskcluster_typed._models.worker_manager.v1.worker_response import WorkerResponse
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
@@ -62,7 +15,62 @@ from taskcluster_typed.url_builders import (
     UrlBuilder,
 )
 
+# Models are imported for type checkers only: each `Endpoint` names its models as
+# "module:Name" and imports them on first use, so constructing a client imports none.
 if TYPE_CHECKING:
+    from taskcluster_typed._models.worker_manager.v1.create_worker_pool_request import (
+        CreateWorkerPoolRequest,
+    )
+    from taskcluster_typed._models.worker_manager.v1.create_worker_request import (
+        CreateWorkerRequest,
+    )
+    from taskcluster_typed._models.worker_manager.v1.list_workers_response import (
+        ListWorkersResponse,
+        Worker,
+    )
+    from taskcluster_typed._models.worker_manager.v1.provider_list import Provider, ProviderList
+    from taskcluster_typed._models.worker_manager.v1.register_worker_request import (
+        RegisterWorkerRequest,
+    )
+    from taskcluster_typed._models.worker_manager.v1.register_worker_response import (
+        RegisterWorkerResponse,
+    )
+    from taskcluster_typed._models.worker_manager.v1.report_worker_error_request import (
+        ReportWorkerErrorRequest,
+    )
+    from taskcluster_typed._models.worker_manager.v1.reregister_worker_request import (
+        ReregisterWorkerRequest,
+    )
+    from taskcluster_typed._models.worker_manager.v1.reregister_worker_response import (
+        ReregisterWorkerResponse,
+    )
+    from taskcluster_typed._models.worker_manager.v1.should_worker_terminate_response import (
+        ShouldWorkerTerminateResponse,
+    )
+    from taskcluster_typed._models.worker_manager.v1.update_worker_pool_request import (
+        UpdateWorkerPoolRequest,
+    )
+    from taskcluster_typed._models.worker_manager.v1.worker_full import WorkerFull
+    from taskcluster_typed._models.worker_manager.v1.worker_list import WorkerList
+    from taskcluster_typed._models.worker_manager.v1.worker_pool_error import WorkerPoolError
+    from taskcluster_typed._models.worker_manager.v1.worker_pool_error_list import (
+        WorkerPoolErrorList,
+    )
+    from taskcluster_typed._models.worker_manager.v1.worker_pool_error_stats import (
+        WorkerPoolErrorStats,
+    )
+    from taskcluster_typed._models.worker_manager.v1.worker_pool_full import WorkerPoolFull
+    from taskcluster_typed._models.worker_manager.v1.worker_pool_launch_config_list import (
+        WorkerPoolLaunchConfig,
+        WorkerPoolLaunchConfigList,
+    )
+    from taskcluster_typed._models.worker_manager.v1.worker_pool_list import WorkerPoolList
+    from taskcluster_typed._models.worker_manager.v1.worker_pool_list_stats import (
+        WorkerPoolListStats,
+        WorkerPoolsStat,
+    )
+    from taskcluster_typed._models.worker_manager.v1.worker_pool_stats import WorkerPoolStats
+    from taskcluster_typed._models.worker_manager.v1.worker_response import WorkerResponse
     from taskcluster_typed._typeddicts.worker_manager import (
         CreateWorkerPoolRequestDict,
         CreateWorkerRequestDict,
@@ -106,23 +114,23 @@ _LIST_PROVIDERS: Endpoint[ProviderList] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=ProviderList,
+    output_type="taskcluster_typed._models.worker_manager.v1.provider_list:ProviderList",
 )
 _CREATE_WORKER_POOL: Endpoint[WorkerPoolFull] = Endpoint(
     service="worker-manager",
     name="createWorkerPool",
     method="PUT",
     route="/worker-pool/<workerPoolId>",
-    input_type=CreateWorkerPoolRequest,
-    output_type=WorkerPoolFull,
+    input_type="taskcluster_typed._models.worker_manager.v1.create_worker_pool_request:CreateWorkerPoolRequest",
+    output_type="taskcluster_typed._models.worker_manager.v1.worker_pool_full:WorkerPoolFull",
 )
 _UPDATE_WORKER_POOL: Endpoint[WorkerPoolFull] = Endpoint(
     service="worker-manager",
     name="updateWorkerPool",
     method="POST",
     route="/worker-pool/<workerPoolId>",
-    input_type=UpdateWorkerPoolRequest,
-    output_type=WorkerPoolFull,
+    input_type="taskcluster_typed._models.worker_manager.v1.update_worker_pool_request:UpdateWorkerPoolRequest",
+    output_type="taskcluster_typed._models.worker_manager.v1.worker_pool_full:WorkerPoolFull",
     stability="experimental",
 )
 _DELETE_WORKER_POOL: Endpoint[WorkerPoolFull] = Endpoint(
@@ -130,7 +138,7 @@ _DELETE_WORKER_POOL: Endpoint[WorkerPoolFull] = Endpoint(
     name="deleteWorkerPool",
     method="DELETE",
     route="/worker-pool/<workerPoolId>",
-    output_type=WorkerPoolFull,
+    output_type="taskcluster_typed._models.worker_manager.v1.worker_pool_full:WorkerPoolFull",
 )
 _LIST_WORKER_POOL_LAUNCH_CONFIGS: Endpoint[WorkerPoolLaunchConfigList] = Endpoint(
     service="worker-manager",
@@ -142,7 +150,7 @@ _LIST_WORKER_POOL_LAUNCH_CONFIGS: Endpoint[WorkerPoolLaunchConfigList] = Endpoin
         "limit",
         "includeArchived",
     ),
-    output_type=WorkerPoolLaunchConfigList,
+    output_type="taskcluster_typed._models.worker_manager.v1.worker_pool_launch_config_list:WorkerPoolLaunchConfigList",
     stability="experimental",
 )
 _WORKER_POOL_STATS: Endpoint[WorkerPoolStats] = Endpoint(
@@ -150,7 +158,7 @@ _WORKER_POOL_STATS: Endpoint[WorkerPoolStats] = Endpoint(
     name="workerPoolStats",
     method="GET",
     route="/worker-pool/<workerPoolId>/stats",
-    output_type=WorkerPoolStats,
+    output_type="taskcluster_typed._models.worker_manager.v1.worker_pool_stats:WorkerPoolStats",
     stability="experimental",
 )
 _WORKER_POOL: Endpoint[WorkerPoolFull] = Endpoint(
@@ -158,7 +166,7 @@ _WORKER_POOL: Endpoint[WorkerPoolFull] = Endpoint(
     name="workerPool",
     method="GET",
     route="/worker-pool/<workerPoolId>",
-    output_type=WorkerPoolFull,
+    output_type="taskcluster_typed._models.worker_manager.v1.worker_pool_full:WorkerPoolFull",
 )
 _LIST_WORKER_POOLS: Endpoint[WorkerPoolList] = Endpoint(
     service="worker-manager",
@@ -169,7 +177,7 @@ _LIST_WORKER_POOLS: Endpoint[WorkerPoolList] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=WorkerPoolList,
+    output_type="taskcluster_typed._models.worker_manager.v1.worker_pool_list:WorkerPoolList",
 )
 _LIST_WORKER_POOLS_STATS: Endpoint[WorkerPoolListStats] = Endpoint(
     service="worker-manager",
@@ -180,7 +188,7 @@ _LIST_WORKER_POOLS_STATS: Endpoint[WorkerPoolListStats] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=WorkerPoolListStats,
+    output_type="taskcluster_typed._models.worker_manager.v1.worker_pool_list_stats:WorkerPoolListStats",
     stability="experimental",
 )
 _REPORT_WORKER_ERROR: Endpoint[WorkerPoolError] = Endpoint(
@@ -188,8 +196,8 @@ _REPORT_WORKER_ERROR: Endpoint[WorkerPoolError] = Endpoint(
     name="reportWorkerError",
     method="POST",
     route="/worker-pool-errors/<workerPoolId>",
-    input_type=ReportWorkerErrorRequest,
-    output_type=WorkerPoolError,
+    input_type="taskcluster_typed._models.worker_manager.v1.report_worker_error_request:ReportWorkerErrorRequest",
+    output_type="taskcluster_typed._models.worker_manager.v1.worker_pool_error:WorkerPoolError",
 )
 _WORKER_POOL_ERROR_STATS: Endpoint[WorkerPoolErrorStats] = Endpoint(
     service="worker-manager",
@@ -197,7 +205,7 @@ _WORKER_POOL_ERROR_STATS: Endpoint[WorkerPoolErrorStats] = Endpoint(
     method="GET",
     route="/worker-pool-errors/stats",
     query=("workerPoolId",),
-    output_type=WorkerPoolErrorStats,
+    output_type="taskcluster_typed._models.worker_manager.v1.worker_pool_error_stats:WorkerPoolErrorStats",
     stability="experimental",
 )
 _LIST_WORKER_POOL_ERRORS: Endpoint[WorkerPoolErrorList] = Endpoint(
@@ -211,7 +219,7 @@ _LIST_WORKER_POOL_ERRORS: Endpoint[WorkerPoolErrorList] = Endpoint(
         "launchConfigId",
         "errorId",
     ),
-    output_type=WorkerPoolErrorList,
+    output_type="taskcluster_typed._models.worker_manager.v1.worker_pool_error_list:WorkerPoolErrorList",
 )
 _LIST_WORKERS_FOR_WORKER_GROUP: Endpoint[WorkerList] = Endpoint(
     service="worker-manager",
@@ -222,30 +230,30 @@ _LIST_WORKERS_FOR_WORKER_GROUP: Endpoint[WorkerList] = Endpoint(
         "continuationToken",
         "limit",
     ),
-    output_type=WorkerList,
+    output_type="taskcluster_typed._models.worker_manager.v1.worker_list:WorkerList",
 )
 _WORKER: Endpoint[WorkerFull] = Endpoint(
     service="worker-manager",
     name="worker",
     method="GET",
     route="/workers/<workerPoolId>/<workerGroup>/<workerId>",
-    output_type=WorkerFull,
+    output_type="taskcluster_typed._models.worker_manager.v1.worker_full:WorkerFull",
 )
 _CREATE_WORKER: Endpoint[WorkerFull] = Endpoint(
     service="worker-manager",
     name="createWorker",
     method="PUT",
     route="/workers/<workerPoolId>/<workerGroup>/<workerId>",
-    input_type=CreateWorkerRequest,
-    output_type=WorkerFull,
+    input_type="taskcluster_typed._models.worker_manager.v1.create_worker_request:CreateWorkerRequest",
+    output_type="taskcluster_typed._models.worker_manager.v1.worker_full:WorkerFull",
 )
 _UPDATE_WORKER: Endpoint[WorkerFull] = Endpoint(
     service="worker-manager",
     name="updateWorker",
     method="POST",
     route="/workers/<workerPoolId>/<workerGroup>/<workerId>",
-    input_type=CreateWorkerRequest,
-    output_type=WorkerFull,
+    input_type="taskcluster_typed._models.worker_manager.v1.create_worker_request:CreateWorkerRequest",
+    output_type="taskcluster_typed._models.worker_manager.v1.worker_full:WorkerFull",
 )
 _REMOVE_WORKER: Endpoint[None] = Endpoint(
     service="worker-manager",
@@ -258,7 +266,7 @@ _SHOULD_WORKER_TERMINATE: Endpoint[ShouldWorkerTerminateResponse] = Endpoint(
     name="shouldWorkerTerminate",
     method="GET",
     route="/workers/<workerPoolId>/<workerGroup>/<workerId>/should-terminate",
-    output_type=ShouldWorkerTerminateResponse,
+    output_type="taskcluster_typed._models.worker_manager.v1.should_worker_terminate_response:ShouldWorkerTerminateResponse",
     stability="experimental",
 )
 _LIST_WORKERS_FOR_WORKER_POOL: Endpoint[WorkerList] = Endpoint(
@@ -272,23 +280,23 @@ _LIST_WORKERS_FOR_WORKER_POOL: Endpoint[WorkerList] = Endpoint(
         "launchConfigId",
         "state",
     ),
-    output_type=WorkerList,
+    output_type="taskcluster_typed._models.worker_manager.v1.worker_list:WorkerList",
 )
 _REGISTER_WORKER: Endpoint[RegisterWorkerResponse] = Endpoint(
     service="worker-manager",
     name="registerWorker",
     method="POST",
     route="/worker/register",
-    input_type=RegisterWorkerRequest,
-    output_type=RegisterWorkerResponse,
+    input_type="taskcluster_typed._models.worker_manager.v1.register_worker_request:RegisterWorkerRequest",
+    output_type="taskcluster_typed._models.worker_manager.v1.register_worker_response:RegisterWorkerResponse",
 )
 _REREGISTER_WORKER: Endpoint[ReregisterWorkerResponse] = Endpoint(
     service="worker-manager",
     name="reregisterWorker",
     method="POST",
     route="/worker/reregister",
-    input_type=ReregisterWorkerRequest,
-    output_type=ReregisterWorkerResponse,
+    input_type="taskcluster_typed._models.worker_manager.v1.reregister_worker_request:ReregisterWorkerRequest",
+    output_type="taskcluster_typed._models.worker_manager.v1.reregister_worker_response:ReregisterWorkerResponse",
     stability="experimental",
 )
 _LIST_WORKERS: Endpoint[ListWorkersResponse] = Endpoint(
@@ -303,7 +311,7 @@ _LIST_WORKERS: Endpoint[ListWorkersResponse] = Endpoint(
         "quarantined",
         "workerState",
     ),
-    output_type=ListWorkersResponse,
+    output_type="taskcluster_typed._models.worker_manager.v1.list_workers_response:ListWorkersResponse",
     stability="experimental",
 )
 _GET_WORKER: Endpoint[WorkerResponse] = Endpoint(
@@ -311,7 +319,7 @@ _GET_WORKER: Endpoint[WorkerResponse] = Endpoint(
     name="getWorker",
     method="GET",
     route="/provisioners/<provisionerId>/worker-types/<workerType>/workers/<workerGroup>/<workerId>",
-    output_type=WorkerResponse,
+    output_type="taskcluster_typed._models.worker_manager.v1.worker_response:WorkerResponse",
     stability="experimental",
 )
 _HEARTBEAT: Endpoint[None] = Endpoint(

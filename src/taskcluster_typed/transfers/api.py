@@ -11,7 +11,7 @@ import httpx
 
 from ..retry import RetryPolicy
 from ..slugids import slugid
-from ..transport import DEFAULT_LIMITS, shared_ssl_context
+from ..transport import default_limits, shared_ssl_context
 from .drivers import AsyncDriver, ProgressCallback, SyncDriver
 from .flows import (
     Downloaded,
@@ -41,13 +41,13 @@ def _policy(client: SyncClient | AsyncClient, retry: RetryPolicy | None) -> Retr
 def _sync_http(given: httpx.Client | None) -> tuple[httpx.Client, bool]:
     if given is not None:
         return given, False
-    return httpx.Client(verify=shared_ssl_context(), limits=DEFAULT_LIMITS), True
+    return httpx.Client(verify=shared_ssl_context(), limits=default_limits()), True
 
 
 def _async_http(given: httpx.AsyncClient | None) -> tuple[httpx.AsyncClient, bool]:
     if given is not None:
         return given, False
-    return httpx.AsyncClient(verify=shared_ssl_context(), limits=DEFAULT_LIMITS), True
+    return httpx.AsyncClient(verify=shared_ssl_context(), limits=default_limits()), True
 
 
 def _finish(sink: Sink, result: Downloaded) -> Downloaded:

@@ -20,7 +20,7 @@ import httpx
 
 from ..credentials import Credentials
 from ..errors import APIError, TimeoutError, TransportError, make_api_error
-from ..pipeline import RETRYABLE_EXCEPTIONS, Sleep
+from ..pipeline import Sleep, retryable_exceptions
 from ..retry import RetryPolicy
 from .errors import (
     ArtifactError,
@@ -220,7 +220,7 @@ def _transfer(
         current = effect()
         try:
             outcome: Outcome = yield current
-        except RETRYABLE_EXCEPTIONS as exc:
+        except retryable_exceptions() as exc:
             reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             if not policy.can_retry(retries):
                 error_type = (
