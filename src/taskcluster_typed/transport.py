@@ -1,8 +1,8 @@
 """The two drivers of the pipeline, and the httpx clients they use.
 
 `run_sync` and `run_async` are the only places where sync and async differ: one performs
-`Send` with `httpx.Client.send` and `Sleep` with `time.sleep`, the other with
-`httpx.AsyncClient.send` and `anyio.sleep`.
+`Send` with a blocking send (`transport_select.SyncPipe.send`) and `Sleep` with `time.sleep`,
+the other with an async send and `anyio.sleep`.
 
 Default httpx clients share one SSL context, built once: a new context per client costs about
 40 ms, which would make every `Queue(...)` slow.
@@ -45,7 +45,7 @@ def new_async_client() -> httpx.AsyncClient:
 
 def run_sync(
     flow: Generator[Effect, Any, T],
-    client: httpx.Client,
+    send: Callable[[httpx.Request], httpx.Response],
     sleep: Callable[[float], None] = time.sleep,
 ) -> T:
     """Drive `flow` with blocking I/O."""
@@ -54,7 +54,7 @@ def run_sync(
         while True:
             if isinstance(effect, Send):
                 try:
-                    response = client.send(effect.request, follow_redirects=False)
+                    response = send(effect.request)
                 except httpx.TransportError as exc:
                     effect = flow.throw(exc)
                     continue
@@ -68,7 +68,7 @@ def run_sync(
 
 async def run_async(
     flow: Generator[Effect, Any, T],
-    client: httpx.AsyncClient,
+    send: Callable[[httpx.Request], Awaitable[httpx.Response]],
     sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
 ) -> T:
     """Drive `flow` with async I/O."""
@@ -77,7 +77,7 @@ async def run_async(
         while True:
             if isinstance(effect, Send):
                 try:
-                    response = await client.send(effect.request, follow_redirects=False)
+                    response = await send(effect.request)
                 except httpx.TransportError as exc:
                     effect = flow.throw(exc)
                     continue
