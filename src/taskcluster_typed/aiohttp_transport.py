@@ -14,6 +14,7 @@ pipeline's retries work as with httpx's transport.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ssl
 from collections.abc import AsyncIterator
 from typing import Any
@@ -70,6 +71,13 @@ def _map_error(exc: BaseException, request: httpx.Request, *, reading: bool) -> 
     if isinstance(exc, aiohttp.ClientError):
         return httpx.TransportError(message, request=request)
     return exc if isinstance(exc, Exception) else RuntimeError(message)
+
+
+@functools.lru_cache(maxsize=64)
+def _client_timeout(
+    pool: float | None, connect: float | None, read: float | None
+) -> aiohttp.ClientTimeout:
+    return aiohttp.ClientTimeout(total=None, connect=pool, sock_connect=connect, sock_read=read)
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -129,11 +137,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 allow_redirects=False,
                 compress=None,
                 skip_auto_headers=_SKIP_AUTO_HEADERS,
-                timeout=aiohttp.ClientTimeout(
-                    total=None,
-                    connect=timeout.get("pool"),
-                    sock_connect=timeout.get("connect"),
-                    sock_read=timeout.get("read"),
+                timeout=_client_timeout(
+                    timeout.get("pool"), timeout.get("connect"), timeout.get("read")
                 ),
             )
         except Exception as exc:
@@ -149,13 +154,19 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 response.release()
                 raise _map_error(exc, request, reading=True) from exc
             response.release()
-            stream: httpx.AsyncByteStream = httpx.ByteStream(content)
-        else:
-            stream = _ResponseStream(response, request)
+            result = httpx.Response(
+                status_code=response.status,
+                headers=list(response.raw_headers),
+                stream=httpx.ByteStream(content),
+                request=request,
+                extensions=extensions,
+            )
+            result.read()  # in memory already: no async iteration needed later
+            return result
         return httpx.Response(
             status_code=response.status,
             headers=list(response.raw_headers),
-            stream=stream,
+            stream=_ResponseStream(response, request),
             request=request,
             extensions=extensions,
         )

@@ -287,13 +287,15 @@ class StdlibTransport(httpx.BaseTransport):
         if length is not None and length <= _EAGER_LIMIT:
             content = _read_exact(reader, length, request)
             self._release(key, connection, keep_alive)
-            return httpx.Response(
+            response = httpx.Response(
                 status,
                 headers=headers,
                 stream=httpx.ByteStream(content),
                 extensions=extensions,
                 request=request,
             )
+            response.read()
+            return response
         if length is None and not chunked:
             keep_alive = False  # the body ends when the server closes the connection
         stream = _ResponseStream(self, key, connection, request, length, chunked, keep_alive)
