@@ -126,13 +126,16 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         except httpx.RequestNotRead:
             data = None
         payload: Any = data
+        headers = request.headers.multi_items()
         if data is None and not isinstance(request.stream, httpx.ByteStream):
             payload = _body_iterator(request)
+            # aiohttp frames a streamed body itself (chunked) and refuses the header.
+            headers = [(k, v) for k, v in headers if k.lower() != "transfer-encoding"]
         try:
             response = await session.request(
                 request.method,
                 yarl.URL(str(request.url), encoded=True),
-                headers=request.headers.multi_items(),
+                headers=headers,
                 data=payload,
                 allow_redirects=False,
                 compress=None,

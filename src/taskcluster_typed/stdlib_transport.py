@@ -9,7 +9,8 @@ against a nearby server; this one keeps only what the SDK needs:
 - request bodies given as bytes (the SDK's) or as an iterator (sent chunked); replies with a
   Content-Length, chunked, or delimited by the connection closing; interim 1xx replies skipped;
 - a request sent on a reused connection that the server had closed before replying is sent
-  again once on a new connection, for idempotent methods only (RFC 9110, 9.2.2);
+  again on another connection (a new one at the latest), for idempotent methods only
+  (RFC 9110, 9.2.2);
 - httpx's timeouts (connect, read, write); TLS with the package's shared SSL context, SNI and
   hostname check;
 - the request target sent exactly as httpx built it and as it was signed (``url.raw_path``):

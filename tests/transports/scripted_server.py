@@ -15,7 +15,7 @@ import struct
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import BinaryIO, Literal
 
@@ -74,7 +74,9 @@ class ScriptedServer:
     tls: ssl.SSLContext | None = None
     received: list[Received] = field(default_factory=list)
     connections: int = 0
+    closed: int = 0  # connections the server has closed
     _threads: list[threading.Thread] = field(default_factory=list)
+    _sockets: list[socket.socket] = field(default_factory=list)
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def start(self) -> None:
@@ -92,6 +94,9 @@ class ScriptedServer:
 
     def stop(self) -> None:
         self._stop.set()
+        for sock in self._sockets:  # wake the threads blocked reading from a client
+            with suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
         for thread in self._threads:
             thread.join(timeout=SOCKET_TIMEOUT + 1)
         self._listener.close()
@@ -104,6 +109,7 @@ class ScriptedServer:
                 continue
             number = self.connections
             self.connections += 1
+            self._sockets.append(sock)
             thread = threading.Thread(target=self._serve, args=(sock, number), daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -113,6 +119,7 @@ class ScriptedServer:
         try:
             if self.tls is not None:
                 sock = self.tls.wrap_socket(sock, server_side=True)
+                self._sockets.append(sock)
             reader = sock.makefile("rb")
             index = 0
             while not self._stop.is_set():
@@ -135,6 +142,7 @@ class ScriptedServer:
             return
         finally:
             sock.close()
+            self.closed += 1
 
 
 def _read_request(reader: BinaryIO, connection: int, index: int) -> Received | None:
