@@ -111,6 +111,7 @@ def main() -> None:
         type=Path,
         help="where to write (default bench/RESULTS.md, or bench/RESULTS-quick.md with --quick)",
     )
+    parser.add_argument("--note", default="", help="a line to print under the title")
     args = parser.parse_args()
     config = QUICK if args.quick else FULL
     output: Path = args.output or ROOT / "bench" / (
@@ -153,6 +154,7 @@ def main() -> None:
     text = [
         "# Benchmark: taskcluster-typed vs the official `taskcluster` client (issue #9)",
         "",
+        *([f"**Note: {args.note}**", ""] if args.note else []),
         f"Written by `{command}` ({'quick mode, ' if args.quick else ''}took {elapsed:.0f} s). "
         "Both clients talk to the same loopback server (bench/server.py, its own process) "
         "that serves schema-validated bodies shaped like the Queue API and verifies a sample "

@@ -45,6 +45,8 @@ _EAGER_LIMIT = 256 * 1024
 _IDEMPOTENT = frozenset({b"GET", b"HEAD", b"PUT", b"DELETE", b"OPTIONS", b"TRACE"})
 _DEFAULT_PORTS = {b"http": 80, b"https": 443}
 
+_HAS_POLL = hasattr(select, "poll")
+
 _Key = tuple[bytes, str, int]
 
 
@@ -66,6 +68,10 @@ class _Connection:
     def readable_while_idle(self) -> bool:
         """True if the server closed (or wrote to) this idle connection: it cannot be reused."""
         try:
+            if _HAS_POLL:  # unlike select(), not limited to descriptors below FD_SETSIZE
+                poller = select.poll()
+                poller.register(self.sock, select.POLLIN)
+                return bool(poller.poll(0))
             ready, _, _ = select.select([self.sock], [], [], 0)
         except (OSError, ValueError):
             return True
