@@ -48,6 +48,10 @@ def check_transport(transport: str, *, is_async: bool) -> TransportName:
         raise ConfigurationError('transport="stdlib" is for sync clients only')
     if transport == "aiohttp" and not is_async:
         raise ConfigurationError('transport="aiohttp" is for async clients only')
+    if transport == "aiohttp" and importlib.util.find_spec("aiohttp") is None:
+        raise ConfigurationError(
+            "transport=\"aiohttp\" needs aiohttp: pip install 'taskcluster-typed[aiohttp]'"
+        )
     return transport
 
 
@@ -125,6 +129,8 @@ class AsyncPipe:
             pipe = cls.given(http)
             pipe.owned = True
             return pipe
+        if _running_library() != "asyncio":
+            raise ConfigurationError('transport="aiohttp" runs under asyncio only')
         from .aiohttp_transport import AiohttpTransport
 
         raw = AiohttpTransport(limit=DEFAULT_LIMITS.max_connections or 100)
@@ -141,15 +147,18 @@ class AsyncPipe:
         return cls(http, send, owned=True)
 
 
-def _aiohttp_fits() -> bool:
-    """aiohttp is installed, no proxy is set, and the running loop is asyncio's."""
-    if proxy_configured():
-        return False
+def _running_library() -> str | None:
+    """``"asyncio"``, ``"trio"``, ... (sniffio's answer), or None outside an event loop."""
     import sniffio
 
     try:
-        if sniffio.current_async_library() != "asyncio":
-            return False
+        return sniffio.current_async_library()
     except sniffio.AsyncLibraryNotFoundError:
+        return None
+
+
+def _aiohttp_fits() -> bool:
+    """aiohttp is installed, no proxy is set, and the running loop is asyncio's."""
+    if proxy_configured() or _running_library() != "asyncio":
         return False
     return importlib.util.find_spec("aiohttp") is not None

@@ -172,3 +172,23 @@ def test_an_async_client_used_in_two_event_loops(local: LocalTaskcluster) -> Non
     anyio.run(ping, backend="asyncio")
     anyio.run(ping, backend="asyncio")  # the session is rebuilt in the new loop
     anyio.run(queue.close, backend="asyncio")
+
+
+def test_aiohttp_chosen_explicitly_needs_aiohttp_and_asyncio(
+    local: LocalTaskcluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def main() -> None:
+        async with local.client(AsyncQueue, transport="aiohttp") as queue:
+            await queue.ping()
+
+    with pytest.raises(ConfigurationError, match="asyncio only"):
+        anyio.run(main, backend="trio")
+
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "aiohttp" else real(name, *a)
+    )
+    with pytest.raises(ConfigurationError, match=r"taskcluster-typed\[aiohttp\]"):
+        AsyncQueue("https://tc.example.com", transport="aiohttp")

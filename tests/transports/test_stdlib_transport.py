@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ssl
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -211,6 +212,20 @@ def test_a_reset_connection_is_retried_by_the_sdk() -> None:
         with client:
             assert client.request("GET", "ping").json() == {"pong": 1}
     assert server.connections == 2
+
+
+def test_one_transport_shared_by_threads(client: httpx.Client) -> None:
+    def echo(r: Received) -> Action:
+        return Action(reply(r.target))
+
+    def worker(n: int) -> list[bytes]:
+        return [client.get(f"{server.url}/{n}/{i}").content for i in range(20)]
+
+    with scripted(echo) as server, ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(worker, range(6)))
+    for n, bodies in enumerate(results):
+        assert bodies == [f"/{n}/{i}".encode() for i in range(20)]
+    assert server.connections <= 6 and len(server.received) == 120
 
 
 def test_close_closes_idle_connections() -> None:
