@@ -659,9 +659,11 @@ def bench_async(env: Env, report: Report, selftest_outcome: dict[str, str]) -> N
 
 def bench_profile(
     env: Env, report: Report, sync_calls: dict[str, Callable[[], object]], top: int = 14
-) -> None:
-    """Where ours spends its time per call (cProfile, own time per function, top entries)."""
+) -> dict[str, list[tuple[str, float]]]:
+    """Where ours spends its time per call (cProfile, own time per function, top entries);
+    returns each profile's groups with their shares, largest first."""
     sections = []
+    shares: dict[str, list[tuple[str, float]]] = {}
 
     def profiled(name: str, runner: Callable[[], object], calls: int) -> None:
         profiler = cProfile.Profile()
@@ -671,17 +673,27 @@ def bench_profile(
         stats = pstats.Stats(profiler)
         raw: Any = stats.stats  # type: ignore[attr-defined]
         rows = []
+        groups: dict[str, float] = {}
         total = 0.0
         for (filename, line, function), (_cc, _nc, tottime, _ct, _callers) in raw.items():
             total += tottime
             rows.append((tottime, f"{_short(filename)}:{line}({function})"))
+            group = _group(filename, function)
+            groups[group] = groups.get(group, 0.0) + tottime
         rows.sort(reverse=True)
         lines = [
             [where, fmt(seconds / calls), f"{seconds / total:.0%}"] for seconds, where in rows[:top]
         ]
+        ranked = sorted(groups.items(), key=lambda item: -item[1])
+        shares[name] = [(group, seconds / total) for group, seconds in ranked]
+        grouped = [
+            [group, fmt(seconds / calls), f"{seconds / total:.0%}"] for group, seconds in ranked
+        ]
         sections.append(
             f"### {name}\n\n{calls} calls under cProfile, {fmt(total / calls)} of profiled "
             "time per call (cProfile inflates it; shares are what matter).\n\n"
+            + table(["where (own time, grouped)", "per call", "share"], grouped)
+            + "\n\n"
             + table(["function (own time)", "per call", "share"], lines)
         )
 
@@ -710,6 +722,46 @@ def bench_profile(
         env.config.ops(10) * CONCURRENCY + 1,
     )
     report.add("Profiles: where ours spends its time", "\n\n".join(sections))
+    return shares
+
+
+_GROUPS = (
+    ("taskcluster_typed/hawk", "Hawk signing (hawk.py)"),
+    ("/random.py", "Hawk nonce (random, via secrets)"),
+    ("/secrets.py", "Hawk nonce (random, via secrets)"),
+    ("/hmac.py", "Hawk signing (hashlib/hmac/urandom)"),
+    ("taskcluster_typed/stdlib_transport", "SDK transport (stdlib_transport.py)"),
+    ("taskcluster_typed/aiohttp_transport", "SDK transport (aiohttp_transport.py)"),
+    ("taskcluster_typed/transport_select", "SDK transport (send)"),
+    ("taskcluster_typed/_model", "payload and reply models (pydantic)"),
+    ("taskcluster_typed/endpoint", "payload and reply models (pydantic)"),
+    ("pydantic", "payload and reply models (pydantic)"),
+    ("/json/", "reply JSON parsing (json)"),
+    ("taskcluster_typed", "SDK: pipeline, client, URLs"),
+    ("httpx/", "httpx Request/Response/URL objects"),
+    ("aiohttp/", "aiohttp"),
+    ("yarl/", "aiohttp"),
+    ("multidict/", "aiohttp"),
+    ("asyncio/", "asyncio event loop"),
+    ("/socket.py", "socket I/O (incl. waiting for the server)"),
+)
+
+
+def _group(filename: str, function: str) -> str:
+    """A coarse owner for one profiled function."""
+    for marker, group in _GROUPS:
+        if marker in filename:
+            return group
+    if filename == "~":
+        lowered = function.lower()
+        if "socket" in lowered or "select" in lowered or "poll" in lowered:
+            return "socket I/O (incl. waiting for the server)"
+        if "hashlib" in lowered or "hmac" in lowered or "urandom" in lowered:
+            return "Hawk signing (hashlib/hmac/urandom)"
+        if "pydantic" in lowered or "json" in lowered:
+            return "payload and reply models (pydantic)"
+        return "built-ins (str, bytes, dict, isinstance, ...)"
+    return "other Python code"
 
 
 def _short(filename: str) -> str:

@@ -143,7 +143,7 @@ def main() -> None:
         sync_calls = calls.bench_sync(env, report)
         calls.bench_async(env, report, outcome)
         calls.bench_listing(env, report)
-        calls.bench_profile(env, report, sync_calls)
+        profiles = calls.bench_profile(env, report, sync_calls)
     elapsed = time.perf_counter() - started
 
     summary = table(
@@ -179,6 +179,16 @@ def main() -> None:
             "(last section) for where ours spends its time.",
             "",
         ]
+    text += [
+        "What the profiles (cProfile, own time grouped by owner) say is left, largest shares "
+        "first:",
+        "",
+        *(
+            f"- {name}: " + ", ".join(f"{group} {share:.0%}" for group, share in groups[:6])
+            for name, groups in profiles.items()
+        ),
+        "",
+    ]
     for title, body in report.sections:
         text += [f"## {title}", "", body, ""]
     text += [
