@@ -222,7 +222,7 @@ class StdlibTransport(httpx.BaseTransport):
                 sock.sendall(b"0\r\n\r\n")
         except TimeoutError as exc:
             raise httpx.WriteTimeout(str(exc) or "timed out writing", request=request) from exc
-        except (BrokenPipeError, ConnectionResetError) as exc:
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLEOFError) as exc:
             if connection.reused:
                 raise _StaleConnection() from exc
             raise httpx.WriteError(str(exc), request=request) from exc
@@ -248,7 +248,7 @@ class StdlibTransport(httpx.BaseTransport):
                 break
         except TimeoutError as exc:
             raise httpx.ReadTimeout(str(exc) or "timed out reading", request=request) from exc
-        except ConnectionResetError as exc:
+        except (ConnectionResetError, ssl.SSLEOFError) as exc:
             if connection.reused:
                 raise _StaleConnection() from exc
             raise httpx.ReadError(str(exc), request=request) from exc

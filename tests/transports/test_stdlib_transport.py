@@ -285,3 +285,19 @@ def test_tls_refuses_an_unknown_authority(authority: trustme.CA) -> None:
         pytest.raises(httpx.ConnectError),
     ):
         client.get(f"{server.url}/secure")
+
+
+def test_a_get_on_a_reused_tls_connection_closed_before_the_reply_is_sent_again(
+    authority: trustme.CA,
+) -> None:
+    def handler(r: Received) -> Action:
+        if r.connection == 0 and r.index == 1:
+            return Action(then="close")
+        return Action(reply(b'{"n":2}'))
+
+    transport = StdlibTransport(ssl_context=_client_context(authority))
+    tls = _server_context(authority, "127.0.0.1")
+    with scripted(handler, tls=tls) as server, httpx.Client(transport=transport) as client:
+        client.get(f"{server.url}/first")
+        assert client.get(f"{server.url}/second").json() == {"n": 2}
+    assert server.connections == 2
