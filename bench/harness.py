@@ -158,8 +158,9 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 class Comparison:
     """One line of the summary: ours vs the official client, and the issue's target.
 
-    `target` is the largest ours/official ratio the issue's figures lead to expect;
-    `max_ours` the largest absolute value of ours.
+    `target` is the largest ours/reference ratio the issue allows (with `speedup`, the
+    smallest reference/ours ratio, i.e. how many times ours' calls/s); `max_ours` the largest
+    absolute value of ours. The reference is the official client unless `what` says otherwise.
     """
 
     what: str
@@ -169,15 +170,18 @@ class Comparison:
     target: float | None = None
     target_text: str = ""
     max_ours: float | None = None
+    speedup: bool = False
 
     @property
     def value(self) -> float:
-        return self.ours / self.official
+        return self.official / self.ours if self.speedup else self.ours / self.official
 
     @property
     def verdict(self) -> str:
         misses = []
-        if self.target is not None and self.value > self.target:
+        if self.target is not None and (
+            self.value < self.target if self.speedup else self.value > self.target
+        ):
             misses.append(f"{self.value:.2f}×")
         if self.max_ours is not None and self.ours > self.max_ours:
             misses.append(fmt(self.ours) if self.unit == "time" else fmt_bytes(self.ours))
@@ -191,7 +195,7 @@ class Comparison:
             self.what,
             show(self.ours),
             show(self.official),
-            f"**{self.value:.2f}×**",
+            f"**{self.value:.2f}×**" + (" calls/s" if self.speedup else ""),
             self.target_text or "—",
             self.verdict,
         ]

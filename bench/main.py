@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from bench import calls, fixtures, micro
-from bench.harness import Report, fmt, table
+from bench.harness import Report, table
 from bench.micro import Config
 from bench.server import ServerProcess
 
@@ -102,110 +102,6 @@ def machine_facts(
     return table(["", ""], rows)
 
 
-def proposal(findings: calls.AsyncFindings, outcome: dict[str, str]) -> str:
-    """The async transport recommendation, with this run's figures."""
-    results = findings.results
-
-    def per_call(name: str) -> str:
-        return fmt(results[name].median / calls.CONCURRENCY)
-
-    def vs(name: str, other: str = calls.OFFICIAL_AIO) -> str:
-        return f"{results[name].median / results[other].median:.2f}×"
-
-    ranked = [name for name, _ in sorted(results.items(), key=lambda item: item[1].median)]
-    httpx_rows = [n for n in results if n.startswith("ours") and "aiohttp" not in n.lower()]
-    server_share = max(results[n].median_server / results[n].median_cpu for n in httpx_rows)
-    cpu_share = min(min(1.0, results[n].median_cpu / results[n].median) for n in httpx_rows)
-    sdk_ok = [n for n in ranked if n.startswith("ours") and outcome.get(n, "").startswith("pass")]
-    fastest_sdk = sdk_ok[0]
-    packaged = next((name for name in results if "httpx-aiohttp" in name), None)
-    lines = [
-        f"**Fastest through the SDK: {fastest_sdk}**, {per_call(fastest_sdk)} per call at "
-        f"{calls.CONCURRENCY} concurrent calls, {vs(fastest_sdk)} the official aio client "
-        f"({per_call(calls.OFFICIAL_AIO)}) and "
-        f"{results[calls.OURS_DEFAULT].median / results[fastest_sdk].median:.1f}× faster "
-        f"than the SDK's default httpx pool ({per_call(calls.OURS_DEFAULT)}, "
-        f"{vs(calls.OURS_DEFAULT)} the official aio client). In the httpx rows the client's "
-        f"own CPU time is at least {cpu_share:.0%} of the wall time: the client process is "
-        "CPU-bound in "
-        "httpcore's pool bookkeeping (it re-scans every connection for every queued request "
-        "whenever a request starts or ends), not waiting for the server, whose CPU per call "
-        f"is at most {server_share:.0%} of the client's in those rows.",
-        "",
-        "The rows that stay within httpx, fastest first:",
-        "",
-    ]
-    for name in ranked:
-        if name.startswith("ours") and "aiohttp" not in name.lower():
-            lines.append(
-                f"- {name}: {per_call(name)} per call, {vs(name)} official aio, "
-                f"{vs(name, calls.OURS_DEFAULT)} the default pool"
-            )
-    lines += [
-        "",
-        f"Where the remaining gap to the official aio client lies: httpx's own request and "
-        f"response objects on the same aiohttp transport, without the SDK, take "
-        f"{per_call(calls.RAW_HTTPX_AIOHTTP)} per call (raw aiohttp with the same Hawk header: "
-        f"{per_call('floor: raw aiohttp + hawk.py, no SDK')}); the SDK's pipeline and "
-        "response model add the rest.",
-        "",
-        "An aiohttp-based transport wins clearly. Proposal (not implemented in src/; "
-        "bench/transports.py holds the prototype that was measured):",
-        "",
-        "1. **An optional extra, `taskcluster-typed[aiohttp]`** (`aiohttp>=3.9`, nothing "
-        "else), and a module `taskcluster_typed.aiohttp` with `AiohttpTransport`, an "
-        "`httpx.AsyncBaseTransport` on an `aiohttp.ClientSession`, taken from "
-        "`bench/transports.py`. It must send `yarl.URL(str(request.url), encoded=True)`, the "
-        "URL exactly as httpx built it and as it was signed (what the official aio client "
-        "does), and add no header that was not signed (`skip_auto_headers`). It must also "
-        "map aiohttp's errors to httpx's, so that the pipeline's retry rules "
-        "(`RETRYABLE_EXCEPTIONS`) and typed errors keep working, take the per-call timeout "
-        "from `request.extensions['timeout']`, stream the reply, and share the SDK's one SSL "
-        "context.",
-    ]
-    if packaged is not None:
-        lines += [
-            f"   Do not depend on httpx-aiohttp 0.2.0 instead: it is about as fast "
-            f"({per_call(packaged)} per call) but hands aiohttp `str(request.url)`, which yarl "
-            f"re-quotes (`%28` → `(`). Its Hawk self-test: {outcome.get(packaged, '?')}: an "
-            "artifact name with `(`, `)`, `'`, `!` or `*` gets 401 from Taskcluster.",
-        ]
-    lines += [
-        "2. **Opt-in, explicit:** "
-        "`AsyncQueue(root_url, http_client=httpx.AsyncClient(transport=AiohttpTransport()))` "
-        "already works through the existing `http_client=` parameter. Add a shorthand that "
-        "keeps the SDK's defaults (limits, shared SSL context, no redirects), e.g. "
-        "`AsyncQueue(root_url, transport='aiohttp')` or "
-        "`taskcluster_typed.aiohttp.async_client()`, and document it for workloads with many "
-        "concurrent calls; copies made with `with_options()` share the session as they share "
-        "the pool today.",
-        "3. **Automatic use when aiohttp is importable: not yet.** aiohttp is on many "
-        "machines (the official client pulls it in), so the transport would change under "
-        "users without their asking: proxies from the environment, HTTP/2, error messages "
-        "and the event loops supported (trio) differ. Make it the default only after the "
-        "transport passes the same async test suite as the httpx pool on a loopback server "
-        "(respx mocks httpx's transport, so it cannot test this one) and a release as "
-        "opt-in.",
-    ]
-    if not calls.HAS_SNIFFIO:
-        cost = findings.sniffio_lookups * findings.failed_import
-        measured = "; ".join(
-            f"{name}: {fmt(r.without)} → {fmt(r.with_)} per call ({r.ratio:.2f}× paired)"
-            for name, r in findings.sniffio_ab.items()
-        )
-        lines += [
-            "4. **Independently, declare `sniffio` as a dependency** (pure Python, tiny) for "
-            "users who stay on the default pool: without it httpcore fails "
-            f"`import sniffio` {findings.sniffio_lookups:.0f} times per request, "
-            f"{fmt(findings.failed_import)} each, {fmt(cost)} of CPU per request. Measured "
-            f"with and without it on the same pool: {measured}.",
-            f"   Sharding the httpx pool ({calls.SHARDED}) shows that the cost is httpcore's "
-            "pool bookkeeping, but it is a workaround not worth carrying in the SDK when an "
-            "aiohttp transport is available.",
-        ]
-    return "\n".join(lines)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description="taskcluster-typed vs the official client")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions (~40 s)")
@@ -215,6 +111,7 @@ def main() -> None:
         type=Path,
         help="where to write (default bench/RESULTS.md, or bench/RESULTS-quick.md with --quick)",
     )
+    parser.add_argument("--note", default="", help="a line to print under the title")
     args = parser.parse_args()
     config = QUICK if args.quick else FULL
     output: Path = args.output or ROOT / "bench" / (
@@ -243,26 +140,29 @@ def main() -> None:
         env = calls.Env(server, fx, config)
         outcome = calls.selftest(env, report)
         calls.bench_headroom(env, report)
-        calls.bench_sync(env, report)
-        async_results = calls.bench_async(env, report, outcome)
+        sync_calls = calls.bench_sync(env, report)
+        calls.bench_async(env, report, outcome)
         calls.bench_listing(env, report)
+        profiles = calls.bench_profile(env, report, sync_calls)
     elapsed = time.perf_counter() - started
 
     summary = table(
-        ["", "ours", "official", "ours / official", "target (from the issue)", "verdict"],
+        ["", "ours", "reference", "ratio", "target (the issue's words)", "verdict"],
         [c.row() for c in report.summary],
     )
     missed = [c for c in report.summary if c.verdict.startswith("**missed")]
     text = [
         "# Benchmark: taskcluster-typed vs the official `taskcluster` client (issue #9)",
         "",
+        *([f"**Note: {args.note}**", ""] if args.note else []),
         f"Written by `{command}` ({'quick mode, ' if args.quick else ''}took {elapsed:.0f} s). "
         "Both clients talk to the same loopback server (bench/server.py, its own process) "
         "that serves schema-validated bodies shaped like the Queue API and verifies a sample "
         "of Hawk headers with mohawk. Figures are medians of interleaved, repeated blocks "
-        "(min–max shows the spread); ratios are ours / official, below 1 means ours is "
-        "faster. The machine has 2 cores shared with other work: read differences under "
-        "~10% as noise.",
+        "(min–max shows the spread). The reference is the official client unless the row "
+        "says otherwise; ratios marked calls/s are reference time / ours (above 1: ours is "
+        "faster), the others ours / reference (below 1: ours is smaller or faster). The "
+        "machine has 2 cores shared with other work: read differences under ~10% as noise.",
         "",
         machine_facts(command, pinned, load_before, len(cpus)),
         "",
@@ -275,16 +175,23 @@ def main() -> None:
         text += [
             "Targets missed: "
             + "; ".join(f"{c.what}: {c.verdict.removeprefix('**missed** ')}" for c in missed)
-            + ". See the sections below for what the figures are made of.",
+            + ". See the sections below for what the figures are made of, and the profiles "
+            "(last section) for where ours spends its time.",
             "",
         ]
+    text += [
+        "What the profiles (cProfile, own time grouped by owner) say is left, largest shares "
+        "first:",
+        "",
+        *(
+            f"- {name}: " + ", ".join(f"{group} {share:.0%}" for group, share in groups[:6])
+            for name, groups in profiles.items()
+        ),
+        "",
+    ]
     for title, body in report.sections:
         text += [f"## {title}", "", body, ""]
     text += [
-        "## Async transport: recommendation and proposal",
-        "",
-        proposal(async_results, outcome),
-        "",
         "## Caveats",
         "",
         "- Plain HTTP on loopback: no TLS and no network latency. Over TLS the official sync "
@@ -298,9 +205,8 @@ def main() -> None:
         "- The official aio client is measured with one shared `aiohttp.ClientSession` "
         "(its documented fast path); given no `session=` and used outside `async with`, it "
         "opens a new session, so new connections, per call.",
-        "- The `+ sniffio` figures use a stand-in module answering like sniffio under "
-        "asyncio, since installing sniffio was out of scope; httpx-aiohttp 0.2.0 was "
-        "installed into the venv for this measurement only (the row is skipped without it).",
+        "- The httpx-aiohttp 0.2.0 row appears only when that package is installed (it is "
+        "not a dependency: it re-quotes signed URLs).",
         "",
     ]
     output.write_text("\n".join(text))

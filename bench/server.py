@@ -59,6 +59,7 @@ class State:
         self.every = every
         self.requests = 0
         self.verified = 0
+        self.unsigned = 0
         self.failed = 0
         self.failures: list[str] = []
         self.cpu0 = time.process_time()
@@ -68,6 +69,7 @@ class State:
         return {
             "requests": self.requests,
             "verified": self.verified,
+            "unsigned": self.unsigned,
             "failed": self.failed,
             "failures": self.failures[:10],
             "every": self.every,
@@ -92,10 +94,23 @@ def _error(status: int, code: str, message: str) -> web.Response:
     return web.Response(status=status, body=fixtures.dump(body), content_type=JSON_TYPE)
 
 
-def check(state: State, request: web.Request, body: bytes, always: bool = False) -> str | None:
-    """Count the request; verify its Hawk header if it is in the sample. An error or None."""
+def check(
+    state: State,
+    request: web.Request,
+    body: bytes,
+    always: bool = False,
+    anonymous_ok: bool = False,
+) -> str | None:
+    """Count the request; verify its Hawk header if it is in the sample. An error or None.
+
+    With `anonymous_ok` (the status route: Taskcluster serves it to anyone), a request without
+    an Authorization header is served and counted as unsigned (the floor "raw httpx without
+    auth"); the self-test checks that no SDK adapter sends one."""
     state.requests += 1
     header = request.headers.get("Authorization", "")
+    if anonymous_ok and not header:
+        state.unsigned += 1
+        return None
     if not header.startswith("Hawk "):
         state.fail(f"{request.method} {request.raw_path}: no Hawk header")
         return "no Hawk header"
@@ -132,7 +147,7 @@ def make_app(state: State) -> web.Application:
         return reply(fx.task_body)
 
     async def status(request: web.Request) -> web.Response:
-        if (error := check(state, request, b"")) is not None:
+        if (error := check(state, request, b"", anonymous_ok=True)) is not None:
             return _error(401, "AuthenticationFailed", error)
         return reply(fx.status_body)
 

@@ -22,7 +22,8 @@ from .errors import ConfigurationError, ResponseValidationError, ValidationError
 from .pagination import AsyncPaginator, ContinuationPage, Paginator
 from .pipeline import Call, Reply, Signer, as_scopes, call_flow, encode_json
 from .retry import RetryPolicy
-from .transport import anyio_sleep, new_async_client, new_sync_client, run_async, run_sync
+from .transport import anyio_sleep, run_async, run_sync
+from .transport_select import AsyncPipe, SyncPipe, TransportName, check_transport
 from .url_builders import UrlContext
 from .urls import expand_route, method_url, normalize_root_url
 
@@ -33,6 +34,7 @@ T = TypeVar("T")
 PageT = TypeVar("PageT", bound=ContinuationPage)
 ItemT = TypeVar("ItemT")
 H = TypeVar("H", "httpx.Client", "httpx.AsyncClient")
+P = TypeVar("P", SyncPipe, AsyncPipe)
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 5
@@ -63,27 +65,32 @@ NOT_GIVEN = NotGiven()
 Timeout = float | None | NotGiven
 
 
-class _HttpHolder(Generic[H]):
-    """The httpx client of a client and its copies; created on first use."""
+class _HttpHolder(Generic[P]):
+    """The httpx client (and how to send through it) of a client and its copies; built on
+    first use, with the transport chosen then (see `transport_select`)."""
 
-    __slots__ = ("client", "factory", "owned")
+    __slots__ = ("factory", "pipe")
 
-    def __init__(self, client: H | None, factory: Callable[[], H]) -> None:
-        self.client: H | None = client
-        self.owned = client is None
-        self.factory: Callable[[], H] = factory
+    def __init__(self, pipe: P | None, factory: Callable[[], P]) -> None:
+        self.pipe: P | None = pipe
+        self.factory: Callable[[], P] = factory
 
-    def get(self) -> H:
-        if self.client is None:
-            self.client = self.factory()
-        return self.client
+    def get_pipe(self) -> P:
+        if self.pipe is None:
+            self.pipe = self.factory()
+        return self.pipe
+
+    def get(self) -> Any:
+        """The httpx client."""
+        return self.get_pipe().http
 
 
-class _ClientBase(Generic[H]):
+class _ClientBase(Generic[H, P]):
     service_name: ClassVar[str] = ""
     api_version: ClassVar[str] = "v1"
+    _is_async: ClassVar[bool] = False
 
-    _holder: _HttpHolder[H]
+    _holder: _HttpHolder[P]
 
     def __init__(
         self,
@@ -97,6 +104,7 @@ class _ClientBase(Generic[H]):
         trace_id: str | None = None,
         http_client: H | None = None,
         service: str | None = None,
+        transport: TransportName = "auto",
     ) -> None:
         if not root_url:
             raise ConfigurationError(
@@ -115,9 +123,16 @@ class _ClientBase(Generic[H]):
         self._timeout = timeout
         self._retry = retry if retry is not None else RetryPolicy(max_retries=max_retries)
         self._signer = Signer(credentials, as_scopes(authorized_scopes), trace_id)
-        self._holder = _HttpHolder(http_client, self._new_http_client)
+        choice = check_transport(transport, is_async=self._is_async)
+        if http_client is not None and choice != "auto":
+            raise ConfigurationError("pass either http_client or transport, not both")
+        given = None if http_client is None else self._given_pipe(http_client)
+        self._holder = _HttpHolder(given, lambda: self._new_pipe(choice))
 
-    def _new_http_client(self) -> H:
+    def _given_pipe(self, http_client: H) -> P:
+        raise NotImplementedError
+
+    def _new_pipe(self, transport: TransportName) -> P:
         raise NotImplementedError
 
     @classmethod
@@ -282,17 +297,20 @@ def _decode(endpoint: Endpoint[T], reply: Reply) -> T:
     return endpoint.decode_json(reply.content, reply.url)
 
 
-class SyncClient(_ClientBase["httpx.Client"]):
+class SyncClient(_ClientBase["httpx.Client", SyncPipe]):
     """A blocking client. Use it as a context manager, or call `close()`."""
 
     _sleep: Callable[[float], None] = staticmethod(time.sleep)
 
-    def _new_http_client(self) -> httpx.Client:
-        return new_sync_client()
+    def _given_pipe(self, http_client: httpx.Client) -> SyncPipe:
+        return SyncPipe.given(http_client)
+
+    def _new_pipe(self, transport: TransportName) -> SyncPipe:
+        return SyncPipe.build(transport)
 
     def _send(self, call: Call) -> Reply:
         flow = call_flow(call, self._signer, self._retry)
-        return run_sync(flow, self._holder.get(), self._sleep)
+        return run_sync(flow, self._holder.get_pipe().send, self._sleep)
 
     def _call(
         self,
@@ -356,9 +374,9 @@ class SyncClient(_ClientBase["httpx.Client"]):
     def close(self) -> None:
         """Close the connection pool, if this client created it."""
         holder = self._holder
-        if holder.owned and holder.client is not None:
-            holder.client.close()
-            holder.client = None
+        if holder.pipe is not None and holder.pipe.owned:
+            holder.pipe.http.close()
+            holder.pipe = None
 
     def __enter__(self) -> Self:
         return self
@@ -367,17 +385,21 @@ class SyncClient(_ClientBase["httpx.Client"]):
         self.close()
 
 
-class AsyncClient(_ClientBase["httpx.AsyncClient"]):
+class AsyncClient(_ClientBase["httpx.AsyncClient", AsyncPipe]):
     """An async client. Use it with ``async with``, or ``await client.close()``."""
 
     _sleep: Callable[[float], Awaitable[None]] = staticmethod(anyio_sleep)
+    _is_async: ClassVar[bool] = True
 
-    def _new_http_client(self) -> httpx.AsyncClient:
-        return new_async_client()
+    def _given_pipe(self, http_client: httpx.AsyncClient) -> AsyncPipe:
+        return AsyncPipe.given(http_client)
+
+    def _new_pipe(self, transport: TransportName) -> AsyncPipe:
+        return AsyncPipe.build(transport)
 
     async def _send(self, call: Call) -> Reply:
         flow = call_flow(call, self._signer, self._retry)
-        return await run_async(flow, self._holder.get(), self._sleep)
+        return await run_async(flow, self._holder.get_pipe().send, self._sleep)
 
     async def _call(
         self,
@@ -437,9 +459,9 @@ class AsyncClient(_ClientBase["httpx.AsyncClient"]):
     async def close(self) -> None:
         """Close the connection pool, if this client created it."""
         holder = self._holder
-        if holder.owned and holder.client is not None:
-            await holder.client.aclose()
-            holder.client = None
+        if holder.pipe is not None and holder.pipe.owned:
+            await holder.pipe.http.aclose()
+            holder.pipe = None
 
     aclose = close
 

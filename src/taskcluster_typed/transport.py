@@ -1,8 +1,8 @@
 """The two drivers of the pipeline, and the httpx clients they use.
 
 `run_sync` and `run_async` are the only places where sync and async differ: one performs
-`Send` with `httpx.Client.send` and `Sleep` with `time.sleep`, the other with
-`httpx.AsyncClient.send` and `anyio.sleep`.
+`Send` with a blocking send (`transport_select.SyncPipe.send`) and `Sleep` with `time.sleep`,
+the other with an async send and `anyio.sleep`.
 
 Default httpx clients share one SSL context, built once: a new context per client costs about
 40 ms, which would make every `Queue(...)` slow.
@@ -41,22 +41,6 @@ def shared_ssl_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def new_sync_client() -> httpx.Client:
-    import httpx  # with the first http client, not with this module
-
-    return httpx.Client(
-        verify=shared_ssl_context(), limits=default_limits(), follow_redirects=False
-    )
-
-
-def new_async_client() -> httpx.AsyncClient:
-    import httpx  # with the first http client, not with this module
-
-    return httpx.AsyncClient(
-        verify=shared_ssl_context(), limits=default_limits(), follow_redirects=False
-    )
-
-
 async def anyio_sleep(seconds: float) -> None:
     """`anyio.sleep`, with anyio imported at the first wait, not with this module."""
     import anyio  # at the first wait, not with this module
@@ -66,7 +50,7 @@ async def anyio_sleep(seconds: float) -> None:
 
 def run_sync(
     flow: Generator[Effect, Any, T],
-    client: httpx.Client,
+    send: Callable[[httpx.Request], httpx.Response],
     sleep: Callable[[float], None] = time.sleep,
 ) -> T:
     """Drive `flow` with blocking I/O."""
@@ -77,7 +61,7 @@ def run_sync(
         while True:
             if isinstance(effect, Send):
                 try:
-                    response = client.send(effect.request, follow_redirects=False)
+                    response = send(effect.request)
                 except httpx.TransportError as exc:
                     effect = flow.throw(exc)
                     continue
@@ -91,7 +75,7 @@ def run_sync(
 
 async def run_async(
     flow: Generator[Effect, Any, T],
-    client: httpx.AsyncClient,
+    send: Callable[[httpx.Request], Awaitable[httpx.Response]],
     sleep: Callable[[float], Awaitable[None]] = anyio_sleep,
 ) -> T:
     """Drive `flow` with async I/O."""
@@ -102,7 +86,7 @@ async def run_async(
         while True:
             if isinstance(effect, Send):
                 try:
-                    response = await client.send(effect.request, follow_redirects=False)
+                    response = await send(effect.request)
                 except httpx.TransportError as exc:
                     effect = flow.throw(exc)
                     continue

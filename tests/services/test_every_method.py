@@ -27,6 +27,9 @@ from taskcluster_typed import Credentials, Reply
 from tests.support.examples import example
 from tests.support.normalize import normalize
 
+# respx intercepts httpx's own transport: clients use it in this module.
+pytestmark = pytest.mark.usefixtures("httpx_transport")
+
 ROOT = "https://tc.example.com"
 REFERENCES = Path(__file__).resolve().parents[2] / "references"
 QUERY_VALUES: dict[str, Any] = {

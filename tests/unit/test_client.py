@@ -15,6 +15,9 @@ from taskcluster_typed import AsyncClient, Credentials, RetryPolicy, SyncClient,
 from taskcluster_typed import errors as tce
 from taskcluster_typed.client import NOT_GIVEN
 
+# respx intercepts httpx's own transport: clients use it in this module.
+pytestmark = pytest.mark.usefixtures("httpx_transport")
+
 ROOT = "https://tc.example.com"
 SECRET = "very-secret-access-token-0123456789"
 CERT_SIGNATURE = "certificate-signature-that-is-secret"

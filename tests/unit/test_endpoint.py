@@ -14,6 +14,9 @@ from taskcluster_typed import errors as tce
 from taskcluster_typed._model_base import TaskclusterModel
 from taskcluster_typed.endpoint import Endpoint
 
+# respx intercepts httpx's own transport: clients use it in this module.
+pytestmark = pytest.mark.usefixtures("httpx_transport")
+
 ROOT = "https://tc.example.com"
 
 

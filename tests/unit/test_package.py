@@ -14,6 +14,9 @@ import respx
 import taskcluster_typed
 from taskcluster_typed import ValidationError
 
+# respx intercepts httpx's own transport: clients use it in this module.
+pytestmark = pytest.mark.usefixtures("httpx_transport")
+
 SERVICES = [
     "Auth", "Github", "Hooks", "Index", "Notify", "Object",
     "PurgeCache", "Queue", "Secrets", "WebServer", "WorkerManager",

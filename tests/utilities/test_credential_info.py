@@ -23,6 +23,9 @@ from taskcluster_typed import (
 from taskcluster_typed.dates import stringify_date
 from tests.support.examples import example
 
+# respx intercepts httpx's own transport: clients use it in this module.
+pytestmark = pytest.mark.usefixtures("httpx_transport")
+
 ROOT = "https://tc.example.com"
 AUTH = f"{ROOT}/api/auth/v1"
 PERMANENT = Credentials("project/ci", "access-token-0123456789")

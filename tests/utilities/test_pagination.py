@@ -29,6 +29,9 @@ from tests.services.test_every_method import ENTRIES, ROOT, Entry, client_classe
 from tests.support.examples import example, load, resolve, schema_path
 from tests.support.normalize import normalize
 
+# respx intercepts httpx's own transport: clients use it in this module.
+pytestmark = pytest.mark.usefixtures("httpx_transport")
+
 CREDS = Credentials("tester", "secret-token")
 GROUP_URL = f"{ROOT}/api/queue/v1/task-group/group-1/list"
 PAGINATED = [e for e in ENTRIES if "continuationToken" in e.query]

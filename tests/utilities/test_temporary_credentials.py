@@ -25,6 +25,9 @@ from hypothesis import strategies as st
 from taskcluster_typed import Credentials, CredentialsError, Queue, create_temporary_credentials
 from taskcluster_typed import temporary_credentials as tc
 
+# respx intercepts httpx's own transport: clients use it in this module.
+pytestmark = pytest.mark.usefixtures("httpx_transport")
+
 ISSUER = Credentials("project/issuer", "issuer-access-token-0123456789")
 START = datetime(2026, 3, 4, 5, 6, 7, 891000, tzinfo=timezone.utc)
 SEEDS = ("A" * 22, "fB-_" + "x" * 18)
