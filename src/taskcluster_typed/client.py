@@ -75,14 +75,10 @@ class _HttpHolder(Generic[P]):
         self.pipe: P | None = pipe
         self.factory: Callable[[], P] = factory
 
-    def get_pipe(self) -> P:
+    def get(self) -> P:
         if self.pipe is None:
             self.pipe = self.factory()
         return self.pipe
-
-    def get(self) -> Any:
-        """The httpx client."""
-        return self.get_pipe().http
 
 
 class _ClientBase(Generic[H, P]):
@@ -310,7 +306,7 @@ class SyncClient(_ClientBase["httpx.Client", SyncPipe]):
 
     def _send(self, call: Call) -> Reply:
         flow = call_flow(call, self._signer, self._retry)
-        return run_sync(flow, self._holder.get_pipe().send, self._sleep)
+        return run_sync(flow, self._holder.get().send, self._sleep)
 
     def _call(
         self,
@@ -399,7 +395,7 @@ class AsyncClient(_ClientBase["httpx.AsyncClient", AsyncPipe]):
 
     async def _send(self, call: Call) -> Reply:
         flow = call_flow(call, self._signer, self._retry)
-        return await run_async(flow, self._holder.get_pipe().send, self._sleep)
+        return await run_async(flow, self._holder.get().send, self._sleep)
 
     async def _call(
         self,

@@ -33,10 +33,8 @@ def _location(root: str, loc: tuple[int | str, ...]) -> str:
     return path
 
 
-def _resolve(ref: Any) -> Any:
-    """A type given as ``"module:Name"`` imported; any other value as it is."""
-    if not isinstance(ref, str):
-        return ref
+def _resolve(ref: str) -> Any:
+    """A type given as ``"module:Name"``, imported."""
     module, _, name = ref.partition(":")
     return getattr(importlib.import_module(module), name)
 
@@ -133,6 +131,13 @@ class Endpoint(Generic[OutT]):
             raise ValidationError(self.name, validation_errors("payload", error)) from None
         return adapter.dump_json(value, by_alias=True, exclude_unset=True)
 
+    def _output(self) -> pydantic.TypeAdapter[Any]:
+        """The reply type's adapter, built on first use."""
+        adapter = self._output_adapter
+        if adapter is None:
+            adapter = self._output_adapter = _adapter(self.output_type)
+        return adapter
+
     def decode_output(self, data: Any, url: str) -> OutT:
         """The reply's JSON as the output type: unknown fields and enum values are kept."""
         if self.output_type is None:
@@ -141,11 +146,8 @@ class Endpoint(Generic[OutT]):
 
         from .lenient import validate_leniently
 
-        adapter = self._output_adapter
-        if adapter is None:
-            adapter = self._output_adapter = _adapter(self.output_type)
         try:
-            return validate_leniently(adapter, data)  # type: ignore[no-any-return]
+            return validate_leniently(self._output(), data)  # type: ignore[no-any-return]
         except pydantic.ValidationError as error:
             detail = "; ".join(f"{loc}: {msg}" for loc, msg in validation_errors("reply", error))
             raise ResponseValidationError(self.name, url, detail, data) from None
@@ -165,11 +167,8 @@ class Endpoint(Generic[OutT]):
         if paused:
             gc.disable()
         try:
-            adapter = self._output_adapter
-            if adapter is None:
-                adapter = self._output_adapter = _adapter(self.output_type)
             try:
-                return adapter.validate_json(content, extra="allow")  # type: ignore[no-any-return]
+                return self._output().validate_json(content, extra="allow")  # type: ignore[no-any-return]
             except pydantic.ValidationError:
                 pass
             return self.decode_output(json.loads(content), url)

@@ -70,15 +70,15 @@ def test_sync_transports_carry_verified_hawk_calls(
 ) -> None:
     with local.client(Queue, transport=transport) as queue:
         _round_trip(queue, slugid())
-        assert isinstance(_transport_of(queue._holder.get()), expected)
+        assert isinstance(_transport_of(queue._holder.get().http), expected)
 
 
 def test_sync_auto_uses_httpx_when_a_proxy_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("https_proxy", "http://127.0.0.1:9")
     assert proxy_configured()
     with Queue("https://tc.example.com") as queue:
-        assert not isinstance(_transport_of(queue._holder.get()), StdlibTransport)
-        assert queue._holder.get()._mounts  # httpx honours the variable
+        assert not isinstance(_transport_of(queue._holder.get().http), StdlibTransport)
+        assert queue._holder.get().http._mounts  # httpx honours the variable
 
 
 def test_a_passed_http_client_goes_through_its_send(local: LocalTaskcluster) -> None:
@@ -122,7 +122,7 @@ def test_async_transports_under_asyncio(
     async def main() -> None:
         async with local.client(AsyncQueue, transport=transport) as queue:
             await _async_round_trip(queue, slugid())
-            assert isinstance(_transport_of(queue._holder.get()), expected)
+            assert isinstance(_transport_of(queue._holder.get().http), expected)
 
     anyio.run(main, backend="asyncio")
 
@@ -131,7 +131,7 @@ def test_async_auto_falls_back_to_httpx_under_trio(local: LocalTaskcluster) -> N
     async def main() -> None:
         async with local.client(AsyncQueue) as queue:
             await _async_round_trip(queue, slugid())
-            assert isinstance(_transport_of(queue._holder.get()), httpx.AsyncHTTPTransport)
+            assert isinstance(_transport_of(queue._holder.get().http), httpx.AsyncHTTPTransport)
 
     anyio.run(main, backend="trio")
 
@@ -141,7 +141,7 @@ def test_async_auto_uses_httpx_when_a_proxy_is_set(monkeypatch: pytest.MonkeyPat
 
     async def main() -> None:
         async with AsyncQueue("https://tc.example.com") as queue:
-            assert not isinstance(_transport_of(queue._holder.get()), AiohttpTransport)
+            assert not isinstance(_transport_of(queue._holder.get().http), AiohttpTransport)
 
     anyio.run(main, backend="asyncio")
 
@@ -158,7 +158,7 @@ def test_async_auto_uses_httpx_without_aiohttp(monkeypatch: pytest.MonkeyPatch) 
 
     async def main() -> None:
         async with AsyncQueue("https://tc.example.com") as queue:
-            assert isinstance(_transport_of(queue._holder.get()), httpx.AsyncHTTPTransport)
+            assert isinstance(_transport_of(queue._holder.get().http), httpx.AsyncHTTPTransport)
 
     anyio.run(main, backend="asyncio")
 

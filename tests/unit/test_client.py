@@ -228,8 +228,8 @@ def test_with_options_shares_the_pool_and_close_closes_it() -> None:
     copy = client.with_options(authorized_scopes=[], trace_id=NOT_GIVEN)
     assert copy.authorized_scopes == () and client.authorized_scopes is None
     assert copy.credentials is CREDS
-    assert copy._holder.get() is client._holder.get()
-    pool = client._holder.get()
+    assert copy._holder.get().http is client._holder.get().http
+    pool = client._holder.get().http
     client.close()
     assert pool.is_closed
 
