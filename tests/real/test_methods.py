@@ -25,7 +25,7 @@ from taskcluster_typed.client import AsyncClient, SyncClient
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.lenient import strict_replies, unknown_fields
 
-from .conftest import Real
+from .conftest import RealTaskcluster as Real
 from .method_table import CASES, Case, Invoke
 from .report import RECORD
 from .world import World

@@ -33,7 +33,7 @@ from taskcluster_typed import (
 from taskcluster_typed.models.queue import ObjectArtifactResponse, S3ArtifactResponse
 from taskcluster_typed.transfers import upload
 
-from .conftest import Real
+from .conftest import RealTaskcluster as Real
 
 PROJECT = "typed-conformance"
 
