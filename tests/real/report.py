@@ -20,9 +20,9 @@ class Record:
     exchanges_total: int = 0
     ran: dict[str, set[str]] = field(default_factory=lambda: {"sync": set(), "async": set()})
     refused: dict[str, set[str]] = field(default_factory=lambda: {"sync": set(), "async": set()})
-    not_local: dict[str, str] = field(default_factory=dict)
-    received: set[str] = field(default_factory=set)
-    not_firing: dict[str, str] = field(default_factory=dict)
+    not_local: dict[str, str] = field(default_factory=dict[str, str])
+    received: set[str] = field(default_factory=set[str])
+    not_firing: dict[str, str] = field(default_factory=dict[str, str])
 
     def method_ran(self, variant: str, method: str, *, served: bool) -> None:
         (self.ran if served else self.refused)[variant].add(method)

@@ -25,8 +25,8 @@ from taskcluster_typed.client import AsyncClient, SyncClient
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.lenient import strict_replies, unknown_fields
 
+from .cases import CASES, Case, Invoke
 from .conftest import RealTaskcluster as Real
-from .method_table import CASES, Case, Invoke
 from .report import RECORD
 from .world import World
 
@@ -45,15 +45,20 @@ def generated_methods() -> dict[str, Method]:
     for info in sorted(pkgutil.iter_modules(services.__path__), key=lambda m: m.name):
         module = importlib.import_module(f"{services.__name__}.{info.name}")
         classes = [v for v in vars(module).values() if inspect.isclass(v)]
-        sync = next(c for c in classes if issubclass(c, SyncClient) and c.__module__ == module.__name__)
-        async_ = next(c for c in classes if issubclass(c, AsyncClient) and c.__module__ == module.__name__)
+        sync = next(
+            c for c in classes if issubclass(c, SyncClient) and c.__module__ == module.__name__
+        )
+        async_ = next(
+            c for c in classes if issubclass(c, AsyncClient) and c.__module__ == module.__name__
+        )
         for value in vars(module).values():
             if isinstance(value, Endpoint):
-                python_name = snake_case(value.name)
+                endpoint: Endpoint[Any] = value  # pyright: ignore[reportUnknownVariableType]
+                python_name = snake_case(endpoint.name)
                 assert callable(getattr(sync, python_name)), python_name
                 assert callable(getattr(async_, python_name)), python_name
                 found[f"{info.name}.{python_name}"] = Method(
-                    f"{info.name}.{python_name}", sync, async_, value
+                    f"{info.name}.{python_name}", sync, async_, endpoint
                 )
     return found
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import secrets as _random
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -30,7 +30,14 @@ from taskcluster_typed import (
     from_now,
     slugid,
 )
-from taskcluster_typed.models.queue import ObjectArtifactResponse, S3ArtifactResponse
+from taskcluster_typed.errors import RequestConflict, ResourceNotFound
+from taskcluster_typed.models.hooks import CreateHookRequestDict
+from taskcluster_typed.models.queue import (
+    CreateTaskRequestDict,
+    ObjectArtifactResponse,
+    S3ArtifactResponse,
+)
+from taskcluster_typed.models.worker_manager import CreateWorkerPoolRequestDict
 from taskcluster_typed.transfers import upload
 
 from .conftest import RealTaskcluster as Real
@@ -38,7 +45,7 @@ from .conftest import RealTaskcluster as Real
 PROJECT = "typed-conformance"
 
 
-def task_definition(task_queue_id: str, group_id: str, **changes: Any) -> dict[str, Any]:
+def task_definition(task_queue_id: str, group_id: str, **changes: Any) -> CreateTaskRequestDict:
     """A task that no worker takes (its queue is this run's own)."""
     definition: dict[str, Any] = {
         "taskQueueId": task_queue_id,
@@ -58,7 +65,7 @@ def task_definition(task_queue_id: str, group_id: str, **changes: Any) -> dict[s
         "priority": "lowest",
     }
     definition.update(changes)
-    return definition
+    return cast("CreateTaskRequestDict", definition)
 
 
 @dataclass
@@ -153,6 +160,15 @@ class World:
         object_content = b"object artifact of " + task_id.encode()
         upload_id = self.uploaded_object_artifact(task_id, "public/object.txt", object_content)
         self.queue.finish_artifact(task_id, 0, "public/object.txt", {"uploadId": upload_id})
+        log = self.queue.create_artifact(
+            task_id,
+            0,
+            "public/logs/live.log",
+            {"storageType": "s3", "contentType": "text/plain", "expires": from_now("1 day")},
+        )
+        assert isinstance(log, S3ArtifactResponse)
+        log_lines = b"[taskcluster 2026-01-01T00:00:00.000Z] conformance\n"
+        httpx.put(log.put_url, content=log_lines, headers=headers).raise_for_status()
         reference_url = f"{self.real.root_url}/api/queue/v1/ping"
         self.queue.create_artifact(
             task_id,
@@ -177,9 +193,7 @@ class World:
             },
         )
         self.queue.report_completed(task_id, 0)
-        return Resolved(
-            task_id, group, worker, queue_id, s3_content, object_content, reference_url
-        )
+        return Resolved(task_id, group, worker, queue_id, s3_content, object_content, reference_url)
 
     def uploaded_object_artifact(self, task_id: str, name: str, content: bytes) -> str:
         """Create an object artifact on run 0 and upload `content`; returns the upload id
@@ -204,6 +218,25 @@ class World:
                 upload_id=created.upload_id,
             )
         return created.upload_id
+
+    def grant_anonymous(self, scopes: list[str]) -> None:
+        """Add `scopes` (ids of this run only) to the ``anonymous`` role, as production
+        deployments grant read scopes to everyone (the web-server calls the queue unsigned)."""
+        for _ in range(5):
+            try:
+                role = self.auth.role("anonymous")
+            except ResourceNotFound:
+                try:
+                    self.auth.create_role(
+                        "anonymous", {"description": "everyone", "scopes": scopes}
+                    )
+                    return
+                except RequestConflict:
+                    continue
+            merged = sorted({*role.scopes, *scopes})
+            self.auth.update_role("anonymous", {"description": role.description, "scopes": merged})
+            return
+        raise AssertionError("could not update the anonymous role")
 
     # Auth -----------------------------------------------------------------------------------
 
@@ -234,7 +267,14 @@ class World:
         queue_id = f"{self.provisioner}/hooked"
         self.auth.create_role(
             f"hook-id:{self.hook_group}/{hook_id}",
-            {"description": "conformance", "scopes": [f"queue:create-task:lowest:{queue_id}"]},
+            {
+                "description": "conformance",
+                "scopes": [
+                    f"queue:create-task:lowest:{queue_id}",
+                    "queue:create-task:project:none",
+                    "queue:scheduler-id:-",
+                ],
+            },
         )
         self.hooks.create_hook(self.hook_group, hook_id, hook_definition(queue_id))
         return hook_id
@@ -259,7 +299,7 @@ class World:
         return "typed-group", worker_id, secret
 
 
-def hook_definition(task_queue_id: str, **changes: Any) -> dict[str, Any]:
+def hook_definition(task_queue_id: str, **changes: Any) -> CreateHookRequestDict:
     definition: dict[str, Any] = {
         "metadata": {
             "name": "conformance",
@@ -286,10 +326,10 @@ def hook_definition(task_queue_id: str, **changes: Any) -> dict[str, Any]:
         "triggerSchema": {"type": "object"},
     }
     definition.update(changes)
-    return definition
+    return cast("CreateHookRequestDict", definition)
 
 
-def worker_pool_definition(**changes: Any) -> dict[str, Any]:
+def worker_pool_definition(**changes: Any) -> CreateWorkerPoolRequestDict:
     definition: dict[str, Any] = {
         "providerId": "static",
         "description": "a pool of the taskcluster-typed conformance suite",
@@ -298,4 +338,4 @@ def worker_pool_definition(**changes: Any) -> dict[str, Any]:
         "emailOnError": False,
     }
     definition.update(changes)
-    return definition
+    return cast("CreateWorkerPoolRequestDict", definition)
