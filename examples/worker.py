@@ -21,7 +21,7 @@ from datetime import datetime
 
 import httpx
 
-from taskcluster_typed import Credentials, Queue
+from taskcluster_typed import Credentials, Queue, from_now
 from taskcluster_typed.models.queue import S3ArtifactResponse, TaskClaim
 
 LOG_NAME = "public/logs/live.log"
@@ -56,7 +56,8 @@ def run_claim(queue: Queue, claim: TaskClaim, succeeds: Callable[[str], bool]) -
     task_id, run_id = claim.status.task_id, str(claim.run_id)
     ok = succeeds(name)
     log = f"{name}: {'ok' if ok else 'FAILED'}\n"
-    upload_log(as_task, task_id, run_id, log, claim.task.expires)
+    # The queue fills in `expires` (a year after the deadline) when the task's creator did not.
+    upload_log(as_task, task_id, run_id, log, claim.task.expires or from_now("1 day"))
     if ok:
         state = as_task.report_completed(task_id, run_id).status.state
     else:
