@@ -26,7 +26,9 @@ def _limited(real: RealTaskcluster, world: World) -> Queue:
     return Queue(real.root_url, credentials=credentials, max_retries=0)
 
 
-ERRORS: dict[str, tuple[type[tce.APIError], str, Callable[[RealTaskcluster, World], Any]]] = {
+ERRORS: dict[
+    str, tuple[type[tce.APIError], str | None, Callable[[RealTaskcluster, World], Any]]
+] = {
     "401 unknown client": (
         tce.AuthenticationFailed,
         "AuthenticationFailed",
@@ -92,6 +94,11 @@ ERRORS: dict[str, tuple[type[tce.APIError], str, Callable[[RealTaskcluster, Worl
         "MalformedPayload",
         lambda real, w: w.auth.request("POST", "scopes/expand", json="not an object"),
     ),
+    "424 an error artifact": (
+        tce.APIError,
+        None,
+        lambda real, w: w.queue.get_artifact(w.resolved.task_id, 0, "public/error"),
+    ),
     "403 role assumed beyond the caller's scopes": (
         tce.InsufficientScopes,
         "InsufficientScopes",
@@ -109,6 +116,6 @@ def test_real_error_maps_to_its_class(name: str, real: RealTaskcluster, world: W
         action(real, world)
     error = caught.value
     assert type(error) is expected, f"{name}: {type(error).__name__}"
-    assert error.code == code
+    assert (error.status_code, error.code) == (int(name[:3]), code)
     assert real.credentials.access_token not in str(error)
     assert real.credentials.access_token not in repr(error)
