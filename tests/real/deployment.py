@@ -30,7 +30,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -126,7 +126,7 @@ class Deployment:
         return self.state / "logs"
 
     @property
-    def _processes(self) -> Processes:
+    def processes(self) -> Processes:
         return Processes(self.state / "run", self.logs)
 
     # Health ------------------------------------------------------------------------------
@@ -157,7 +157,7 @@ class Deployment:
             self.owned = False
             return
         self.stop()  # leftovers of an earlier run of ours, by pid file
-        self._check_prerequisites()
+        self.check_prerequisites()
         self.owned = True
         try:
             self._install()
@@ -176,7 +176,7 @@ class Deployment:
             self.stop()
             raise
 
-    def _check_prerequisites(self) -> None:
+    def check_prerequisites(self) -> None:
         problems: list[str] = []
         if not (PG_BIN / "postgres").exists():
             problems.append(f"Postgres 15 (no {PG_BIN}/postgres: apt-get install postgresql-15)")
@@ -218,17 +218,18 @@ class Deployment:
                 raise DeploymentError(f"installing the real services failed ({log}):\n{tail}")
             marker.touch()
 
-    def _wait_for(self, what: str, ready: object, timeout: float = 60.0) -> None:
+    def wait_for(self, what: str, ready: Callable[[], bool], timeout: float = 60.0) -> None:
+        """Poll `ready` (bounded), failing early if a process of ours exited."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if callable(ready) and ready():
+            if ready():
                 return
             self._check_alive()
             time.sleep(0.2)
         raise DeploymentError(f"timed out waiting for {what} (logs in {self.logs})")
 
     def _check_alive(self) -> None:
-        dead = self._processes.dead()
+        dead = self.processes.dead()
         if dead:
             tails = "\n".join(f"--- {name}.log:\n{text}" for name, text in dead.items())
             raise DeploymentError(f"exited early: {', '.join(dead)}\n{tails}")
@@ -247,14 +248,14 @@ class Deployment:
              "-E", "UTF8", "--locale=C.UTF-8"],
             user=user, group=user, check=True, capture_output=True, timeout=120,
         )  # fmt: skip
-        self._processes.spawn(
+        self.processes.spawn(
             "postgres",
             [str(PG_BIN / "postgres"), "-D", str(data), "-p", str(PG_PORT), "-k", str(data),
              "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=300",
              "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
             user="postgres",
         )  # fmt: skip
-        self._wait_for("postgres", lambda: self._psql("select 1", db="postgres") == "1")
+        self.wait_for("postgres", lambda: self._psql("select 1", db="postgres") == "1")
         # lib-postgres wants en_US ordering (0 < a < A < b): an ICU collation gives it
         self._psql(
             "create database taskcluster template template0 encoding 'UTF8' "
@@ -327,19 +328,19 @@ class Deployment:
                 subprocess.run(["chown", "-R", "rabbitmq:rabbitmq", str(home)], check=True)
         env = self._rabbit_env()
         if not _port_open(EPMD_PORT):  # Erlang's port mapper: ours, so stopped by pid too
-            self._processes.spawn(
+            self.processes.spawn(
                 "epmd", ["epmd", "-address", "127.0.0.1"], env=env, user="rabbitmq"
             )
-            self._wait_for("epmd", lambda: _port_open(EPMD_PORT), 10)
-        self._processes.spawn(
+            self.wait_for("epmd", lambda: _port_open(EPMD_PORT), 10)
+        self.processes.spawn(
             "rabbitmq", [str(RABBIT_BIN / "rabbitmq-server")], env=env, user="rabbitmq", cwd=home
         )
-        self._wait_for("rabbitmq", lambda: _port_open(AMQP_PORT), 90)
+        self.wait_for("rabbitmq", lambda: _port_open(AMQP_PORT), 90)
 
     def stop_rabbitmq(self) -> None:
         """Stop the broker (for tests of reconnection); `start_rabbitmq()` brings it back."""
-        self._processes.stop("rabbitmq", grace=30.0)
-        self._wait_for("rabbitmq to stop", lambda: not _port_open(AMQP_PORT), 30)
+        self.processes.stop("rabbitmq", grace=30.0)
+        self.wait_for("rabbitmq to stop", lambda: not _port_open(AMQP_PORT), 30)
 
     def start_rabbitmq(self) -> None:
         self._start_rabbitmq()
@@ -348,15 +349,15 @@ class Deployment:
 
     def _start_s3(self) -> None:
         moto = self.install / "venv" / "bin" / "moto_server"
-        self._processes.spawn("s3", [str(moto), "-H", "127.0.0.1", "-p", str(S3_PORT)])
-        self._wait_for("moto S3", lambda: _get(f"http://127.0.0.1:{S3_PORT}/") == 200, 30)
+        self.processes.spawn("s3", [str(moto), "-H", "127.0.0.1", "-p", str(S3_PORT)])
+        self.wait_for("moto S3", lambda: _get(f"http://127.0.0.1:{S3_PORT}/") == 200, 30)
         for bucket in ("public-bucket", "private-bucket"):
             request = urllib.request.Request(f"http://127.0.0.1:{S3_PORT}/{bucket}", method="PUT")
             urllib.request.urlopen(request, timeout=10).close()
 
     def _start_process(self, service: str, command: str) -> None:
         name = service if command == "server" else f"{service}-{command}"
-        self._processes.spawn(
+        self.processes.spawn(
             name,
             [self._node, f"services/{service}/src/main.js", command],
             env=service_env(
@@ -373,7 +374,7 @@ class Deployment:
     def _start_services(self) -> None:
         for service, command in [(s, "server") for s in SERVICE_PORTS] + EXTRA_PROCESSES:
             self._start_process(service, command)
-        self._processes.spawn(
+        self.processes.spawn(
             "proxy",
             [self._node, str(Path(__file__).with_name("proxy.mjs"))],
             env={
@@ -393,7 +394,7 @@ class Deployment:
         deadline = time.monotonic() + settle
         while time.monotonic() < deadline:
             for name, (service, command) in names.items():
-                if self._processes.alive(name):
+                if self.processes.alive(name):
                     continue
                 if restarts[name] >= attempts:
                     end = tail(self.logs / f"{name}.log")
@@ -408,7 +409,7 @@ class Deployment:
     def stop(self) -> None:
         """Stop every process this deployment started (by pid file): the proxy, the services,
         then the stores they use."""
-        processes = self._processes
+        processes = self.processes
         last = ["s3", "rabbitmq", "epmd", "postgres"]
         names = ["proxy", *(n for n in processes.names() if n not in last and n != "proxy")]
         for name in [*names, *last]:
