@@ -20,21 +20,22 @@ left running. Command line: ``python -m tests.real.deployment up|down|status``.
 
 from __future__ import annotations
 
-import contextlib
 import fcntl
 import hashlib
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from .processes import Processes, tail
+from .service_env import service_env
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("TC_REAL_SHARED", REPO.parent / "shared" / "real-taskcluster"))
@@ -103,20 +104,6 @@ def _port_open(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def _start_time(pid: int) -> str | None:
-    """The kernel's start time of `pid` (guards against a recycled pid), or None if gone."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = stat.rsplit(")", 1)[1].split()
-    if fields[0] == "Z":  # exited; reap it if it is our child
-        with contextlib.suppress(ChildProcessError, OSError):
-            os.waitpid(pid, os.WNOHANG)
-        return None
-    return fields[19]
-
-
 @dataclass
 class Deployment:
     """One local deployment: `start()` (or reuse), `stop()`; see the module docstring."""
@@ -139,8 +126,8 @@ class Deployment:
         return self.state / "logs"
 
     @property
-    def _run(self) -> Path:
-        return self.state / "run"
+    def processes(self) -> Processes:
+        return Processes(self.state / "run", self.logs)
 
     # Health ------------------------------------------------------------------------------
 
@@ -170,13 +157,13 @@ class Deployment:
             self.owned = False
             return
         self.stop()  # leftovers of an earlier run of ours, by pid file
-        self._check_prerequisites()
+        self.check_prerequisites()
         self.owned = True
         try:
             self._install()
             if self.state.exists():
                 shutil.rmtree(self.state)
-            for folder in (self.state, self.logs, self._run):
+            for folder in (self.state, self.logs, self.state / "run"):
                 folder.mkdir(parents=True, exist_ok=True)
             self.state.chmod(0o755)
             self._start_postgres()
@@ -189,7 +176,7 @@ class Deployment:
             self.stop()
             raise
 
-    def _check_prerequisites(self) -> None:
+    def check_prerequisites(self) -> None:
         problems: list[str] = []
         if not (PG_BIN / "postgres").exists():
             problems.append(f"Postgres 15 (no {PG_BIN}/postgres: apt-get install postgresql-15)")
@@ -231,55 +218,21 @@ class Deployment:
                 raise DeploymentError(f"installing the real services failed ({log}):\n{tail}")
             marker.touch()
 
-    def _spawn(
-        self,
-        name: str,
-        argv: list[str],
-        *,
-        env: Mapping[str, str] | None = None,
-        user: str | None = None,
-        cwd: Path | None = None,
-    ) -> int:
-        """Start `argv` in its own session; record its pid (and start time) by `name`."""
-        as_user = user if os.geteuid() == 0 else None
-        with open(self.logs / f"{name}.log", "ab") as log:
-            process = subprocess.Popen(
-                argv,
-                env=dict(env if env is not None else os.environ),
-                cwd=cwd,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-                user=as_user,
-                group=as_user,
-            )
-        started = _start_time(process.pid) or ""
-        (self._run / f"{name}.pid").write_text(f"{process.pid} {started}\n")
-        return process.pid
-
-    def _wait_for(self, what: str, ready: object, timeout: float = 60.0) -> None:
+    def wait_for(self, what: str, ready: Callable[[], bool], timeout: float = 60.0) -> None:
+        """Poll `ready` (bounded), failing early if a process of ours exited."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if callable(ready) and ready():
+            if ready():
                 return
             self._check_alive()
             time.sleep(0.2)
         raise DeploymentError(f"timed out waiting for {what} (logs in {self.logs})")
 
     def _check_alive(self) -> None:
-        dead = [f.stem for f in self._run.glob("*.pid") if not self._alive(f)]
+        dead = self.processes.dead()
         if dead:
-            tails = "\n".join(
-                f"--- {name}.log:\n" + self._tail(self.logs / f"{name}.log") for name in dead
-            )
+            tails = "\n".join(f"--- {name}.log:\n{text}" for name, text in dead.items())
             raise DeploymentError(f"exited early: {', '.join(dead)}\n{tails}")
-
-    @staticmethod
-    def _tail(path: Path, lines: int = 8) -> str:
-        with contextlib.suppress(OSError):
-            return "".join(path.read_text(errors="replace").splitlines(keepends=True)[-lines:])
-        return ""
 
     def _chown(self, path: Path, user: str) -> None:
         if os.geteuid() == 0:
@@ -295,14 +248,14 @@ class Deployment:
              "-E", "UTF8", "--locale=C.UTF-8"],
             user=user, group=user, check=True, capture_output=True, timeout=120,
         )  # fmt: skip
-        self._spawn(
+        self.processes.spawn(
             "postgres",
             [str(PG_BIN / "postgres"), "-D", str(data), "-p", str(PG_PORT), "-k", str(data),
              "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=300",
              "-c", "synchronous_commit=off", "-c", "full_page_writes=off"],
             user="postgres",
         )  # fmt: skip
-        self._wait_for("postgres", lambda: self._psql("select 1", db="postgres") == "1")
+        self.wait_for("postgres", lambda: self._psql("select 1", db="postgres") == "1")
         # lib-postgres wants en_US ordering (0 < a < A < b): an ICU collation gives it
         self._psql(
             "create database taskcluster template template0 encoding 'UTF8' "
@@ -375,17 +328,19 @@ class Deployment:
                 subprocess.run(["chown", "-R", "rabbitmq:rabbitmq", str(home)], check=True)
         env = self._rabbit_env()
         if not _port_open(EPMD_PORT):  # Erlang's port mapper: ours, so stopped by pid too
-            self._spawn("epmd", ["epmd", "-address", "127.0.0.1"], env=env, user="rabbitmq")
-            self._wait_for("epmd", lambda: _port_open(EPMD_PORT), 10)
-        self._spawn(
+            self.processes.spawn(
+                "epmd", ["epmd", "-address", "127.0.0.1"], env=env, user="rabbitmq"
+            )
+            self.wait_for("epmd", lambda: _port_open(EPMD_PORT), 10)
+        self.processes.spawn(
             "rabbitmq", [str(RABBIT_BIN / "rabbitmq-server")], env=env, user="rabbitmq", cwd=home
         )
-        self._wait_for("rabbitmq", lambda: _port_open(AMQP_PORT), 90)
+        self.wait_for("rabbitmq", lambda: _port_open(AMQP_PORT), 90)
 
     def stop_rabbitmq(self) -> None:
         """Stop the broker (for tests of reconnection); `start_rabbitmq()` brings it back."""
-        self._stop_named("rabbitmq")
-        self._wait_for("rabbitmq to stop", lambda: not _port_open(AMQP_PORT), 30)
+        self.processes.stop("rabbitmq", grace=30.0)
+        self.wait_for("rabbitmq to stop", lambda: not _port_open(AMQP_PORT), 30)
 
     def start_rabbitmq(self) -> None:
         self._start_rabbitmq()
@@ -394,62 +349,32 @@ class Deployment:
 
     def _start_s3(self) -> None:
         moto = self.install / "venv" / "bin" / "moto_server"
-        self._spawn("s3", [str(moto), "-H", "127.0.0.1", "-p", str(S3_PORT)])
-        self._wait_for("moto S3", lambda: _get(f"http://127.0.0.1:{S3_PORT}/") == 200, 30)
+        self.processes.spawn("s3", [str(moto), "-H", "127.0.0.1", "-p", str(S3_PORT)])
+        self.wait_for("moto S3", lambda: _get(f"http://127.0.0.1:{S3_PORT}/") == 200, 30)
         for bucket in ("public-bucket", "private-bucket"):
             request = urllib.request.Request(f"http://127.0.0.1:{S3_PORT}/{bucket}", method="PUT")
             urllib.request.urlopen(request, timeout=10).close()
 
-    def service_env(self, service: str) -> dict[str, str]:
-        """Upstream's docker/env/.<service> with the loopback settings of this deployment."""
-        env: dict[str, str] = {}
-        upstream = self.install / "src" / "docker" / "env" / f".{service}"
-        for line in upstream.read_text().splitlines():
-            if line and not line.startswith("#"):
-                key, _, value = line.partition("=")
-                env[key] = value
-        short = service.replace("-", "_")
-        db = f"postgresql://taskcluster_{short}:{short}_password@127.0.0.1:{PG_PORT}/taskcluster"
-        s3 = f"http://127.0.0.1:{S3_PORT}/"
-        env |= {
-            "TASKCLUSTER_ROOT_URL": ROOT_URL,
-            "PORT": str(SERVICE_PORTS.get(service, "")),
-            "PROMETHEUS_CONFIG": "",  # upstream binds 9100 in every container
-            "NODE_ENV": "development",
-            "FORCE_SSL": "false",
-            "TRUST_PROXY": "true",
-        }
-        if "READ_DB_URL" in env:
-            env["READ_DB_URL"] = env["WRITE_DB_URL"] = db
-        if "PULSE_HOSTNAME" in env:
-            env["PULSE_HOSTNAME"] = "127.0.0.1"
-        if "AWS_ENDPOINT" in env:
-            env["AWS_ENDPOINT"] = s3
-        if "PUBLIC_URL" in env:
-            env["PUBLIC_URL"] = ROOT_URL
-        if service == "queue":  # moto refuses anonymous GETs: sign public artifact URLs
-            env["SIGN_PUBLIC_ARTIFACT_URLS"] = "true"
-        if service == "object":
-            backends = json.loads(env["BACKENDS"])
-            backends["everything"]["endpoint"] = s3
-            env["BACKENDS"] = json.dumps(backends)
-        if service == "notify":
-            env["AWS_REGION"] = "us-east-1"
-        return {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8", **env}
-
     def _start_process(self, service: str, command: str) -> None:
         name = service if command == "server" else f"{service}-{command}"
-        self._spawn(
+        self.processes.spawn(
             name,
             [self._node, f"services/{service}/src/main.js", command],
-            env=self.service_env(service),
+            env=service_env(
+                self.install / "src",
+                service,
+                root_url=ROOT_URL,
+                port=SERVICE_PORTS.get(service),
+                pg_port=PG_PORT,
+                s3_url=f"http://127.0.0.1:{S3_PORT}/",
+            ),
             cwd=self.install / "src",
         )
 
     def _start_services(self) -> None:
         for service, command in [(s, "server") for s in SERVICE_PORTS] + EXTRA_PROCESSES:
             self._start_process(service, command)
-        self._spawn(
+        self.processes.spawn(
             "proxy",
             [self._node, str(Path(__file__).with_name("proxy.mjs"))],
             env={
@@ -469,11 +394,11 @@ class Deployment:
         deadline = time.monotonic() + settle
         while time.monotonic() < deadline:
             for name, (service, command) in names.items():
-                if self._alive(self._run / f"{name}.pid"):
+                if self.processes.alive(name):
                     continue
                 if restarts[name] >= attempts:
-                    tail = self._tail(self.logs / f"{name}.log")
-                    raise DeploymentError(f"{name} keeps exiting:\n{tail}")
+                    end = tail(self.logs / f"{name}.log")
+                    raise DeploymentError(f"{name} keeps exiting:\n{end}")
                 restarts[name] += 1
                 self._start_process(service, command)
                 deadline = max(deadline, time.monotonic() + settle)
@@ -481,38 +406,14 @@ class Deployment:
 
     # Stop ----------------------------------------------------------------------------------
 
-    def _alive(self, pid_file: Path) -> bool:
-        try:
-            pid_text, _, started = pid_file.read_text().strip().partition(" ")
-        except OSError:
-            return False
-        return _start_time(int(pid_text)) == started
-
-    def _stop_named(self, name: str, grace: float = 15.0) -> None:
-        pid_file = self._run / f"{name}.pid"
-        if not pid_file.exists():
-            return
-        pid = int(pid_file.read_text().split()[0])
-        if self._alive(pid_file):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
-            deadline = time.monotonic() + grace
-            while self._alive(pid_file) and time.monotonic() < deadline:
-                time.sleep(0.1)
-            if self._alive(pid_file):
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(pid, signal.SIGKILL)
-        pid_file.unlink(missing_ok=True)
-
     def stop(self) -> None:
-        """Stop every process this deployment started (by pid file), last started first."""
-        if not self._run.exists():
-            return
-        order = ["proxy", *(f.stem for f in self._run.glob("*.pid"))]
+        """Stop every process this deployment started (by pid file): the proxy, the services,
+        then the stores they use."""
+        processes = self.processes
         last = ["s3", "rabbitmq", "epmd", "postgres"]
-        names = [n for n in dict.fromkeys(order) if n not in last] + last
-        for name in names:
-            self._stop_named(name, grace=30.0 if name in ("rabbitmq", "postgres") else 10.0)
+        names = ["proxy", *(n for n in processes.names() if n not in last and n != "proxy")]
+        for name in [*names, *last]:
+            processes.stop(name, grace=30.0 if name in ("rabbitmq", "postgres") else 10.0)
 
 
 def main(argv: list[str]) -> int:
