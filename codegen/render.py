@@ -110,6 +110,7 @@ def render_service(env: jinja2.Environment, service: Service, header: str) -> st
         method_docs={m.wire_name: method_doc(m) for m in service.methods},
         iter_docs={m.wire_name: iter_doc(m) for m in service.paginated},
         uses_literal=any("Literal[" in a for a in annotations),
+        uses_any=any(m.generic_input for m in service.methods),
         uses_reply=any(m.raw_reply for m in service.methods),
     )
 
@@ -160,4 +161,11 @@ def render_public(
             header=header,
         )
     files.update(render_events(env, event_sets, header))
+    files["payloads/__init__.py"] = render(
+        env, "payloads_init.py.jinja", payloads=index.payloads, header=header
+    )
+    for payload in index.payloads:
+        files[f"payloads/{payload.module}.py"] = render(
+            env, "payloads.py.jinja", payload=payload, header=header
+        )
     return files

@@ -43,6 +43,7 @@ class Method:
     stability: str
     category: str
     paging: Paging | None = None
+    generic_input: bool = False  # the input is generic over its payload type
 
     @property
     def endpoint_var(self) -> str:
@@ -67,9 +68,12 @@ class Method:
     @property
     def payload_annotation(self) -> str:
         assert self.input is not None
+        # A generic input takes any payload type: the user's annotation (a
+        # `CreateTaskRequestDict[DockerWorkerPayloadDict]`) is what checks the payload.
+        parameter = "[Any]" if self.generic_input else ""
         if self.input_dict is None:
-            return self.input.name
-        return f"{self.input.name} | {self.input_dict.name}"
+            return f"{self.input.name}{parameter}"
+        return f"{self.input.name}{parameter} | {self.input_dict.name}{parameter}"
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,8 @@ class ServicesConfig:
     query_types: Mapping[str, str]
     int_params: tuple[str, ...]
     raw_reply_methods: tuple[str, ...]
+    # "<service>/v1/<file>.json#" of the inputs generic over their payload type.
+    generic_inputs: frozenset[str] = frozenset()
 
 
 Resolver = Callable[[str, str], TypeRef]
@@ -201,6 +207,7 @@ def load_service(
                 stability=entry.get("stability", "stable"),
                 category=entry.get("category", ""),
                 paging=paging,
+                generic_input=bool(in_ref) and f"{service}/{in_ref}" in config.generic_inputs,
             )
         )
     names = [m.name for m in methods]

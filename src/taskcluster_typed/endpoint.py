@@ -129,6 +129,10 @@ class Endpoint(Generic[OutT]):
             value = adapter.validate_python(payload)
         except pydantic.ValidationError as error:
             raise ValidationError(self.name, validation_errors("payload", error)) from None
+        if isinstance(value, pydantic.BaseModel) and type(value) is not self.input_type:
+            # A parameterized model (`CreateTaskRequest[DockerWorkerPayload]`) is dumped by
+            # its own class: the plain class's serializer knows only an open-dict payload.
+            return value.model_dump_json(by_alias=True, exclude_unset=True).encode("utf-8")
         return adapter.dump_json(value, by_alias=True, exclude_unset=True)
 
     def _output(self) -> pydantic.TypeAdapter[Any]:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
@@ -948,7 +948,7 @@ class Queue(SyncClient):
     def create_task(
         self,
         task_id: str,
-        payload: CreateTaskRequest | CreateTaskRequestDict,
+        payload: CreateTaskRequest[Any] | CreateTaskRequestDict[Any],
         *,
         timeout: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
@@ -3093,7 +3093,7 @@ class AsyncQueue(AsyncClient):
     async def create_task(
         self,
         task_id: str,
-        payload: CreateTaskRequest | CreateTaskRequestDict,
+        payload: CreateTaskRequest[Any] | CreateTaskRequestDict[Any],
         *,
         timeout: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:

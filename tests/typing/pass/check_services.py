@@ -50,7 +50,9 @@ def sync_calls(queue: Queue, auth: Auth, secrets: Secrets, hooks: Hooks, index: 
         state, Literal["unscheduled", "pending", "running", "completed", "failed", "exception"]
     )
 
-    model = CreateTaskRequest(
+    # An empty payload gives the type checker nothing to infer the payload type from: the
+    # annotation says it is the open dict (the default).
+    model: CreateTaskRequest = CreateTaskRequest(
         created=NOW,
         deadline=NOW,
         payload={},

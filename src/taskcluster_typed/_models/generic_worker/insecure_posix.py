@@ -103,7 +103,7 @@ class Artifact(TaskclusterModel):
 
     Since: generic-worker 8.1.0
     """
-    optional: Annotated[bool, Field(title="Optional artifact")] = False
+    optional: Annotated[bool, Field(strict=True, title="Optional artifact")] = False
     """
     If `true`, the artifact is optional. If the file or directory
     doesn't exist, the artifact won't be created.
@@ -141,14 +141,16 @@ class FeatureFlags(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    backing_log: Annotated[bool, Field(alias="backingLog", title="Enable backing log")] = True
+    backing_log: Annotated[
+        bool, Field(alias="backingLog", strict=True, title="Enable backing log")
+    ] = True
     """
     The backing log feature publishes a task artifact containing the complete
     stderr and stdout of the task.
 
     Since: generic-worker 48.2.0
     """
-    interactive: Annotated[bool | None, Field(title="Interactive shell")] = None
+    interactive: Annotated[bool | None, Field(strict=True, title="Interactive shell")] = None
     """
     This allows you to interactively run commands from within the worker
     as the task user. This may be useful for debugging purposes.
@@ -166,6 +168,7 @@ class FeatureFlags(TaskclusterModel):
         bool,
         Field(
             alias="liveLog",
+            strict=True,
             title="Enable [livelog](https://github.com/taskcluster/taskcluster/tree/main/tools/livelog)",
         ),
     ] = True
@@ -176,7 +179,8 @@ class FeatureFlags(TaskclusterModel):
     Since: generic-worker 48.2.0
     """
     loopback_audio: Annotated[
-        bool | None, Field(alias="loopbackAudio", title="Loopback Audio device")
+        bool | None,
+        Field(alias="loopbackAudio", strict=True, title="Loopback Audio device"),
     ] = None
     """
     Audio loopback device created using snd-aloop.
@@ -199,7 +203,8 @@ class FeatureFlags(TaskclusterModel):
     Since: generic-worker 54.5.0
     """
     loopback_video: Annotated[
-        bool | None, Field(alias="loopbackVideo", title="Loopback Video device")
+        bool | None,
+        Field(alias="loopbackVideo", strict=True, title="Loopback Video device"),
     ] = None
     """
     Video loopback device created using v4l2loopback.
@@ -220,9 +225,9 @@ class FeatureFlags(TaskclusterModel):
 
     Since: generic-worker 53.1.0
     """
-    resource_monitor: Annotated[bool, Field(alias="resourceMonitor", title="Resource monitor")] = (
-        True
-    )
+    resource_monitor: Annotated[
+        bool, Field(alias="resourceMonitor", strict=True, title="Resource monitor")
+    ] = True
     """
     The resource monitor feature reports Peak System Memory Used,
     Average System Memory Used, Average Available System Memory,
@@ -240,6 +245,7 @@ class FeatureFlags(TaskclusterModel):
         bool | None,
         Field(
             alias="taskclusterProxy",
+            strict=True,
             title="Run [taskcluster-proxy](https://github.com/taskcluster/taskcluster/tree/main/tools/taskcluster-proxy) to allow tasks to dynamically proxy requests to taskcluster services",
         ),
     ] = None
@@ -330,23 +336,29 @@ class DevicesToBeAttachedToTaskContainers(TaskclusterModel):
     )
     host_shared_memory: Annotated[
         bool | None,
-        Field(alias="hostSharedMemory", title="Host shared memory device (Experimental)"),
+        Field(
+            alias="hostSharedMemory",
+            strict=True,
+            title="Host shared memory device (Experimental)",
+        ),
     ] = None
     """
     Mount /dev/shm from the host in the container.
     """
-    kvm: Annotated[bool | None, Field(title="/dev/kvm device (Experimental)")] = None
+    kvm: Annotated[bool | None, Field(strict=True, title="/dev/kvm device (Experimental)")] = None
     """
     Mount /dev/kvm from the host in the container.
     """
     loopback_audio: Annotated[
-        bool | None, Field(alias="loopbackAudio", title="Loopback Audio device")
+        bool | None,
+        Field(alias="loopbackAudio", strict=True, title="Loopback Audio device"),
     ] = None
     """
     Audio loopback device created using snd-aloop
     """
     loopback_video: Annotated[
-        bool | None, Field(alias="loopbackVideo", title="Loopback Video device")
+        bool | None,
+        Field(alias="loopbackVideo", strict=True, title="Loopback Video device"),
     ] = None
     """
     Video loopback device created using v4l2loopback.
@@ -372,13 +384,14 @@ class CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer(TaskclusterModel
         bool,
         Field(
             alias="disableSeccomp",
+            strict=True,
             title="Container does not have a seccomp profile set. NO LONGER SUPPORTED IN DOCKER WORKER.",
         ),
     ] = False
     """
     Allowed a task to run without seccomp, similar to running docker with `--security-opt seccomp=unconfined`.  This only worked for worker-types configured to enable it. NO LONGER SUPPORTED IN DOCKER WORKER, but payload still includes feature in order for d2g to work with it.
     """
-    privileged: Annotated[bool, Field(title="Privileged container")] = False
+    privileged: Annotated[bool, Field(strict=True, title="Privileged container")] = False
     """
     Allows a task to run in a privileged container, similar to running docker with `--privileged`.  This only works for worker-types configured to enable it.
     """
@@ -393,15 +406,20 @@ class DockerWorkerFeatureFlags(TaskclusterModel):
         extra="forbid",
     )
     allow_ptrace: Annotated[
-        bool, Field(alias="allowPtrace", title="Allow ptrace within the container")
+        bool,
+        Field(alias="allowPtrace", strict=True, title="Allow ptrace within the container"),
     ] = False
     """
     This allows you to use the Linux ptrace functionality inside the container; it is otherwise disallowed by Docker's security policy.
     """
-    artifacts: Annotated[bool, Field(title="Artifact uploads")] = True
+    artifacts: Annotated[bool, Field(strict=True, title="Artifact uploads")] = True
     bulk_log: Annotated[
         bool,
-        Field(alias="bulkLog", title="Bulk upload the task log into a single artifact"),
+        Field(
+            alias="bulkLog",
+            strict=True,
+            title="Bulk upload the task log into a single artifact",
+        ),
     ] = True
     """
     Useful if live logging is not interesting but the overalllog is later on
@@ -410,24 +428,35 @@ class DockerWorkerFeatureFlags(TaskclusterModel):
         bool,
         Field(
             alias="chainOfTrust",
+            strict=True,
             title="Enable generation of ed25519-signed Chain of Trust artifacts",
         ),
     ] = False
     """
     Artifacts named chain-of-trust.json and chain-of-trust.json.sig should be generated which will include information for downstream tasks to build a level of trust for the artifacts produced by the task and the environment it ran in.
     """
-    interactive: Annotated[bool, Field(title="Docker Exec Interactive")] = False
+    interactive: Annotated[bool, Field(strict=True, title="Docker Exec Interactive")] = False
     """
     This allows you to interactively run commands inside the container and attaches you to the stdin/stdout/stderr over a websocket. Can be used for SSH-like access to docker containers.
     """
     local_live_log: Annotated[
-        bool, Field(alias="localLiveLog", title="Enable live logging (worker local)")
+        bool,
+        Field(
+            alias="localLiveLog",
+            strict=True,
+            title="Enable live logging (worker local)",
+        ),
     ] = True
     """
     Logs are stored on the worker during the duration of tasks and available via http chunked streaming then uploaded to s3
     """
     taskcluster_proxy: Annotated[
-        bool, Field(alias="taskclusterProxy", title="Taskcluster auth proxy service")
+        bool,
+        Field(
+            alias="taskclusterProxy",
+            strict=True,
+            title="Taskcluster auth proxy service",
+        ),
     ] = False
     """
     The auth proxy allows making requests to taskcluster/queue and taskcluster/scheduler directly from your task with the same scopes as set in the task. This can be used to make api calls via the [client](https://github.com/taskcluster/taskcluster-client) CURL, etc... Without embedding credentials in the task.
@@ -820,7 +849,8 @@ class DockerWorkerPayload(TaskclusterModel):
     Specifies a custom name for the livelog artifact. Note that this is also used in determining the name of the backing log artifact name. Backing log artifact name matches livelog artifact name with `_backing` appended, prior to the file extension (if present). For example, `apple/banana.log.txt` results in livelog artifact `apple/banana.log.txt` and backing log artifact `apple/banana.log_backing.txt`. Defaults to `public/logs/live.log`.
     """
     max_run_time: Annotated[
-        int, Field(alias="maxRunTime", ge=1, title="Maximum run time in seconds")
+        int,
+        Field(alias="maxRunTime", ge=1, strict=True, title="Maximum run time in seconds"),
     ]
     """
     Maximum time the task container can run in seconds.
@@ -902,7 +932,8 @@ class GenericWorkerPayload(TaskclusterModel):
     Since: generic-worker 48.2.0
     """
     max_run_time: Annotated[
-        int, Field(alias="maxRunTime", ge=1, title="Maximum run time in seconds")
+        int,
+        Field(alias="maxRunTime", ge=1, strict=True, title="Maximum run time in seconds"),
     ]
     """
     Maximum time the task container can run in seconds.
@@ -953,7 +984,10 @@ class GenericWorkerPayload(TaskclusterModel):
     """
 
 
-InsecurePosix = TypeAliasType(
-    "InsecurePosix",
-    Annotated[GenericWorkerPayload | DockerWorkerPayload, Field(title="InsecurePosix")],
+GenericWorkerInsecurePosixPayload = TypeAliasType(
+    "GenericWorkerInsecurePosixPayload",
+    Annotated[
+        GenericWorkerPayload | DockerWorkerPayload,
+        Field(title="GenericWorkerInsecurePosixPayload"),
+    ],
 )

@@ -5,17 +5,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Generic, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field
 
 from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed.payload_type import PayloadT
 
 from .task import Scope, TagsAdditionalProperty, TaskDependency, TaskSpecificRoute
 from .task_metadata import TaskMetadata
 
 
-class CreateTaskRequest(TaskclusterModel):
+class CreateTaskRequest(TaskclusterModel, Generic[PayloadT]):
     """
     Definition of a task that can be scheduled
 
@@ -71,7 +72,7 @@ class CreateTaskRequest(TaskclusterModel):
     Required task metadata
 
     """
-    payload: dict[str, Any]
+    payload: PayloadT
     """
     Task-specific payload following worker-specific format.
     Refer to the documentation for the worker implementing
