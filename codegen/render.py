@@ -40,7 +40,10 @@ def method_doc(method: Method) -> str:
         f"``{method.http_method} {method.route}`` ({method.wire_name}, {method.stability}).",
     ]
     if method.stability == "deprecated":
-        parts.append("Deprecated: calling it emits a DeprecationWarning.")
+        parts.append(
+            "Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a "
+            "DeprecationWarning."
+        )
     return "\n".join(parts)
 
 
@@ -111,6 +114,7 @@ def render_service(env: jinja2.Environment, service: Service, header: str) -> st
         iter_docs={m.wire_name: iter_doc(m) for m in service.paginated},
         uses_literal=any("Literal[" in a for a in annotations),
         uses_any=any(m.generic_input for m in service.methods),
+        uses_deprecated=any(m.stability == "deprecated" for m in service.methods),
         uses_reply=any(m.raw_reply for m in service.methods),
     )
 

@@ -55,6 +55,11 @@ class Method:
         return f"iter_{self.name}"
 
     @property
+    def deprecation_message(self) -> str:
+        """What type checkers and IDEs show for a deprecated method (PEP 702)."""
+        return f"{self.wire_name} ({self.http_method} {self.route}) is deprecated by Taskcluster"
+
+    @property
     def signable(self) -> bool:
         """Whether a signed URL (a bewit) can authorize this method: GET only."""
         return self.http_method == "GET"

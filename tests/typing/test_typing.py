@@ -64,7 +64,7 @@ def pyright_error_lines(paths: list[Path]) -> dict[str, set[int]]:
 def reported_errors(paths: list[Path]) -> dict[str, set[tuple[int, str]]]:
     result = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", "--show-error-codes",
-         "--hide-error-context", *map(str, paths)],
+         "--hide-error-context", "--enable-error-code", "deprecated", *map(str, paths)],
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from typing_extensions import deprecated
+
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
@@ -1072,6 +1074,7 @@ class Auth(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated("azureAccounts (GET /azure/accounts) is deprecated by Taskcluster", category=None)
     def azure_accounts(
         self,
         *,
@@ -1086,7 +1089,7 @@ class Auth(SyncClient):
             auth:azure-table:list-accounts
 
         ``GET /azure/accounts`` (azureAccounts, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _AZURE_ACCOUNTS,
@@ -1094,6 +1097,9 @@ class Auth(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "azureTables (GET /azure/<account>/tables) is deprecated by Taskcluster", category=None
+    )
     def azure_tables(
         self,
         account: str,
@@ -1110,7 +1116,7 @@ class Auth(SyncClient):
             auth:azure-table:list-tables:<account>
 
         ``GET /azure/<account>/tables`` (azureTables, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _AZURE_TABLES,
@@ -1123,6 +1129,10 @@ class Auth(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "azureTableSAS (GET /azure/<account>/table/<table>/<level>) is deprecated by Taskcluster",
+        category=None,
+    )
     def azure_table_sas(
         self,
         account: str,
@@ -1150,7 +1160,7 @@ class Auth(SyncClient):
                 auth:azure-table:read-write:<account>/<table>
 
         ``GET /azure/<account>/table/<table>/<level>`` (azureTableSAS, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _AZURE_TABLE_SAS,
@@ -1162,6 +1172,10 @@ class Auth(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "azureContainers (GET /azure/<account>/containers) is deprecated by Taskcluster",
+        category=None,
+    )
     def azure_containers(
         self,
         account: str,
@@ -1178,7 +1192,7 @@ class Auth(SyncClient):
             auth:azure-container:list-containers:<account>
 
         ``GET /azure/<account>/containers`` (azureContainers, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _AZURE_CONTAINERS,
@@ -1191,6 +1205,10 @@ class Auth(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "azureContainerSAS (GET /azure/<account>/containers/<container>/<level>) is deprecated by Taskcluster",
+        category=None,
+    )
     def azure_container_sas(
         self,
         account: str,
@@ -1218,7 +1236,7 @@ class Auth(SyncClient):
                 auth:azure-container:read-write:<account>/<container>
 
         ``GET /azure/<account>/containers/<container>/<level>`` (azureContainerSAS, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _AZURE_CONTAINER_SAS,
@@ -1621,6 +1639,9 @@ class Auth(SyncClient):
             items=lambda page: page.role_ids,
         )
 
+    @deprecated(
+        "azureTables (GET /azure/<account>/tables) is deprecated by Taskcluster", category=None
+    )
     def iter_azure_tables(
         self,
         account: str,
@@ -1650,6 +1671,10 @@ class Auth(SyncClient):
             items=lambda page: page.tables,
         )
 
+    @deprecated(
+        "azureContainers (GET /azure/<account>/containers) is deprecated by Taskcluster",
+        category=None,
+    )
     def iter_azure_containers(
         self,
         account: str,
@@ -2389,6 +2414,7 @@ class AsyncAuth(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated("azureAccounts (GET /azure/accounts) is deprecated by Taskcluster", category=None)
     async def azure_accounts(
         self,
         *,
@@ -2403,7 +2429,7 @@ class AsyncAuth(AsyncClient):
             auth:azure-table:list-accounts
 
         ``GET /azure/accounts`` (azureAccounts, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _AZURE_ACCOUNTS,
@@ -2411,6 +2437,9 @@ class AsyncAuth(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "azureTables (GET /azure/<account>/tables) is deprecated by Taskcluster", category=None
+    )
     async def azure_tables(
         self,
         account: str,
@@ -2427,7 +2456,7 @@ class AsyncAuth(AsyncClient):
             auth:azure-table:list-tables:<account>
 
         ``GET /azure/<account>/tables`` (azureTables, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _AZURE_TABLES,
@@ -2440,6 +2469,10 @@ class AsyncAuth(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "azureTableSAS (GET /azure/<account>/table/<table>/<level>) is deprecated by Taskcluster",
+        category=None,
+    )
     async def azure_table_sas(
         self,
         account: str,
@@ -2467,7 +2500,7 @@ class AsyncAuth(AsyncClient):
                 auth:azure-table:read-write:<account>/<table>
 
         ``GET /azure/<account>/table/<table>/<level>`` (azureTableSAS, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _AZURE_TABLE_SAS,
@@ -2479,6 +2512,10 @@ class AsyncAuth(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "azureContainers (GET /azure/<account>/containers) is deprecated by Taskcluster",
+        category=None,
+    )
     async def azure_containers(
         self,
         account: str,
@@ -2495,7 +2532,7 @@ class AsyncAuth(AsyncClient):
             auth:azure-container:list-containers:<account>
 
         ``GET /azure/<account>/containers`` (azureContainers, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _AZURE_CONTAINERS,
@@ -2508,6 +2545,10 @@ class AsyncAuth(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "azureContainerSAS (GET /azure/<account>/containers/<container>/<level>) is deprecated by Taskcluster",
+        category=None,
+    )
     async def azure_container_sas(
         self,
         account: str,
@@ -2535,7 +2576,7 @@ class AsyncAuth(AsyncClient):
                 auth:azure-container:read-write:<account>/<container>
 
         ``GET /azure/<account>/containers/<container>/<level>`` (azureContainerSAS, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _AZURE_CONTAINER_SAS,
@@ -2938,6 +2979,9 @@ class AsyncAuth(AsyncClient):
             items=lambda page: page.role_ids,
         )
 
+    @deprecated(
+        "azureTables (GET /azure/<account>/tables) is deprecated by Taskcluster", category=None
+    )
     def iter_azure_tables(
         self,
         account: str,
@@ -2967,6 +3011,10 @@ class AsyncAuth(AsyncClient):
             items=lambda page: page.tables,
         )
 
+    @deprecated(
+        "azureContainers (GET /azure/<account>/containers) is deprecated by Taskcluster",
+        category=None,
+    )
     def iter_azure_containers(
         self,
         account: str,

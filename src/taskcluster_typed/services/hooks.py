@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from typing_extensions import deprecated
+
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
@@ -303,6 +305,10 @@ class Hooks(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "getHookStatus (GET /hooks/<hookGroupId>/<hookId>/status) is deprecated by Taskcluster",
+        category=None,
+    )
     def get_hook_status(
         self,
         hook_group_id: str,
@@ -322,7 +328,7 @@ class Hooks(SyncClient):
             hooks:status:<hookGroupId>/<hookId>
 
         ``GET /hooks/<hookGroupId>/<hookId>/status`` (getHookStatus, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _GET_HOOK_STATUS,
@@ -780,6 +786,10 @@ class AsyncHooks(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "getHookStatus (GET /hooks/<hookGroupId>/<hookId>/status) is deprecated by Taskcluster",
+        category=None,
+    )
     async def get_hook_status(
         self,
         hook_group_id: str,
@@ -799,7 +809,7 @@ class AsyncHooks(AsyncClient):
             hooks:status:<hookGroupId>/<hookId>
 
         ``GET /hooks/<hookGroupId>/<hookId>/status`` (getHookStatus, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _GET_HOOK_STATUS,

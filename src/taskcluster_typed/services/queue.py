@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from typing_extensions import deprecated
+
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
@@ -1224,6 +1226,10 @@ class Queue(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "claimTask (POST /task/<taskId>/runs/<runId>/claim) is deprecated by Taskcluster",
+        category=None,
+    )
     def claim_task(
         self,
         task_id: str,
@@ -1243,7 +1249,7 @@ class Queue(SyncClient):
               - queue:worker-id:<workerGroup>/<workerId>
 
         ``POST /task/<taskId>/runs/<runId>/claim`` (claimTask, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _CLAIM_TASK,
@@ -1837,6 +1843,7 @@ class Queue(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated("listProvisioners (GET /provisioners) is deprecated by Taskcluster", category=None)
     def list_provisioners(
         self,
         *,
@@ -1862,7 +1869,7 @@ class Queue(SyncClient):
             queue:list-provisioners
 
         ``GET /provisioners`` (listProvisioners, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _LIST_PROVISIONERS,
@@ -1874,6 +1881,10 @@ class Queue(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "getProvisioner (GET /provisioners/<provisionerId>) is deprecated by Taskcluster",
+        category=None,
+    )
     def get_provisioner(
         self,
         provisioner_id: str,
@@ -1893,7 +1904,7 @@ class Queue(SyncClient):
             queue:get-provisioner:<provisionerId>
 
         ``GET /provisioners/<provisionerId>`` (getProvisioner, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _GET_PROVISIONER,
@@ -1903,6 +1914,9 @@ class Queue(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "pendingTasks (GET /pending/<taskQueueId>) is deprecated by Taskcluster", category=None
+    )
     def pending_tasks(
         self,
         task_queue_id: str,
@@ -1923,7 +1937,7 @@ class Queue(SyncClient):
             queue:pending-count:<taskQueueId>
 
         ``GET /pending/<taskQueueId>`` (pendingTasks, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _PENDING_TASKS,
@@ -2028,6 +2042,10 @@ class Queue(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "listWorkerTypes (GET /provisioners/<provisionerId>/worker-types) is deprecated by Taskcluster",
+        category=None,
+    )
     def list_worker_types(
         self,
         provisioner_id: str,
@@ -2050,7 +2068,7 @@ class Queue(SyncClient):
             queue:list-worker-types:<provisionerId>
 
         ``GET /provisioners/<provisionerId>/worker-types`` (listWorkerTypes, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _LIST_WORKER_TYPES,
@@ -2064,6 +2082,10 @@ class Queue(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "getWorkerType (GET /provisioners/<provisionerId>/worker-types/<workerType>) is deprecated by Taskcluster",
+        category=None,
+    )
     def get_worker_type(
         self,
         provisioner_id: str,
@@ -2080,7 +2102,7 @@ class Queue(SyncClient):
             queue:get-worker-type:<provisionerId>/<workerType>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>`` (getWorkerType, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _GET_WORKER_TYPE,
@@ -2147,6 +2169,10 @@ class Queue(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "listWorkers (GET /provisioners/<provisionerId>/worker-types/<workerType>/workers) is deprecated by Taskcluster",
+        category=None,
+    )
     def list_workers(
         self,
         provisioner_id: str,
@@ -2175,7 +2201,7 @@ class Queue(SyncClient):
             queue:list-workers:<provisionerId>/<workerType>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers`` (listWorkers, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _LIST_WORKERS,
@@ -2191,6 +2217,10 @@ class Queue(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "getWorker (GET /provisioners/<provisionerId>/worker-types/<workerType>/workers/<workerGroup>/<workerId>) is deprecated by Taskcluster",
+        category=None,
+    )
     def get_worker(
         self,
         provisioner_id: str,
@@ -2209,7 +2239,7 @@ class Queue(SyncClient):
             queue:get-worker:<provisionerId>/<workerType>/<workerGroup>/<workerId>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers/<workerGroup>/<workerId>`` (getWorker, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _GET_WORKER,
@@ -2491,6 +2521,7 @@ class Queue(SyncClient):
             items=lambda page: page.artifacts,
         )
 
+    @deprecated("listProvisioners (GET /provisioners) is deprecated by Taskcluster", category=None)
     def iter_list_provisioners(
         self,
         *,
@@ -2579,6 +2610,10 @@ class Queue(SyncClient):
             items=lambda page: page.tasks,
         )
 
+    @deprecated(
+        "listWorkerTypes (GET /provisioners/<provisionerId>/worker-types) is deprecated by Taskcluster",
+        category=None,
+    )
     def iter_list_worker_types(
         self,
         provisioner_id: str,
@@ -2637,6 +2672,10 @@ class Queue(SyncClient):
             items=lambda page: page.task_queues,
         )
 
+    @deprecated(
+        "listWorkers (GET /provisioners/<provisionerId>/worker-types/<workerType>/workers) is deprecated by Taskcluster",
+        category=None,
+    )
     def iter_list_workers(
         self,
         provisioner_id: str,
@@ -3369,6 +3408,10 @@ class AsyncQueue(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "claimTask (POST /task/<taskId>/runs/<runId>/claim) is deprecated by Taskcluster",
+        category=None,
+    )
     async def claim_task(
         self,
         task_id: str,
@@ -3388,7 +3431,7 @@ class AsyncQueue(AsyncClient):
               - queue:worker-id:<workerGroup>/<workerId>
 
         ``POST /task/<taskId>/runs/<runId>/claim`` (claimTask, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _CLAIM_TASK,
@@ -3982,6 +4025,7 @@ class AsyncQueue(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated("listProvisioners (GET /provisioners) is deprecated by Taskcluster", category=None)
     async def list_provisioners(
         self,
         *,
@@ -4007,7 +4051,7 @@ class AsyncQueue(AsyncClient):
             queue:list-provisioners
 
         ``GET /provisioners`` (listProvisioners, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _LIST_PROVISIONERS,
@@ -4019,6 +4063,10 @@ class AsyncQueue(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "getProvisioner (GET /provisioners/<provisionerId>) is deprecated by Taskcluster",
+        category=None,
+    )
     async def get_provisioner(
         self,
         provisioner_id: str,
@@ -4038,7 +4086,7 @@ class AsyncQueue(AsyncClient):
             queue:get-provisioner:<provisionerId>
 
         ``GET /provisioners/<provisionerId>`` (getProvisioner, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _GET_PROVISIONER,
@@ -4048,6 +4096,9 @@ class AsyncQueue(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "pendingTasks (GET /pending/<taskQueueId>) is deprecated by Taskcluster", category=None
+    )
     async def pending_tasks(
         self,
         task_queue_id: str,
@@ -4068,7 +4119,7 @@ class AsyncQueue(AsyncClient):
             queue:pending-count:<taskQueueId>
 
         ``GET /pending/<taskQueueId>`` (pendingTasks, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _PENDING_TASKS,
@@ -4173,6 +4224,10 @@ class AsyncQueue(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "listWorkerTypes (GET /provisioners/<provisionerId>/worker-types) is deprecated by Taskcluster",
+        category=None,
+    )
     async def list_worker_types(
         self,
         provisioner_id: str,
@@ -4195,7 +4250,7 @@ class AsyncQueue(AsyncClient):
             queue:list-worker-types:<provisionerId>
 
         ``GET /provisioners/<provisionerId>/worker-types`` (listWorkerTypes, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _LIST_WORKER_TYPES,
@@ -4209,6 +4264,10 @@ class AsyncQueue(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "getWorkerType (GET /provisioners/<provisionerId>/worker-types/<workerType>) is deprecated by Taskcluster",
+        category=None,
+    )
     async def get_worker_type(
         self,
         provisioner_id: str,
@@ -4225,7 +4284,7 @@ class AsyncQueue(AsyncClient):
             queue:get-worker-type:<provisionerId>/<workerType>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>`` (getWorkerType, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _GET_WORKER_TYPE,
@@ -4292,6 +4351,10 @@ class AsyncQueue(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "listWorkers (GET /provisioners/<provisionerId>/worker-types/<workerType>/workers) is deprecated by Taskcluster",
+        category=None,
+    )
     async def list_workers(
         self,
         provisioner_id: str,
@@ -4320,7 +4383,7 @@ class AsyncQueue(AsyncClient):
             queue:list-workers:<provisionerId>/<workerType>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers`` (listWorkers, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _LIST_WORKERS,
@@ -4336,6 +4399,10 @@ class AsyncQueue(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "getWorker (GET /provisioners/<provisionerId>/worker-types/<workerType>/workers/<workerGroup>/<workerId>) is deprecated by Taskcluster",
+        category=None,
+    )
     async def get_worker(
         self,
         provisioner_id: str,
@@ -4354,7 +4421,7 @@ class AsyncQueue(AsyncClient):
             queue:get-worker:<provisionerId>/<workerType>/<workerGroup>/<workerId>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers/<workerGroup>/<workerId>`` (getWorker, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _GET_WORKER,
@@ -4636,6 +4703,7 @@ class AsyncQueue(AsyncClient):
             items=lambda page: page.artifacts,
         )
 
+    @deprecated("listProvisioners (GET /provisioners) is deprecated by Taskcluster", category=None)
     def iter_list_provisioners(
         self,
         *,
@@ -4726,6 +4794,10 @@ class AsyncQueue(AsyncClient):
             items=lambda page: page.tasks,
         )
 
+    @deprecated(
+        "listWorkerTypes (GET /provisioners/<provisionerId>/worker-types) is deprecated by Taskcluster",
+        category=None,
+    )
     def iter_list_worker_types(
         self,
         provisioner_id: str,
@@ -4784,6 +4856,10 @@ class AsyncQueue(AsyncClient):
             items=lambda page: page.task_queues,
         )
 
+    @deprecated(
+        "listWorkers (GET /provisioners/<provisionerId>/worker-types/<workerType>/workers) is deprecated by Taskcluster",
+        category=None,
+    )
     def iter_list_workers(
         self,
         provisioner_id: str,
