@@ -8,8 +8,8 @@ from typing_extensions import NotRequired, TypedDict
 
 __all__ = [
     "ArtifactDict",
-    "CapabilitiesThatMustBeAvailableEnabledForTheTaskContainerDict",
-    "DevicesToBeAttachedToTaskContainersDict",
+    "CapabilitiesDict",
+    "DevicesDict",
     "DockerImageArtifactDict",
     "DockerWorkerPayloadDict",
     "ExitStatusHandlingDict",
@@ -27,7 +27,7 @@ class ArtifactDict(TypedDict):
     type: Literal["file", "directory", "volume"]
 
 
-class DevicesToBeAttachedToTaskContainersDict(TypedDict):
+class DevicesDict(TypedDict):
     """Allows devices from the host system to be attached to a task container similar to using `--device` in docker."""
 
     hostSharedMemory: NotRequired[bool]
@@ -40,10 +40,10 @@ class DevicesToBeAttachedToTaskContainersDict(TypedDict):
     """Video loopback device created using v4l2loopback."""
 
 
-class CapabilitiesThatMustBeAvailableEnabledForTheTaskContainerDict(TypedDict):
+class CapabilitiesDict(TypedDict):
     """Set of capabilities that must be enabled or made available to the task container Example: ```{ "capabilities": { "privileged": true }```"""
 
-    devices: NotRequired[DevicesToBeAttachedToTaskContainersDict]
+    devices: NotRequired[DevicesDict]
     """Allows devices from the host system to be attached to a task container similar to using `--device` in docker."""
     disableSeccomp: NotRequired[bool]
     """Allowed a task to run without seccomp, similar to running docker with `--security-opt seccomp=unconfined`.  This only worked for worker-types configured to enable it. NO LONGER SUPPORTED IN DOCKER WORKER, but payload still includes feature in order for d2g to work with it."""
@@ -121,7 +121,7 @@ class DockerWorkerPayloadDict(TypedDict):
     """
     cache: NotRequired[dict[str, str]]
     """Caches are mounted within the docker container at the mount point specified. Example: ```{ "CACHE NAME": "/mount/path/in/container" }```"""
-    capabilities: NotRequired[CapabilitiesThatMustBeAvailableEnabledForTheTaskContainerDict]
+    capabilities: NotRequired[CapabilitiesDict]
     """Set of capabilities that must be enabled or made available to the task container Example: ```{ "capabilities": { "privileged": true }```"""
     command: NotRequired[list[str]]
     """Example: `['/bin/bash', '-c', 'ls']`."""

@@ -10,8 +10,8 @@ __all__ = [
     "ArtifactContentDict",
     "ArtifactDict",
     "Base64ContentDict",
-    "CapabilitiesThatMustBeAvailableEnabledForTheTaskContainerDict",
-    "DevicesToBeAttachedToTaskContainersDict",
+    "CapabilitiesDict",
+    "DevicesDict",
     "DockerImageArtifactDict",
     "DockerWorkerArtifactDict",
     "DockerWorkerFeatureFlagsDict",
@@ -163,7 +163,7 @@ class Base64ContentDict(TypedDict):
     """
 
 
-class DevicesToBeAttachedToTaskContainersDict(TypedDict):
+class DevicesDict(TypedDict):
     """Allows devices from the host system to be attached to a task container similar to using `--device` in docker."""
 
     hostSharedMemory: NotRequired[bool]
@@ -176,10 +176,10 @@ class DevicesToBeAttachedToTaskContainersDict(TypedDict):
     """Video loopback device created using v4l2loopback."""
 
 
-class CapabilitiesThatMustBeAvailableEnabledForTheTaskContainerDict(TypedDict):
+class CapabilitiesDict(TypedDict):
     """Set of capabilities that must be enabled or made available to the task container Example: ```{ "capabilities": { "privileged": true }```"""
 
-    devices: NotRequired[DevicesToBeAttachedToTaskContainersDict]
+    devices: NotRequired[DevicesDict]
     """Allows devices from the host system to be attached to a task container similar to using `--device` in docker."""
     disableSeccomp: NotRequired[bool]
     """Allowed a task to run without seccomp, similar to running docker with `--security-opt seccomp=unconfined`.  This only worked for worker-types configured to enable it. NO LONGER SUPPORTED IN DOCKER WORKER, but payload still includes feature in order for d2g to work with it."""
@@ -265,7 +265,7 @@ class DockerWorkerPayloadDict(TypedDict):
     """
     cache: NotRequired[dict[str, str]]
     """Caches are mounted within the docker container at the mount point specified. Example: ```{ "CACHE NAME": "/mount/path/in/container" }```"""
-    capabilities: NotRequired[CapabilitiesThatMustBeAvailableEnabledForTheTaskContainerDict]
+    capabilities: NotRequired[CapabilitiesDict]
     """Set of capabilities that must be enabled or made available to the task container Example: ```{ "capabilities": { "privileged": true }```"""
     command: NotRequired[list[str]]
     """Example: `['/bin/bash', '-c', 'ls']`."""

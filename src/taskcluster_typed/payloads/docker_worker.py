@@ -9,12 +9,8 @@ same payload as TypedDicts (``...Dict``, wire names as keys). Type a task with i
 """
 
 from taskcluster_typed._models.docker_worker.v1.payload import Artifact as Artifact
-from taskcluster_typed._models.docker_worker.v1.payload import (
-    CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer as CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer,
-)
-from taskcluster_typed._models.docker_worker.v1.payload import (
-    DevicesToBeAttachedToTaskContainers as DevicesToBeAttachedToTaskContainers,
-)
+from taskcluster_typed._models.docker_worker.v1.payload import Capabilities as Capabilities
+from taskcluster_typed._models.docker_worker.v1.payload import Devices as Devices
 from taskcluster_typed._models.docker_worker.v1.payload import (
     DockerImageArtifact as DockerImageArtifact,
 )
@@ -30,12 +26,8 @@ from taskcluster_typed._models.docker_worker.v1.payload import (
 )
 from taskcluster_typed._models.docker_worker.v1.payload import NamedDockerImage as NamedDockerImage
 from taskcluster_typed._typeddicts.docker_worker import ArtifactDict as ArtifactDict
-from taskcluster_typed._typeddicts.docker_worker import (
-    CapabilitiesThatMustBeAvailableEnabledForTheTaskContainerDict as CapabilitiesThatMustBeAvailableEnabledForTheTaskContainerDict,
-)
-from taskcluster_typed._typeddicts.docker_worker import (
-    DevicesToBeAttachedToTaskContainersDict as DevicesToBeAttachedToTaskContainersDict,
-)
+from taskcluster_typed._typeddicts.docker_worker import CapabilitiesDict as CapabilitiesDict
+from taskcluster_typed._typeddicts.docker_worker import DevicesDict as DevicesDict
 from taskcluster_typed._typeddicts.docker_worker import (
     DockerImageArtifactDict as DockerImageArtifactDict,
 )
@@ -54,10 +46,10 @@ from taskcluster_typed._typeddicts.docker_worker import NamedDockerImageDict as 
 __all__ = [
     "Artifact",
     "ArtifactDict",
-    "CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer",
-    "CapabilitiesThatMustBeAvailableEnabledForTheTaskContainerDict",
-    "DevicesToBeAttachedToTaskContainers",
-    "DevicesToBeAttachedToTaskContainersDict",
+    "Capabilities",
+    "CapabilitiesDict",
+    "Devices",
+    "DevicesDict",
     "DockerImageArtifact",
     "DockerImageArtifactDict",
     "DockerWorkerPayload",

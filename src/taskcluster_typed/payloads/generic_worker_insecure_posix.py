@@ -13,15 +13,9 @@ from taskcluster_typed._models.generic_worker.insecure_posix import (
     ArtifactContent as ArtifactContent,
 )
 from taskcluster_typed._models.generic_worker.insecure_posix import Base64Content as Base64Content
-from taskcluster_typed._models.generic_worker.insecure_posix import (
-    CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer as CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer,
-)
-from taskcluster_typed._models.generic_worker.insecure_posix import (
-    CommandsToRunItem as CommandsToRunItem,
-)
-from taskcluster_typed._models.generic_worker.insecure_posix import (
-    DevicesToBeAttachedToTaskContainers as DevicesToBeAttachedToTaskContainers,
-)
+from taskcluster_typed._models.generic_worker.insecure_posix import Capabilities as Capabilities
+from taskcluster_typed._models.generic_worker.insecure_posix import Command as Command
+from taskcluster_typed._models.generic_worker.insecure_posix import Devices as Devices
 from taskcluster_typed._models.generic_worker.insecure_posix import (
     DockerImageArtifact as DockerImageArtifact,
 )
@@ -74,11 +68,9 @@ from taskcluster_typed._typeddicts.generic_worker_insecure_posix import (
     Base64ContentDict as Base64ContentDict,
 )
 from taskcluster_typed._typeddicts.generic_worker_insecure_posix import (
-    CapabilitiesThatMustBeAvailableEnabledForTheTaskContainerDict as CapabilitiesThatMustBeAvailableEnabledForTheTaskContainerDict,
+    CapabilitiesDict as CapabilitiesDict,
 )
-from taskcluster_typed._typeddicts.generic_worker_insecure_posix import (
-    DevicesToBeAttachedToTaskContainersDict as DevicesToBeAttachedToTaskContainersDict,
-)
+from taskcluster_typed._typeddicts.generic_worker_insecure_posix import DevicesDict as DevicesDict
 from taskcluster_typed._typeddicts.generic_worker_insecure_posix import (
     DockerImageArtifactDict as DockerImageArtifactDict,
 )
@@ -139,11 +131,11 @@ __all__ = [
     "ArtifactDict",
     "Base64Content",
     "Base64ContentDict",
-    "CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer",
-    "CapabilitiesThatMustBeAvailableEnabledForTheTaskContainerDict",
-    "CommandsToRunItem",
-    "DevicesToBeAttachedToTaskContainers",
-    "DevicesToBeAttachedToTaskContainersDict",
+    "Capabilities",
+    "CapabilitiesDict",
+    "Command",
+    "Devices",
+    "DevicesDict",
     "DockerImageArtifact",
     "DockerImageArtifactDict",
     "DockerWorkerArtifact",

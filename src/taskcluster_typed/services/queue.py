@@ -35,15 +35,15 @@ if TYPE_CHECKING:
     from taskcluster_typed._models.queue.v1.get_artifact_response import GetArtifactResponse
     from taskcluster_typed._models.queue.v1.list_artifacts_response import ListArtifactsResponse
     from taskcluster_typed._models.queue.v1.list_claimed_tasks_response import (
+        ClaimedTask,
         ListClaimedTasksResponse,
-        TaskThatAreCurrentlyRunningInAGivenTaskQueueItem,
     )
     from taskcluster_typed._models.queue.v1.list_dependent_tasks_response import (
         ListDependentTasksResponse,
     )
     from taskcluster_typed._models.queue.v1.list_pending_tasks_response import (
         ListPendingTasksResponse,
-        TasksThatAreCurrentlyPendingInAGivenTaskQueueItem,
+        PendingTask,
     )
     from taskcluster_typed._models.queue.v1.list_provisioners_response import (
         ListProvisionersResponse,
@@ -2557,7 +2557,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> Paginator[ListPendingTasksResponse, TasksThatAreCurrentlyPendingInAGivenTaskQueueItem]:
+    ) -> Paginator[ListPendingTasksResponse, PendingTask]:
         """List Pending Tasks: every page, fetched as you iterate
 
         Iterating yields the ``tasks`` of every page; ``.pages()`` yields
@@ -2587,7 +2587,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> Paginator[ListClaimedTasksResponse, TaskThatAreCurrentlyRunningInAGivenTaskQueueItem]:
+    ) -> Paginator[ListClaimedTasksResponse, ClaimedTask]:
         """List claimed Tasks: every page, fetched as you iterate
 
         Iterating yields the ``tasks`` of every page; ``.pages()`` yields
@@ -4739,9 +4739,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> AsyncPaginator[
-        ListPendingTasksResponse, TasksThatAreCurrentlyPendingInAGivenTaskQueueItem
-    ]:
+    ) -> AsyncPaginator[ListPendingTasksResponse, PendingTask]:
         """List Pending Tasks: every page, fetched as you iterate
 
         Iterating yields the ``tasks`` of every page; ``.pages()`` yields
@@ -4771,7 +4769,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> AsyncPaginator[ListClaimedTasksResponse, TaskThatAreCurrentlyRunningInAGivenTaskQueueItem]:
+    ) -> AsyncPaginator[ListClaimedTasksResponse, ClaimedTask]:
         """List claimed Tasks: every page, fetched as you iterate
 
         Iterating yields the ``tasks`` of every page; ``.pages()`` yields

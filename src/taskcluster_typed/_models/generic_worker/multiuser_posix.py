@@ -128,7 +128,7 @@ class Artifact(TaskclusterModel):
     """
 
 
-CommandsToRunItem = TypeAliasType("CommandsToRunItem", Annotated[list[str], Field(min_length=1)])
+Command = TypeAliasType("Command", Annotated[list[str], Field(min_length=1, title="Command")])
 
 
 class FeatureFlags(TaskclusterModel):
@@ -366,7 +366,7 @@ class ExitCodeHandling(TaskclusterModel):
     """
 
 
-class DevicesToBeAttachedToTaskContainers(TaskclusterModel):
+class Devices(TaskclusterModel):
     """
     Allows devices from the host system to be attached to a task container similar to using `--device` in docker.
     """
@@ -405,7 +405,7 @@ class DevicesToBeAttachedToTaskContainers(TaskclusterModel):
     """
 
 
-class CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer(TaskclusterModel):
+class Capabilities(TaskclusterModel):
     """
     Set of capabilities that must be enabled or made available to the task container Example: ```{ "capabilities": { "privileged": true }```
     """
@@ -413,10 +413,7 @@ class CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer(TaskclusterModel
     model_config = ConfigDict(
         extra="forbid",
     )
-    devices: Annotated[
-        DevicesToBeAttachedToTaskContainers | None,
-        Field(title="Devices to be attached to task containers"),
-    ] = None
+    devices: Annotated[Devices | None, Field(title="Devices")] = None
     """
     Allows devices from the host system to be attached to a task container similar to using `--device` in docker.
     """
@@ -857,10 +854,7 @@ class DockerWorkerPayload(TaskclusterModel):
     """
     Caches are mounted within the docker container at the mount point specified. Example: ```{ "CACHE NAME": "/mount/path/in/container" }```
     """
-    capabilities: Annotated[
-        CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer | None,
-        Field(title="Capabilities that must be available/enabled for the task container."),
-    ] = None
+    capabilities: Annotated[Capabilities | None, Field(title="Capabilities")] = None
     """
     Set of capabilities that must be enabled or made available to the task container Example: ```{ "capabilities": { "privileged": true }```
     """
@@ -929,7 +923,7 @@ class GenericWorkerPayload(TaskclusterModel):
 
     Since: generic-worker 1.0.0
     """
-    command: Annotated[list[CommandsToRunItem], Field(min_length=1, title="Commands to run")]
+    command: Annotated[list[Command], Field(min_length=1, title="Commands to run")]
     """
     One array per command (each command is an array of arguments). Several arrays
     for several commands.

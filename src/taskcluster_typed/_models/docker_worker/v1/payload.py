@@ -12,7 +12,7 @@ from pydantic import AwareDatetime, ConfigDict, Field
 from taskcluster_typed._model_base import TaskclusterModel
 
 
-class DevicesToBeAttachedToTaskContainers(TaskclusterModel):
+class Devices(TaskclusterModel):
     """
     Allows devices from the host system to be attached to a task container similar to using `--device` in docker.
     """
@@ -51,7 +51,7 @@ class DevicesToBeAttachedToTaskContainers(TaskclusterModel):
     """
 
 
-class CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer(TaskclusterModel):
+class Capabilities(TaskclusterModel):
     """
     Set of capabilities that must be enabled or made available to the task container Example: ```{ "capabilities": { "privileged": true }```
     """
@@ -59,10 +59,7 @@ class CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer(TaskclusterModel
     model_config = ConfigDict(
         extra="forbid",
     )
-    devices: Annotated[
-        DevicesToBeAttachedToTaskContainers | None,
-        Field(title="Devices to be attached to task containers"),
-    ] = None
+    devices: Annotated[Devices | None, Field(title="Devices")] = None
     """
     Allows devices from the host system to be attached to a task container similar to using `--device` in docker.
     """
@@ -250,10 +247,7 @@ class DockerWorkerPayload(TaskclusterModel):
     """
     Caches are mounted within the docker container at the mount point specified. Example: ```{ "CACHE NAME": "/mount/path/in/container" }```
     """
-    capabilities: Annotated[
-        CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer | None,
-        Field(title="Capabilities that must be available/enabled for the task container."),
-    ] = None
+    capabilities: Annotated[Capabilities | None, Field(title="Capabilities")] = None
     """
     Set of capabilities that must be enabled or made available to the task container Example: ```{ "capabilities": { "privileged": true }```
     """

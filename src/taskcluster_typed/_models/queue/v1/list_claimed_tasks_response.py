@@ -14,9 +14,9 @@ from taskcluster_typed._model_base import TaskclusterModel
 from .task import Task
 
 
-class TaskThatAreCurrentlyRunningInAGivenTaskQueueItem(TaskclusterModel):
+class ClaimedTask(TaskclusterModel):
     """
-    items: an object of the schema `queue/v1/list-claimed-tasks-response.json`.
+    ClaimedTask: an object of the schema `queue/v1/list-claimed-tasks-response.json`.
     """
 
     model_config = ConfigDict(
@@ -73,10 +73,7 @@ class ListClaimedTasksResponse(TaskclusterModel):
     `continuationToken` until you get a result without a `continuationToken`.
 
     """
-    tasks: Annotated[
-        list[TaskThatAreCurrentlyRunningInAGivenTaskQueueItem],
-        Field(title="Task that are currently running in a given task queue"),
-    ]
+    tasks: Annotated[list[ClaimedTask], Field(title="ClaimedTasks")]
     """
     List of tasks that are currently claimed by workers and are not yet resolved.
     Results might not represent the actual state of the tasks,

@@ -14,9 +14,9 @@ from taskcluster_typed._model_base import TaskclusterModel
 from .task import Task
 
 
-class TasksThatAreCurrentlyPendingInAGivenTaskQueueItem(TaskclusterModel):
+class PendingTask(TaskclusterModel):
     """
-    items: an object of the schema `queue/v1/list-pending-tasks-response.json`.
+    PendingTask: an object of the schema `queue/v1/list-pending-tasks-response.json`.
     """
 
     model_config = ConfigDict(
@@ -74,10 +74,7 @@ class ListPendingTasksResponse(TaskclusterModel):
     `continuationToken` until you get a result without a `continuationToken`.
 
     """
-    tasks: Annotated[
-        list[TasksThatAreCurrentlyPendingInAGivenTaskQueueItem],
-        Field(title="Tasks that are currently pending in a given task queue"),
-    ]
+    tasks: Annotated[list[PendingTask], Field(title="PendingTasks")]
     """
     List of tasks that are currently waiting for workers to be claimed.
     Results may not represent the actual state of the tasks,

@@ -154,7 +154,7 @@ class ExternalParametersLink(TaskclusterModel):
     """
 
 
-class TemplateLinkExternalTemplateOrTemplateSpecId(TaskclusterModel):
+class TemplateLinkId(TaskclusterModel):
     """
     0: an object of the schema `worker-manager/v1/azure-arm-templates.json`.
     """
@@ -175,7 +175,7 @@ class TemplateLinkExternalTemplateOrTemplateSpecId(TaskclusterModel):
     """
 
 
-class TemplateLinkExternalTemplateOrTemplateSpec1(TaskclusterModel):
+class TemplateLink1(TaskclusterModel):
     """
     1: an object of the schema `worker-manager/v1/azure-arm-templates.json`.
     """
@@ -319,13 +319,8 @@ class ARMDeploymentConfiguration1(TaskclusterModel):
 
     """
     template_link: Annotated[
-        TemplateLinkExternalTemplateOrTemplateSpecId
-        | TemplateLinkExternalTemplateOrTemplateSpec1
-        | None,
-        Field(
-            alias="templateLink",
-            title="Template Link (External Template or Template Spec)",
-        ),
+        TemplateLinkId | TemplateLink1 | None,
+        Field(alias="templateLink", title="TemplateLink"),
     ] = None
     """
     Reference to an external template or template spec.
@@ -378,7 +373,7 @@ class TemplateParametersReference1(TaskclusterModel):
     """
 
 
-class TemplateLinkExternalTemplateOrTemplateSpec3(TaskclusterModel):
+class TemplateLink3(TaskclusterModel):
     """
     1: an object of the schema `worker-manager/v1/azure-arm-templates.json`.
     """
@@ -522,11 +517,8 @@ class ARMDeploymentConfiguration2(TaskclusterModel):
 
     """
     template_link: Annotated[
-        TemplateLinkExternalTemplateOrTemplateSpecId | TemplateLinkExternalTemplateOrTemplateSpec3,
-        Field(
-            alias="templateLink",
-            title="Template Link (External Template or Template Spec)",
-        ),
+        TemplateLinkId | TemplateLink3,
+        Field(alias="templateLink", title="TemplateLink"),
     ]
     """
     Reference to an external template or template spec.

@@ -13,9 +13,9 @@ from typing_extensions import TypeAliasType
 from taskcluster_typed._model_base import TaskclusterModel
 
 
-class StaticProviderType(TaskclusterModel):
+class StaticProviderInfo(TaskclusterModel):
     """
-    static provider type: an object of the schema `worker-manager/v1/create-worker-request.json`.
+    StaticProviderInfo: an object of the schema `worker-manager/v1/create-worker-request.json`.
     """
 
     model_config = ConfigDict(
@@ -41,7 +41,7 @@ class StaticProviderType(TaskclusterModel):
 
 
 ProviderData = TypeAliasType(
-    "ProviderData", Annotated[StaticProviderType, Field(title="Provider Data")]
+    "ProviderData", Annotated[StaticProviderInfo, Field(title="Provider Data")]
 )
 """
 Provider-specific information
