@@ -14,6 +14,7 @@ from pathlib import Path
 
 from codegen.api_refs import ServiceReferences, load_service_references
 from codegen.config import DEFAULT_PYPROJECT, Config, load_config
+from codegen.datetimes import apply_utc_datetimes
 from codegen.events import load_event_sets
 from codegen.generic_payload import apply_generic_fields, split_field
 from codegen.indexing import (
@@ -172,6 +173,7 @@ def generate_models(
         run_dcg(work / TREE_DIR, models_dir, metadata_path, version=lock.taskcluster_version)
         metadata = read_metadata(metadata_path)
         apply_generic_fields(models_dir, config.generic_payload_fields, _model_names(metadata))
+        apply_utc_datetimes(models_dir)
         typeddicts_dir = work / "out" / TYPEDDICTS_DIR
         td_modules, payload_dicts = _write_typeddicts(
             typeddicts_dir,

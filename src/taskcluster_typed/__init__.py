@@ -65,6 +65,7 @@ if TYPE_CHECKING:
     from taskcluster_typed.pipeline import Reply as Reply
     from taskcluster_typed.retry import RetryPolicy as RetryPolicy
     from taskcluster_typed.scopes import ScopeExpression as ScopeExpression
+    from taskcluster_typed.scopes import Scopes as Scopes
     from taskcluster_typed.scopes import normalize_scope_set as normalize_scope_set
     from taskcluster_typed.scopes import remove_given_scopes as remove_given_scopes
     from taskcluster_typed.scopes import satisfies_expression as satisfies_expression
@@ -168,6 +169,7 @@ _LAZY: dict[str, str] = {
     "AsyncPaginator": "taskcluster_typed.pagination",
     "Paginator": "taskcluster_typed.pagination",
     "ScopeExpression": "taskcluster_typed.scopes",
+    "Scopes": "taskcluster_typed.scopes",
     "normalize_scope_set": "taskcluster_typed.scopes",
     "remove_given_scopes": "taskcluster_typed.scopes",
     "satisfies_expression": "taskcluster_typed.scopes",
@@ -303,6 +305,7 @@ __all__ = [
     "ResponseValidationError",
     "RetryPolicy",
     "ScopeExpression",
+    "Scopes",
     "Secrets",
     "ServerError",
     "SyncClient",

@@ -19,10 +19,29 @@ therefore read-only on an instance nobody assigned to: read it, do not mutate it
 
 from __future__ import annotations
 
-from typing import Any, cast
+from datetime import datetime, timezone
+from typing import Annotated, Any, cast
 
-from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 from typing_extensions import Self
+
+
+def _naive_as_utc(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
+#: The type of every generated date-time field: an aware datetime, where a naive one is taken
+#: as UTC (as the official Python client does); a string needs its offset (``Z``).
+UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_naive_as_utc)]
 
 
 class SharedNames(set[str]):

@@ -22,6 +22,7 @@ from .errors import ConfigurationError, ResponseValidationError, ValidationError
 from .pagination import AsyncPaginator, ContinuationPage, Paginator
 from .pipeline import Call, Reply, Signer, as_scopes, call_flow, encode_json
 from .retry import RetryPolicy
+from .scopes import Scopes
 from .transport import anyio_sleep, run_async, run_sync
 from .transport_select import AsyncPipe, SyncPipe, TransportName, check_transport
 from .url_builders import UrlContext
@@ -93,7 +94,7 @@ class _ClientBase(Generic[H, P]):
         root_url: str | None = None,
         *,
         credentials: Credentials | None = None,
-        authorized_scopes: Sequence[str] | None = None,
+        authorized_scopes: Scopes | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry: RetryPolicy | None = None,
@@ -174,7 +175,7 @@ class _ClientBase(Generic[H, P]):
         *,
         root_url: str | NotGiven = NOT_GIVEN,
         credentials: Credentials | NotGiven | None = NOT_GIVEN,
-        authorized_scopes: Sequence[str] | NotGiven | None = NOT_GIVEN,
+        authorized_scopes: Scopes | NotGiven | None = NOT_GIVEN,
         timeout: Timeout = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         trace_id: str | NotGiven | None = NOT_GIVEN,

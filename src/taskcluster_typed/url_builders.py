@@ -18,7 +18,7 @@ messages and logs of this package redact bewits (`errors.redact_url`).
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeAlias
@@ -28,6 +28,7 @@ from . import hawk
 from .credentials import Credentials
 from .endpoint import Endpoint
 from .errors import CredentialsError
+from .scopes import Scopes
 from .urls import expand_route, method_url
 
 __all__ = [
@@ -61,7 +62,7 @@ def sign_url(
     credentials: Credentials,
     *,
     expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
-    authorized_scopes: Sequence[str] | None = None,
+    authorized_scopes: Scopes | None = None,
 ) -> str:
     """`url` with a ``bewit`` appended that authorizes a GET of it until `expires_in` from now.
 

@@ -12,7 +12,7 @@ import respx
 
 from taskcluster_typed import Queue
 from taskcluster_typed.errors import ResponseValidationError
-from taskcluster_typed.models.queue import CreateTaskRequest
+from taskcluster_typed.models.queue import CreateTaskRequest, CreateTaskRequestDict
 from taskcluster_typed.payloads import (
     DockerWorkerPayload,
     GenericWorkerInsecurePosixPayload,
@@ -118,3 +118,19 @@ def test_the_posix_payload_is_a_generic_worker_or_a_docker_worker_payload() -> N
     adapter: pydantic.TypeAdapter[Any] = pydantic.TypeAdapter(GenericWorkerMultiuserPosixPayload)
     value = adapter.validate_python({"command": [["true"]], "maxRunTime": 60})
     assert isinstance(value, GenericWorkerPayload)
+
+
+def test_a_naive_datetime_is_sent_as_utc() -> None:
+    naive = datetime(2026, 1, 1, 12, 30)
+    definition: CreateTaskRequestDict = {
+        "created": naive,  # a plain datetime for the type checkers too
+        "deadline": naive,
+        "payload": {},
+        "metadata": {"name": "n", "description": "d", "owner": "o@x.org", "source": "https://x"},
+    }
+    with respx.mock() as mock:
+        route = mock.put(f"{ROOT}/api/queue/v1/task/abc").respond(json={})
+        with pytest.raises(ResponseValidationError):
+            Queue(ROOT, max_retries=0).create_task("abc", definition)
+    sent = json.loads(route.calls[0].request.content)
+    assert sent["created"] == sent["deadline"] == "2026-01-01T12:30:00Z"

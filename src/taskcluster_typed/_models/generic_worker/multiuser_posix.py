@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class Artifact(TaskclusterModel):
@@ -86,7 +86,7 @@ class Artifact(TaskclusterModel):
 
     Since: generic-worker 10.4.0
     """
-    expires: Annotated[AwareDatetime | None, Field(title="Expiry date and time")] = None
+    expires: Annotated[UtcDatetime | None, Field(title="Expiry date and time")] = None
     """
     Date when artifact should expire must be in the future, no earlier than task deadline, but
     no later than task expiry. If not set, defaults to task expiry.
@@ -567,7 +567,7 @@ class DockerWorkerArtifact(TaskclusterModel):
         extra="forbid",
     )
     expires: Annotated[
-        AwareDatetime | None,
+        UtcDatetime | None,
         Field(title="Date when artifact should expire must be in the future."),
     ] = None
     path: Annotated[str, Field(title="Location of artifact in container, as an absolute path.")]

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class LastFire(TaskclusterModel):
@@ -47,7 +47,7 @@ class LastFire(TaskclusterModel):
     """
     Information about success or failure of firing of the hook
     """
-    task_create_time: Annotated[AwareDatetime, Field(alias="taskCreateTime")]
+    task_create_time: Annotated[UtcDatetime, Field(alias="taskCreateTime")]
     """
     Time when the task was created
     """

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Generic, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 from taskcluster_typed.payload_type import PayloadT
 
 from .task import Scope, TagsAdditionalProperty, TaskDependency, TaskSpecificRoute
@@ -25,11 +25,11 @@ class CreateTaskRequest(TaskclusterModel, Generic[PayloadT]):
     model_config = ConfigDict(
         extra="forbid",
     )
-    created: Annotated[AwareDatetime, Field(title="Created")]
+    created: Annotated[UtcDatetime, Field(title="Created")]
     """
     Creation time of task
     """
-    deadline: Annotated[AwareDatetime, Field(title="Deadline")]
+    deadline: Annotated[UtcDatetime, Field(title="Deadline")]
     """
     Deadline of the task, by which this task must be complete. `pending` and
     `running` runs are resolved as **exception** if not resolved by other means
@@ -47,7 +47,7 @@ class CreateTaskRequest(TaskclusterModel, Generic[PayloadT]):
     overridden per-deployment to allow lower values.
 
     """
-    expires: Annotated[AwareDatetime | None, Field(title="Expiration")] = None
+    expires: Annotated[UtcDatetime | None, Field(title="Expiration")] = None
     """
     Task expiration, time at which task definition and status is deleted.
     Notice that all artifacts for the task must have an expiration that is no

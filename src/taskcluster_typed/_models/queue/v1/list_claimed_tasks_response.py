@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 from .task import Task
 
@@ -22,7 +22,7 @@ class ClaimedTask(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    claimed: AwareDatetime
+    claimed: UtcDatetime
     run_id: Annotated[int, Field(alias="runId", ge=0, le=1000, title="Run Identifier")]
     """
     Unique run identifier, this is a number between 0 and 1000 inclusive.

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 from .task import Task
 
@@ -23,7 +23,7 @@ class PendingTask(TaskclusterModel):
         extra="forbid",
     )
     inserted: Annotated[
-        AwareDatetime,
+        UtcDatetime,
         Field(title="Date and time when the task was inserted in the pending queue"),
     ]
     run_id: Annotated[int, Field(alias="runId", ge=0, le=1000, title="Run Identifier")]

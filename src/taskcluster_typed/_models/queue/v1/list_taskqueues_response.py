@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class TaskQueue(TaskclusterModel):
@@ -25,14 +25,14 @@ class TaskQueue(TaskclusterModel):
     Description of the task queue.
 
     """
-    expires: Annotated[AwareDatetime, Field(title="Task queue Expiration")]
+    expires: Annotated[UtcDatetime, Field(title="Task queue Expiration")]
     """
     Date and time after which the task queue will be automatically
     deleted by the queue.
 
     """
     last_date_active: Annotated[
-        AwareDatetime,
+        UtcDatetime,
         Field(alias="lastDateActive", title="Task queue Last Date Active"),
     ]
     """

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class RunInformation(TaskclusterModel):
@@ -58,7 +58,7 @@ class RunInformation(TaskclusterModel):
     functionality has been removed.
 
     """
-    resolved: Annotated[AwareDatetime | None, Field(title="Resolved")] = None
+    resolved: Annotated[UtcDatetime | None, Field(title="Resolved")] = None
     """
     Date-time at which this run was resolved, ie. when the run changed
     state from `running` to either `completed`, `failed` or `exception`.
@@ -70,13 +70,13 @@ class RunInformation(TaskclusterModel):
     Id of this task run, `run-id`s always starts from `0`
 
     """
-    scheduled: Annotated[AwareDatetime, Field(title="Scheduled")]
+    scheduled: Annotated[UtcDatetime, Field(title="Scheduled")]
     """
     Date-time at which this run was scheduled, ie. when the run was
     created in state `pending`.
 
     """
-    started: Annotated[AwareDatetime | None, Field(title="Started")] = None
+    started: Annotated[UtcDatetime | None, Field(title="Started")] = None
     """
     Date-time at which this run was claimed, ie. when the run changed
     state from `pending` to `running`. This property is only present
@@ -91,7 +91,7 @@ class RunInformation(TaskclusterModel):
     State of this run
 
     """
-    taken_until: Annotated[AwareDatetime | None, Field(alias="takenUntil", title="Taken Until")] = (
+    taken_until: Annotated[UtcDatetime | None, Field(alias="takenUntil", title="Taken Until")] = (
         None
     )
     """
@@ -143,7 +143,7 @@ class TaskStatus(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    deadline: Annotated[AwareDatetime, Field(title="Deadline")]
+    deadline: Annotated[UtcDatetime, Field(title="Deadline")]
     """
     Deadline of the task, by which this task must be complete. `pending` and
     `running` runs are resolved as **exception** if not resolved by other means
@@ -151,7 +151,7 @@ class TaskStatus(TaskclusterModel):
     deadline cannot be more than 5 days into the future
 
     """
-    expires: Annotated[AwareDatetime, Field(title="Expiration")]
+    expires: Annotated[UtcDatetime, Field(title="Expiration")]
     """
     Task expiration, time at which task definition and
     status is deleted. Notice that all artifacts for the task

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class StaticProviderInfo(TaskclusterModel):
@@ -60,7 +60,7 @@ class CreateWorkerRequest(TaskclusterModel):
     """
     Number of tasks this worker can handle at once
     """
-    expires: Annotated[AwareDatetime, Field(title="Expires")]
+    expires: Annotated[UtcDatetime, Field(title="Expires")]
     """
     Date and time when this worker will be deleted from the DB
     """
