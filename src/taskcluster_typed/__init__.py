@@ -31,9 +31,13 @@ if TYPE_CHECKING:
     from taskcluster_typed.env import from_env as from_env
     from taskcluster_typed.errors import APIError as APIError
     from taskcluster_typed.errors import AuthenticationFailed as AuthenticationFailed
+    from taskcluster_typed.errors import AuthorizationFailed as AuthorizationFailed
     from taskcluster_typed.errors import BadRequest as BadRequest
     from taskcluster_typed.errors import ConfigurationError as ConfigurationError
     from taskcluster_typed.errors import CredentialsError as CredentialsError
+    from taskcluster_typed.errors import DenylistedAddress as DenylistedAddress
+    from taskcluster_typed.errors import Forbidden as Forbidden
+    from taskcluster_typed.errors import ForbiddenByGithub as ForbiddenByGithub
     from taskcluster_typed.errors import InputError as InputError
     from taskcluster_typed.errors import InputTooLarge as InputTooLarge
     from taskcluster_typed.errors import InputValidationError as InputValidationError
@@ -41,6 +45,9 @@ if TYPE_CHECKING:
     from taskcluster_typed.errors import InternalServerError as InternalServerError
     from taskcluster_typed.errors import InvalidRequestArguments as InvalidRequestArguments
     from taskcluster_typed.errors import MalformedPayload as MalformedPayload
+    from taskcluster_typed.errors import NoMatchingBackend as NoMatchingBackend
+    from taskcluster_typed.errors import NoMatchingMethod as NoMatchingMethod
+    from taskcluster_typed.errors import ProviderSetupFailed as ProviderSetupFailed
     from taskcluster_typed.errors import RequestConflict as RequestConflict
     from taskcluster_typed.errors import ResourceExpired as ResourceExpired
     from taskcluster_typed.errors import ResourceNotFound as ResourceNotFound
@@ -135,9 +142,13 @@ _LAZY: dict[str, str] = {
     "from_env": "taskcluster_typed.env",
     "APIError": "taskcluster_typed.errors",
     "AuthenticationFailed": "taskcluster_typed.errors",
+    "AuthorizationFailed": "taskcluster_typed.errors",
     "BadRequest": "taskcluster_typed.errors",
     "ConfigurationError": "taskcluster_typed.errors",
     "CredentialsError": "taskcluster_typed.errors",
+    "DenylistedAddress": "taskcluster_typed.errors",
+    "Forbidden": "taskcluster_typed.errors",
+    "ForbiddenByGithub": "taskcluster_typed.errors",
     "InputError": "taskcluster_typed.errors",
     "InputTooLarge": "taskcluster_typed.errors",
     "InputValidationError": "taskcluster_typed.errors",
@@ -145,6 +156,9 @@ _LAZY: dict[str, str] = {
     "InternalServerError": "taskcluster_typed.errors",
     "InvalidRequestArguments": "taskcluster_typed.errors",
     "MalformedPayload": "taskcluster_typed.errors",
+    "NoMatchingBackend": "taskcluster_typed.errors",
+    "NoMatchingMethod": "taskcluster_typed.errors",
+    "ProviderSetupFailed": "taskcluster_typed.errors",
     "RequestConflict": "taskcluster_typed.errors",
     "ResourceExpired": "taskcluster_typed.errors",
     "ResourceNotFound": "taskcluster_typed.errors",
@@ -267,15 +281,19 @@ __all__ = [
     "Auth",
     "AuthEvents",
     "AuthenticationFailed",
+    "AuthorizationFailed",
     "BadRequest",
     "Binding",
     "ConfigurationError",
     "CredentialInformation",
     "Credentials",
     "CredentialsError",
+    "DenylistedAddress",
     "Downloaded",
     "DownloadedBytes",
     "EnvOptions",
+    "Forbidden",
+    "ForbiddenByGithub",
     "Github",
     "GithubEvents",
     "HashVerificationError",
@@ -290,11 +308,14 @@ __all__ = [
     "InvalidRequestArguments",
     "MalformedPayload",
     "MessageParseError",
+    "NoMatchingBackend",
+    "NoMatchingMethod",
     "NotGiven",
     "Notify",
     "NotifyEvents",
     "Object",
     "Paginator",
+    "ProviderSetupFailed",
     "PurgeCache",
     "Queue",
     "QueueEvents",
