@@ -154,7 +154,7 @@ DictResolver = Callable[[str, str], "TypeRef | None"]
 # ("queue.listTaskGroup", its output type) -> what its pages hold.
 PagingResolver = Callable[[str, TypeRef], Paging]
 # Attributes the generated clients add next to the API methods.
-CLIENT_ATTRIBUTES = frozenset({"urls", "signed_urls"})
+CLIENT_ATTRIBUTES = frozenset({"urls", "signed_urls", "with_raw_response"})
 
 
 def _query_annotation(wire: str, config: ServicesConfig) -> str:

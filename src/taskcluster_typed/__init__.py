@@ -70,6 +70,7 @@ if TYPE_CHECKING:
     from taskcluster_typed.pagination import AsyncPaginator as AsyncPaginator
     from taskcluster_typed.pagination import Paginator as Paginator
     from taskcluster_typed.pipeline import Reply as Reply
+    from taskcluster_typed.raw_response import RawResponse as RawResponse
     from taskcluster_typed.retry import RetryPolicy as RetryPolicy
     from taskcluster_typed.scopes import ScopeExpression as ScopeExpression
     from taskcluster_typed.scopes import Scopes as Scopes
@@ -173,6 +174,7 @@ _LAZY: dict[str, str] = {
     "MessageParseError": "taskcluster_typed.exchanges",
     "UnknownExchangeError": "taskcluster_typed.exchanges",
     "Reply": "taskcluster_typed.pipeline",
+    "RawResponse": "taskcluster_typed.raw_response",
     "RetryPolicy": "taskcluster_typed.retry",
     "CredentialInformation": "taskcluster_typed.credential_info",
     "async_credential_information": "taskcluster_typed.credential_info",
@@ -319,6 +321,7 @@ __all__ = [
     "PurgeCache",
     "Queue",
     "QueueEvents",
+    "RawResponse",
     "Reply",
     "RequestConflict",
     "ResourceExpired",

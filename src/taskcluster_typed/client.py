@@ -21,6 +21,7 @@ from .env import from_env
 from .errors import ConfigurationError, ResponseValidationError, ValidationError
 from .pagination import AsyncPaginator, ContinuationPage, Paginator
 from .pipeline import Call, Reply, Signer, as_scopes, call_flow, encode_json
+from .raw_response import RawResponse
 from .retry import RetryPolicy
 from .scopes import Scopes
 from .transport import anyio_sleep, run_async, run_sync
@@ -214,6 +215,16 @@ class _ClientBase(Generic[H, P]):
             f"credentials={self._signer.credentials!r})"
         )
 
+    # Raw replies (`raw_response.py`): a copy whose calls return a `RawResponse`.
+    _raw_replies: ClassVar[bool] = False
+
+    def _with_raw_replies(self) -> Self:
+        """A copy (sharing the connection pool) whose calls return `RawResponse`s."""
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__["_raw_replies"] = True
+        return copy
+
     # Building calls ----------------------------------------------------------
 
     def _url(self, path: str, query: Mapping[str, object] | None) -> str:
@@ -294,6 +305,10 @@ def _decode(endpoint: Endpoint[T], reply: Reply) -> T:
     return endpoint.decode_json(reply.content, reply.url)
 
 
+def _as_is(reply: Reply) -> Reply:
+    return reply
+
+
 class SyncClient(_ClientBase["httpx.Client", SyncPipe]):
     """A blocking client. Use it as a context manager, or call `close()`."""
 
@@ -319,7 +334,10 @@ class SyncClient(_ClientBase["httpx.Client", SyncPipe]):
         timeout: Timeout = NOT_GIVEN,
     ) -> T:
         call = self._prepare(endpoint, params, payload, query, timeout)
-        return _decode(endpoint, self._send(call))
+        reply = self._send(call)
+        if self._raw_replies:
+            return RawResponse(reply, lambda r: _decode(endpoint, r))  # type: ignore[return-value]
+        return _decode(endpoint, reply)
 
     def _call_raw(
         self,
@@ -331,7 +349,10 @@ class SyncClient(_ClientBase["httpx.Client", SyncPipe]):
         timeout: Timeout = NOT_GIVEN,
     ) -> Reply:
         """For methods whose reply is not JSON (a badge, a redirect): the reply as it came."""
-        return self._send(self._prepare(endpoint, params, payload, query, timeout))
+        reply = self._send(self._prepare(endpoint, params, payload, query, timeout))
+        if self._raw_replies:
+            return RawResponse(reply, _as_is)  # type: ignore[return-value]
+        return reply
 
     def _paginate(
         self,
@@ -408,7 +429,10 @@ class AsyncClient(_ClientBase["httpx.AsyncClient", AsyncPipe]):
         timeout: Timeout = NOT_GIVEN,
     ) -> T:
         call = self._prepare(endpoint, params, payload, query, timeout)
-        return _decode(endpoint, await self._send(call))
+        reply = await self._send(call)
+        if self._raw_replies:
+            return RawResponse(reply, lambda r: _decode(endpoint, r))  # type: ignore[return-value]
+        return _decode(endpoint, reply)
 
     async def _call_raw(
         self,
@@ -420,7 +444,10 @@ class AsyncClient(_ClientBase["httpx.AsyncClient", AsyncPipe]):
         timeout: Timeout = NOT_GIVEN,
     ) -> Reply:
         """For methods whose reply is not JSON (a badge, a redirect): the reply as it came."""
-        return await self._send(self._prepare(endpoint, params, payload, query, timeout))
+        reply = await self._send(self._prepare(endpoint, params, payload, query, timeout))
+        if self._raw_replies:
+            return RawResponse(reply, _as_is)  # type: ignore[return-value]
+        return reply
 
     def _paginate(
         self,

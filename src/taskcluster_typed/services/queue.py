@@ -10,6 +10,7 @@ from typing_extensions import deprecated
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
+from taskcluster_typed.raw_response import async_raw_response_wrapper, raw_response_wrapper
 from taskcluster_typed.url_builders import (
     DEFAULT_SIGNED_URL_EXPIRY,
     ExpiresIn,
@@ -106,9 +107,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncQueue",
+    "AsyncQueueWithRawResponse",
     "Queue",
     "QueueSignedUrls",
     "QueueUrls",
+    "QueueWithRawResponse",
 ]
 
 _PING: Endpoint[None] = Endpoint(
@@ -592,6 +595,11 @@ class Queue(SyncClient):
     def signed_urls(self) -> QueueSignedUrls:
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return QueueSignedUrls(self._url_context())
+
+    @property
+    def with_raw_response(self) -> QueueWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return QueueWithRawResponse(self._with_raw_replies())
 
     def ping(
         self,
@@ -2775,6 +2783,11 @@ class AsyncQueue(AsyncClient):
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return QueueSignedUrls(self._url_context())
 
+    @property
+    def with_raw_response(self) -> AsyncQueueWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return AsyncQueueWithRawResponse(self._with_raw_replies())
+
     async def ping(
         self,
         *,
@@ -4892,6 +4905,120 @@ class AsyncQueue(AsyncClient):
             timeout=timeout,
             items=lambda page: page.workers,
         )
+
+
+class QueueWithRawResponse:
+    """The methods of `Queue`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: Queue) -> None:
+        self.ping = raw_response_wrapper(client.ping)
+        self.lbheartbeat = raw_response_wrapper(client.lbheartbeat)
+        self.version = raw_response_wrapper(client.version)
+        self.task = raw_response_wrapper(client.task)
+        self.tasks = raw_response_wrapper(client.tasks)
+        self.statuses = raw_response_wrapper(client.statuses)
+        self.status = raw_response_wrapper(client.status)
+        self.list_task_group = raw_response_wrapper(client.list_task_group)
+        self.cancel_task_group = raw_response_wrapper(client.cancel_task_group)
+        self.get_task_group = raw_response_wrapper(client.get_task_group)
+        self.seal_task_group = raw_response_wrapper(client.seal_task_group)
+        self.list_dependent_tasks = raw_response_wrapper(client.list_dependent_tasks)
+        self.create_task = raw_response_wrapper(client.create_task)
+        self.schedule_task = raw_response_wrapper(client.schedule_task)
+        self.rerun_task = raw_response_wrapper(client.rerun_task)
+        self.cancel_task = raw_response_wrapper(client.cancel_task)
+        self.change_task_priority = raw_response_wrapper(client.change_task_priority)
+        self.change_task_group_priority = raw_response_wrapper(client.change_task_group_priority)
+        self.claim_work = raw_response_wrapper(client.claim_work)
+        self.claim_task = raw_response_wrapper(client.claim_task)  # pyright: ignore[reportDeprecated]
+        self.reclaim_task = raw_response_wrapper(client.reclaim_task)
+        self.report_completed = raw_response_wrapper(client.report_completed)
+        self.report_failed = raw_response_wrapper(client.report_failed)
+        self.report_exception = raw_response_wrapper(client.report_exception)
+        self.create_artifact = raw_response_wrapper(client.create_artifact)
+        self.finish_artifact = raw_response_wrapper(client.finish_artifact)
+        self.get_artifact = raw_response_wrapper(client.get_artifact)
+        self.get_latest_artifact = raw_response_wrapper(client.get_latest_artifact)
+        self.list_artifacts = raw_response_wrapper(client.list_artifacts)
+        self.list_latest_artifacts = raw_response_wrapper(client.list_latest_artifacts)
+        self.artifact_info = raw_response_wrapper(client.artifact_info)
+        self.latest_artifact_info = raw_response_wrapper(client.latest_artifact_info)
+        self.artifact = raw_response_wrapper(client.artifact)
+        self.latest_artifact = raw_response_wrapper(client.latest_artifact)
+        self.list_provisioners = raw_response_wrapper(client.list_provisioners)  # pyright: ignore[reportDeprecated]
+        self.get_provisioner = raw_response_wrapper(client.get_provisioner)  # pyright: ignore[reportDeprecated]
+        self.pending_tasks = raw_response_wrapper(client.pending_tasks)  # pyright: ignore[reportDeprecated]
+        self.task_queue_counts = raw_response_wrapper(client.task_queue_counts)
+        self.list_pending_tasks = raw_response_wrapper(client.list_pending_tasks)
+        self.list_claimed_tasks = raw_response_wrapper(client.list_claimed_tasks)
+        self.list_worker_types = raw_response_wrapper(client.list_worker_types)  # pyright: ignore[reportDeprecated]
+        self.get_worker_type = raw_response_wrapper(client.get_worker_type)  # pyright: ignore[reportDeprecated]
+        self.list_task_queues = raw_response_wrapper(client.list_task_queues)
+        self.get_task_queue = raw_response_wrapper(client.get_task_queue)
+        self.list_workers = raw_response_wrapper(client.list_workers)  # pyright: ignore[reportDeprecated]
+        self.get_worker = raw_response_wrapper(client.get_worker)  # pyright: ignore[reportDeprecated]
+        self.quarantine_worker = raw_response_wrapper(client.quarantine_worker)
+        self.declare_worker = raw_response_wrapper(client.declare_worker)
+        self.heartbeat = raw_response_wrapper(client.heartbeat)
+
+
+class AsyncQueueWithRawResponse:
+    """The methods of `AsyncQueue`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: AsyncQueue) -> None:
+        self.ping = async_raw_response_wrapper(client.ping)
+        self.lbheartbeat = async_raw_response_wrapper(client.lbheartbeat)
+        self.version = async_raw_response_wrapper(client.version)
+        self.task = async_raw_response_wrapper(client.task)
+        self.tasks = async_raw_response_wrapper(client.tasks)
+        self.statuses = async_raw_response_wrapper(client.statuses)
+        self.status = async_raw_response_wrapper(client.status)
+        self.list_task_group = async_raw_response_wrapper(client.list_task_group)
+        self.cancel_task_group = async_raw_response_wrapper(client.cancel_task_group)
+        self.get_task_group = async_raw_response_wrapper(client.get_task_group)
+        self.seal_task_group = async_raw_response_wrapper(client.seal_task_group)
+        self.list_dependent_tasks = async_raw_response_wrapper(client.list_dependent_tasks)
+        self.create_task = async_raw_response_wrapper(client.create_task)
+        self.schedule_task = async_raw_response_wrapper(client.schedule_task)
+        self.rerun_task = async_raw_response_wrapper(client.rerun_task)
+        self.cancel_task = async_raw_response_wrapper(client.cancel_task)
+        self.change_task_priority = async_raw_response_wrapper(client.change_task_priority)
+        self.change_task_group_priority = async_raw_response_wrapper(
+            client.change_task_group_priority
+        )
+        self.claim_work = async_raw_response_wrapper(client.claim_work)
+        self.claim_task = async_raw_response_wrapper(client.claim_task)  # pyright: ignore[reportDeprecated]
+        self.reclaim_task = async_raw_response_wrapper(client.reclaim_task)
+        self.report_completed = async_raw_response_wrapper(client.report_completed)
+        self.report_failed = async_raw_response_wrapper(client.report_failed)
+        self.report_exception = async_raw_response_wrapper(client.report_exception)
+        self.create_artifact = async_raw_response_wrapper(client.create_artifact)
+        self.finish_artifact = async_raw_response_wrapper(client.finish_artifact)
+        self.get_artifact = async_raw_response_wrapper(client.get_artifact)
+        self.get_latest_artifact = async_raw_response_wrapper(client.get_latest_artifact)
+        self.list_artifacts = async_raw_response_wrapper(client.list_artifacts)
+        self.list_latest_artifacts = async_raw_response_wrapper(client.list_latest_artifacts)
+        self.artifact_info = async_raw_response_wrapper(client.artifact_info)
+        self.latest_artifact_info = async_raw_response_wrapper(client.latest_artifact_info)
+        self.artifact = async_raw_response_wrapper(client.artifact)
+        self.latest_artifact = async_raw_response_wrapper(client.latest_artifact)
+        self.list_provisioners = async_raw_response_wrapper(client.list_provisioners)  # pyright: ignore[reportDeprecated]
+        self.get_provisioner = async_raw_response_wrapper(client.get_provisioner)  # pyright: ignore[reportDeprecated]
+        self.pending_tasks = async_raw_response_wrapper(client.pending_tasks)  # pyright: ignore[reportDeprecated]
+        self.task_queue_counts = async_raw_response_wrapper(client.task_queue_counts)
+        self.list_pending_tasks = async_raw_response_wrapper(client.list_pending_tasks)
+        self.list_claimed_tasks = async_raw_response_wrapper(client.list_claimed_tasks)
+        self.list_worker_types = async_raw_response_wrapper(client.list_worker_types)  # pyright: ignore[reportDeprecated]
+        self.get_worker_type = async_raw_response_wrapper(client.get_worker_type)  # pyright: ignore[reportDeprecated]
+        self.list_task_queues = async_raw_response_wrapper(client.list_task_queues)
+        self.get_task_queue = async_raw_response_wrapper(client.get_task_queue)
+        self.list_workers = async_raw_response_wrapper(client.list_workers)  # pyright: ignore[reportDeprecated]
+        self.get_worker = async_raw_response_wrapper(client.get_worker)  # pyright: ignore[reportDeprecated]
+        self.quarantine_worker = async_raw_response_wrapper(client.quarantine_worker)
+        self.declare_worker = async_raw_response_wrapper(client.declare_worker)
+        self.heartbeat = async_raw_response_wrapper(client.heartbeat)
 
 
 class QueueUrls(UrlBuilder):
