@@ -12,4 +12,4 @@ def wrong_arguments(queue: Queue) -> object:
 
 
 async def awaited(queue: AsyncQueue) -> object:
-    return (await queue.with_raw_response.status("abc")).parse().status.task_id.foo  # E: attr-defined
+    return (await queue.with_raw_response.status("abc")).parse().status.tsk  # E: attr-defined
