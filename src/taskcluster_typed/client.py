@@ -18,7 +18,7 @@ from typing_extensions import Self
 from .credentials import Credentials
 from .endpoint import Endpoint
 from .env import from_env
-from .errors import ConfigurationError, ResponseValidationError, ValidationError
+from .errors import ConfigurationError, ResponseValidationError
 from .pagination import AsyncPaginator, ContinuationPage, Paginator
 from .pipeline import Call, Reply, Signer, as_scopes, call_flow, encode_json
 from .raw_response import RawResponse
@@ -27,7 +27,7 @@ from .scopes import Scopes
 from .transport import anyio_sleep, run_async, run_sync
 from .transport_select import AsyncPipe, SyncPipe, TransportName, check_transport
 from .url_builders import UrlContext
-from .urls import expand_route, method_url, normalize_root_url
+from .urls import expand_path, expand_route, method_url, normalize_root_url
 
 if TYPE_CHECKING:
     import httpx
@@ -283,12 +283,11 @@ class _ClientBase(Generic[H, P]):
         query: Mapping[str, object] | None,
         json: object,
         timeout: Timeout,
+        params: Mapping[str, str | int] | None = None,
     ) -> Call:
         body = None if json is None else encode_json(json)
         name = f"{self._service}.request"
-        segments = path.split("?", 1)[0].split("/")
-        if any(segment in (".", "..") for segment in segments):
-            raise ValidationError(name, [("path", "must not contain '.' or '..' segments")])
+        path = expand_path(name, path, params)
         return Call(name, method.upper(), self._url(path, query), body, self._timeout_for(timeout))
 
 
@@ -381,13 +380,16 @@ class SyncClient(_ClientBase["httpx.Client", SyncPipe]):
         query: Mapping[str, object] | None = None,
         json: object = None,
         timeout: Timeout = NOT_GIVEN,
+        params: Mapping[str, str | int] | None = None,
     ) -> Reply:
-        """Call any route of this service: ``queue.request("GET", "task/abc/status")``.
+        """Call any route of this service: ``queue.request("GET", "task/abc/status")``, or
+        with the route's parameters encoded as a generated method encodes them (``/`` ->
+        ``%2F``): ``queue.request("GET", "task/<taskId>/status", params={"taskId": t})``.
 
         Signed, retried and mapped to errors like a generated method; the reply is returned
         as it came (`Reply.json()`, `Reply.content`, `Reply.content_type`).
         """
-        return self._send(self._prepare_raw(method, path, query, json, timeout))
+        return self._send(self._prepare_raw(method, path, query, json, timeout, params))
 
     def close(self) -> None:
         """Close the connection pool, if this client created it."""
@@ -476,9 +478,10 @@ class AsyncClient(_ClientBase["httpx.AsyncClient", AsyncPipe]):
         query: Mapping[str, object] | None = None,
         json: object = None,
         timeout: Timeout = NOT_GIVEN,
+        params: Mapping[str, str | int] | None = None,
     ) -> Reply:
         """Call any route of this service (see `SyncClient.request`)."""
-        return await self._send(self._prepare_raw(method, path, query, json, timeout))
+        return await self._send(self._prepare_raw(method, path, query, json, timeout, params))
 
     async def close(self) -> None:
         """Close the connection pool, if this client created it."""
