@@ -156,7 +156,6 @@ class UrlBuilder:
     ) -> str:
         return self._context.url(endpoint, params, query)
 
-
     def for_route(
         self,
         path: str,
