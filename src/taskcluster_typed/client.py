@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 from typing_extensions import Self
 
@@ -37,6 +37,9 @@ PageT = TypeVar("PageT", bound=ContinuationPage)
 ItemT = TypeVar("ItemT")
 H = TypeVar("H", "httpx.Client", "httpx.AsyncClient")
 P = TypeVar("P", SyncPipe, AsyncPipe)
+
+#: How a client finds the services: the root URL, or Kubernetes DNS names inside a cluster.
+ServiceDiscovery = Literal["default", "k8s-dns"]
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 5
@@ -103,6 +106,7 @@ class _ClientBase(Generic[H, P]):
         http_client: H | None = None,
         service: str | None = None,
         transport: TransportName = "auto",
+        service_discovery: ServiceDiscovery = "default",
     ) -> None:
         if not root_url:
             raise ConfigurationError(
@@ -118,6 +122,11 @@ class _ClientBase(Generic[H, P]):
         else:
             raise ConfigurationError("service is required for a generic client")
         self._root_url = normalize_root_url(root_url)
+        if service_discovery not in ("default", "k8s-dns"):
+            raise ConfigurationError(
+                f"service_discovery must be 'default' or 'k8s-dns', not {service_discovery!r}"
+            )
+        self._service_discovery: ServiceDiscovery = service_discovery
         self._timeout = timeout
         self._retry = retry if retry is not None else RetryPolicy(max_retries=max_retries)
         self._signer = Signer(credentials, as_scopes(authorized_scopes), trace_id)
@@ -227,8 +236,18 @@ class _ClientBase(Generic[H, P]):
 
     # Building calls ----------------------------------------------------------
 
+    @property
+    def service_discovery(self) -> ServiceDiscovery:
+        """Where calls go: ``"default"`` (the root URL) or ``"k8s-dns"`` (inside a
+        Kubernetes cluster, ``http://taskcluster-<service>``, as the JS client's
+        ``serviceDiscoveryScheme``). URLs for others (`urls`, `signed_urls`) keep the root URL."""
+        return self._service_discovery
+
     def _url(self, path: str, query: Mapping[str, object] | None) -> str:
-        return method_url(self._root_url, self._service, self.api_version, path, query)
+        root = self._root_url
+        if self._service_discovery == "k8s-dns":
+            root = f"http://taskcluster-{self._service}"  # http: the cluster's own network
+        return method_url(root, self._service, self.api_version, path, query)
 
     def _url_context(self) -> UrlContext:
         """What the generated URL builders (``client.urls``, ``client.signed_urls``) use."""
