@@ -35,6 +35,7 @@ from codegen.models import (
     run_dcg,
 )
 from codegen.naming import snake_case
+from codegen.open_enums import apply_open_enums
 from codegen.pagination import Paging, find_paging
 from codegen.preprocess import TREE_DIR, preprocess
 from codegen.references import verify_lock
@@ -174,6 +175,7 @@ def generate_models(
         metadata = read_metadata(metadata_path)
         apply_generic_fields(models_dir, config.generic_payload_fields, _model_names(metadata))
         apply_utc_datetimes(models_dir)
+        apply_open_enums(models_dir)
         typeddicts_dir = work / "out" / TYPEDDICTS_DIR
         td_modules, payload_dicts = _write_typeddicts(
             typeddicts_dir,

@@ -13,6 +13,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from taskcluster_typed._model_base import UnknownValue as UnknownValue
     from taskcluster_typed.client import NOT_GIVEN as NOT_GIVEN
     from taskcluster_typed.client import AsyncClient as AsyncClient
     from taskcluster_typed.client import NotGiven as NotGiven
@@ -175,6 +176,7 @@ _LAZY: dict[str, str] = {
     "UnknownExchangeError": "taskcluster_typed.exchanges",
     "Reply": "taskcluster_typed.pipeline",
     "RawResponse": "taskcluster_typed.raw_response",
+    "UnknownValue": "taskcluster_typed._model_base",
     "RetryPolicy": "taskcluster_typed.retry",
     "CredentialInformation": "taskcluster_typed.credential_info",
     "async_credential_information": "taskcluster_typed.credential_info",
@@ -340,6 +342,7 @@ __all__ = [
     "TransferError",
     "TransportError",
     "UnknownExchangeError",
+    "UnknownValue",
     "UnsupportedStorageTypeError",
     "UploadNegotiationError",
     "UploadResult",

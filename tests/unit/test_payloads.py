@@ -134,3 +134,39 @@ def test_a_naive_datetime_is_sent_as_utc() -> None:
             Queue(ROOT, max_retries=0).create_task("abc", definition)
     sent = json.loads(route.calls[0].request.content)
     assert sent["created"] == sent["deadline"] == "2026-01-01T12:30:00Z"
+
+
+def test_an_unknown_enum_value_in_a_reply_is_an_unknown_value() -> None:
+    from taskcluster_typed import UnknownValue
+    from taskcluster_typed.endpoint import Endpoint
+
+    endpoint: Endpoint[Any] = Endpoint(
+        service="queue",
+        name="status",
+        method="GET",
+        route="/task/<taskId>/status",
+        output_type="taskcluster_typed.models.queue:TaskStatusResponse",
+    )
+    status = {
+        "taskId": "fN1SbArXTPSVFNUvaOlinQ",
+        "provisionerId": "p",
+        "workerType": "w",
+        "taskQueueId": "p/w",
+        "schedulerId": "s",
+        "projectId": "none",
+        "taskGroupId": "fN1SbArXTPSVFNUvaOlinQ",
+        "deadline": "2026-01-01T00:00:00.000Z",
+        "expires": "2026-01-01T00:00:00.000Z",
+        "retriesLeft": 5,
+        "state": "paused",
+        "runs": [],
+    }
+    reply = endpoint.decode_json(json.dumps({"status": status}).encode(), "https://x")
+    state = reply.status.state
+    assert isinstance(state, UnknownValue) and state == "paused"
+    assert repr(state) == "UnknownValue('paused')"
+    assert reply.model_dump(mode="json", by_alias=True)["status"]["state"] == "paused"
+    known = endpoint.decode_json(
+        json.dumps({"status": {**status, "state": "pending"}}).encode(), "https://x"
+    )
+    assert type(known.status.state) is str

@@ -10,7 +10,17 @@ from typing import Literal
 
 from typing_extensions import assert_type
 
-from taskcluster_typed import AsyncQueue, Auth, Credentials, Hooks, Index, Queue, Reply, Secrets
+from taskcluster_typed import (
+    AsyncQueue,
+    Auth,
+    Credentials,
+    Hooks,
+    Index,
+    Queue,
+    Reply,
+    Secrets,
+    UnknownValue,
+)
 from taskcluster_typed.models.auth import CreateClientResponse
 from taskcluster_typed.models.hooks import TriggerHookResponse
 from taskcluster_typed.models.queue import (
@@ -47,7 +57,9 @@ def sync_calls(queue: Queue, auth: Auth, secrets: Secrets, hooks: Hooks, index: 
     assert_type(status, TaskStatusResponse)
     state = status.status.state
     assert_type(
-        state, Literal["unscheduled", "pending", "running", "completed", "failed", "exception"]
+        state,
+        Literal["unscheduled", "pending", "running", "completed", "failed", "exception"]
+        | UnknownValue,
     )
 
     # An empty payload gives the type checker nothing to infer the payload type from: the

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 
 class Artifact(TaskclusterModel):
@@ -22,7 +22,7 @@ class Artifact(TaskclusterModel):
         extra="forbid",
     )
     content_encoding: Annotated[
-        Literal["identity", "gzip"] | None,
+        Literal["identity", "gzip"] | UnknownValue | None,
         Field(
             alias="contentEncoding",
             title="Content-Encoding header when serving artifact over HTTP.",
@@ -119,7 +119,9 @@ class Artifact(TaskclusterModel):
 
     Since: generic-worker 1.0.0
     """
-    type: Annotated[Literal["file", "directory"], Field(title="Artifact upload type.")]
+    type: Annotated[
+        Literal["file", "directory"] | UnknownValue, Field(title="Artifact upload type.")
+    ]
     """
     Artifacts can be either an individual `file` or a `directory` containing
     potentially multiple files with recursively included subdirectories.
@@ -531,7 +533,9 @@ class DockerWorkerArtifact(TaskclusterModel):
         Field(title="Date when artifact should expire must be in the future."),
     ] = None
     path: Annotated[str, Field(title="Location of artifact in container, as an absolute path.")]
-    type: Annotated[Literal["file", "directory", "volume"], Field(title="Artifact upload type.")]
+    type: Annotated[
+        Literal["file", "directory", "volume"] | UnknownValue, Field(title="Artifact upload type.")
+    ]
 
 
 class ArtifactContent(TaskclusterModel):
@@ -658,7 +662,9 @@ class FileMount(TaskclusterModel):
     Since: generic-worker 5.4.0
     """
     format: Annotated[
-        Literal["br", "bz2", "gz", "lz", "lz4", "mz", "sz", "xz", "zst", "zz"] | None,
+        Literal["br", "bz2", "gz", "lz", "lz4", "mz", "sz", "xz", "zst", "zz"]
+        | UnknownValue
+        | None,
         Field(title="Format"),
     ] = None
     """
@@ -709,7 +715,8 @@ class ReadOnlyDirectory(TaskclusterModel):
             "tar.zst",
             "tar.zz",
             "zip",
-        ],
+        ]
+        | UnknownValue,
         Field(title="Format"),
     ]
     """
@@ -771,6 +778,7 @@ class WritableDirectoryCache(TaskclusterModel):
             "tar.zz",
             "zip",
         ]
+        | UnknownValue
         | None,
         Field(title="Format"),
     ] = None
@@ -963,7 +971,7 @@ class GenericWorkerPayload(TaskclusterModel):
     This property is allowed for backward compatibility, but is unused.
     """
     taskcluster_proxy_interface: Annotated[
-        Literal["localhost", "docker-bridge"],
+        Literal["localhost", "docker-bridge"] | UnknownValue,
         Field(
             alias="taskclusterProxyInterface",
             title="Network Interface for Taskcluster Proxy to listen on",

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 
 class Devices(TaskclusterModel):
@@ -217,7 +217,9 @@ class Artifact(TaskclusterModel):
         Field(title="Date when artifact should expire must be in the future."),
     ] = None
     path: Annotated[str, Field(title="Location of artifact in container, as an absolute path.")]
-    type: Annotated[Literal["file", "directory", "volume"], Field(title="Artifact upload type.")]
+    type: Annotated[
+        Literal["file", "directory", "volume"] | UnknownValue, Field(title="Artifact upload type.")
+    ]
 
 
 class DockerWorkerPayload(TaskclusterModel):

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 GithubGUID = TypeAliasType(
     "GithubGUID",
@@ -67,7 +67,7 @@ class Build(TaskclusterModel):
     """
     Github revision associated with the build.
     """
-    state: Literal["pending", "success", "error", "failure", "cancelled"]
+    state: Literal["pending", "success", "error", "failure", "cancelled"] | UnknownValue
     """
     Github status associated with the build.
     """

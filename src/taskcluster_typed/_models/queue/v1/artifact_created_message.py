@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 from .task_status import TaskStatus
 
@@ -45,7 +45,7 @@ class Artifact(TaskclusterModel):
 
     """
     storage_type: Annotated[
-        Literal["reference", "link", "error", "object"],
+        Literal["reference", "link", "error", "object"] | UnknownValue,
         Field(alias="storageType", title="Artifact Storage-Type"),
     ]
     """

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 
 class ArtifactResponse(TaskclusterModel):
@@ -50,7 +50,7 @@ class ArtifactResponse(TaskclusterModel):
 
     """
     storage_type: Annotated[
-        Literal["s3", "object", "reference", "link", "error"],
+        Literal["s3", "object", "reference", "link", "error"] | UnknownValue,
         Field(alias="storageType", title="Artifact Storage-Type"),
     ]
     """

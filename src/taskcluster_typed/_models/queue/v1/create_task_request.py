@@ -9,7 +9,7 @@ from typing import Annotated, Any, Generic, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 from taskcluster_typed.payload_type import PayloadT
 
 from .task import Scope, TagsAdditionalProperty, TaskDependency, TaskSpecificRoute
@@ -80,7 +80,8 @@ class CreateTaskRequest(TaskclusterModel, Generic[PayloadT]):
 
     """
     priority: Annotated[
-        Literal["highest", "very-high", "high", "medium", "low", "very-low", "lowest"],
+        Literal["highest", "very-high", "high", "medium", "low", "very-low", "lowest"]
+        | UnknownValue,
         Field(title="Task Priority"),
     ] = "lowest"
     """
@@ -123,7 +124,7 @@ class CreateTaskRequest(TaskclusterModel, Generic[PayloadT]):
 
     """
     requires: Annotated[
-        Literal["all-completed", "all-resolved"],
+        Literal["all-completed", "all-resolved"] | UnknownValue,
         Field(title="Dependency Requirement Semantics"),
     ] = "all-completed"
     """

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 
 class S3ArtifactRequest(TaskclusterModel):
@@ -190,12 +190,15 @@ class ErrorArtifactRequest(TaskclusterModel):
     Human readable explanation of why the artifact is missing
 
     """
-    reason: Literal[
-        "file-missing-on-worker",
-        "invalid-resource-on-worker",
-        "too-large-file-on-worker",
-        "file-not-readable-on-worker",
-    ]
+    reason: (
+        Literal[
+            "file-missing-on-worker",
+            "invalid-resource-on-worker",
+            "too-large-file-on-worker",
+            "file-not-readable-on-worker",
+        ]
+        | UnknownValue
+    )
     """
     Reason why the artifact doesn't exist.
 

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 from .task_metadata import TaskMetadata
 
@@ -119,7 +119,8 @@ class Task(TaskclusterModel):
 
     """
     priority: Annotated[
-        Literal["highest", "very-high", "high", "medium", "low", "very-low", "lowest"],
+        Literal["highest", "very-high", "high", "medium", "low", "very-low", "lowest"]
+        | UnknownValue,
         Field(title="Task Priority"),
     ]
     """
@@ -162,7 +163,7 @@ class Task(TaskclusterModel):
 
     """
     requires: Annotated[
-        Literal["all-completed", "all-resolved"],
+        Literal["all-completed", "all-resolved"] | UnknownValue,
         Field(title="Dependency Requirement Semantics"),
     ]
     """

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 
 class RunInformation(TaskclusterModel):
@@ -22,7 +22,7 @@ class RunInformation(TaskclusterModel):
         extra="forbid",
     )
     reason_created: Annotated[
-        Literal["scheduled", "retry", "task-retry", "rerun", "exception"],
+        Literal["scheduled", "retry", "task-retry", "rerun", "exception"] | UnknownValue,
         Field(alias="reasonCreated", title="Reason Created"),
     ]
     """
@@ -44,6 +44,7 @@ class RunInformation(TaskclusterModel):
             "intermittent-task",
             "superseded",
         ]
+        | UnknownValue
         | None,
         Field(alias="reasonResolved", title="Reason Resolved"),
     ] = None
@@ -84,7 +85,7 @@ class RunInformation(TaskclusterModel):
 
     """
     state: Annotated[
-        Literal["pending", "running", "completed", "failed", "exception"],
+        Literal["pending", "running", "completed", "failed", "exception"] | UnknownValue,
         Field(title="Run State"),
     ]
     """
@@ -159,7 +160,9 @@ class TaskStatus(TaskclusterModel):
 
     """
     priority: Annotated[
-        Literal["highest", "very-high", "high", "medium", "low", "very-low", "lowest"] | None,
+        Literal["highest", "very-high", "high", "medium", "low", "very-low", "lowest"]
+        | UnknownValue
+        | None,
         Field(title="Task Priority"),
     ] = "lowest"
     """
@@ -234,7 +237,8 @@ class TaskStatus(TaskclusterModel):
 
     """
     state: Annotated[
-        Literal["unscheduled", "pending", "running", "completed", "failed", "exception"],
+        Literal["unscheduled", "pending", "running", "completed", "failed", "exception"]
+        | UnknownValue,
         Field(title="State"),
     ]
     """

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 
 class TaskqueueResponse(TaskclusterModel):
@@ -43,7 +43,9 @@ class TaskqueueResponse(TaskclusterModel):
     Nonetheless, `lastDateActive` is a good indicator of when the task queue was last seen active.
 
     """
-    stability: Annotated[Literal["experimental", "stable", "deprecated"], Field(title="Stability")]
+    stability: Annotated[
+        Literal["experimental", "stable", "deprecated"] | UnknownValue, Field(title="Stability")
+    ]
     """
     This is the stability of the task queue. Accepted values:
       * `experimental`

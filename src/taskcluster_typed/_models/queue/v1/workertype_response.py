@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 
 class WorkertypeResponse(TaskclusterModel):
@@ -57,7 +57,9 @@ class WorkertypeResponse(TaskclusterModel):
     identifier `taskQueueId`.
 
     """
-    stability: Annotated[Literal["experimental", "stable", "deprecated"], Field(title="Stability")]
+    stability: Annotated[
+        Literal["experimental", "stable", "deprecated"] | UnknownValue, Field(title="Stability")
+    ]
     """
     This is the stability of the worker-type. Accepted values:
       * `experimental`

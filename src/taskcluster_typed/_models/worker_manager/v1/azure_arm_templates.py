@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue
 
 
 class DebugSettings(TaskclusterModel):
@@ -21,7 +21,9 @@ class DebugSettings(TaskclusterModel):
         extra="forbid",
     )
     detail_level: Annotated[
-        Literal["requestContent", "responseContent", "requestContent,responseContent"] | None,
+        Literal["requestContent", "responseContent", "requestContent,responseContent"]
+        | UnknownValue
+        | None,
         Field(alias="detailLevel"),
     ] = None
     """
@@ -38,7 +40,7 @@ class ExpressionEvaluationOptions(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    scope: Literal["Inner", "Outer"] | None = None
+    scope: Literal["Inner", "Outer"] | UnknownValue | None = None
     """
     The scope for template expression evaluation.
     - Inner: Expressions are evaluated within the scope of nested templates
@@ -61,7 +63,7 @@ class ErrorHandling(TaskclusterModel):
     The deployment name to rollback to (required when type is SpecificDeployment)
 
     """
-    type: Literal["LastSuccessful", "SpecificDeployment"] | None = None
+    type: Literal["LastSuccessful", "SpecificDeployment"] | UnknownValue | None = None
     """
     The type of on error deployment.
     - LastSuccessful: Rollback to last successful deployment
@@ -229,7 +231,7 @@ class ARMDeploymentConfiguration1(TaskclusterModel):
     """
     Options to control template expression evaluation
     """
-    mode: Literal["Incremental", "Complete"]
+    mode: Literal["Incremental", "Complete"] | UnknownValue
     """
     The deployment mode.
     - Incremental: Deploy resources without deleting existing resources not in the template
@@ -427,7 +429,7 @@ class ARMDeploymentConfiguration2(TaskclusterModel):
     """
     Options to control template expression evaluation
     """
-    mode: Literal["Incremental", "Complete"]
+    mode: Literal["Incremental", "Complete"] | UnknownValue
     """
     The deployment mode.
     - Incremental: Deploy resources without deleting existing resources not in the template

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 
 class WorkerFull(TaskclusterModel):
@@ -77,7 +77,9 @@ class WorkerFull(TaskclusterModel):
     Can be different from the provider that's currently in the worker pool config.
 
     """
-    state: Annotated[Literal["requested", "running", "stopping", "stopped"], Field(title="State")]
+    state: Annotated[
+        Literal["requested", "running", "stopping", "stopped"] | UnknownValue, Field(title="State")
+    ]
     """
     A string specifying the state this worker is in so far as worker-manager knows.
     A "requested" worker is in the process of starting up, and if successful will enter

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 from .task_run import TaskRun
 
@@ -162,7 +162,7 @@ class WorkerResponse(TaskclusterModel):
 
     """
     state: Annotated[
-        Literal["requested", "running", "stopping", "stopped", "standalone"] | None,
+        Literal["requested", "running", "stopping", "stopped", "standalone"] | UnknownValue | None,
         Field(title="State"),
     ] = None
     """
