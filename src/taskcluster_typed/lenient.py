@@ -50,9 +50,8 @@ def _assign(node: Any, key: Any, value: Any) -> None:
         name = _field_name(node, key)
         if name in type(node).model_fields:
             setattr(node, name, value)
-        elif node.__pydantic_extra__ is not None:
-            extra: dict[str, Any] = node.__pydantic_extra__
-            extra[name] = value
+        elif node.model_extra is not None:
+            node.model_extra[name] = value
     else:
         node[key] = value
 
