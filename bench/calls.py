@@ -297,11 +297,12 @@ def selftest(env: Env, report: Report) -> dict[str, str]:
     stats = server.stats()
     body = table(["adapter", "every request verified"], [[k, v] for k, v in outcome.items()])
     body += (
-        f"\n\n{stats['requests']} requests, {stats['verified']} verified with mohawk's "
-        f"`Receiver` over the exact method, raw path and query, host, port, body and content "
-        f"type. The artifact name `{fixtures.ODD_ARTIFACT}` is sent percent-encoded; a "
-        "transport that re-quotes the URL after signing sends a path the signature does not "
-        "cover, and the server answers 401 like Taskcluster would."
+        f"\n\n{stats['requests']} requests, {stats['verified']} verified with the npm `hawk` "
+        f"package (`Hawk.server.authenticate`) over the exact method, request target as "
+        f"received, Host header, body and content type. The artifact name "
+        f"`{fixtures.ODD_ARTIFACT}` is sent percent-encoded; a transport that re-quotes the "
+        "URL after signing sends a path the signature does not cover, and the server answers "
+        "401 like Taskcluster would."
     )
     report.add("Hawk self-test (every request verified)", body)
     return outcome
