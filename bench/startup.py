@@ -366,6 +366,16 @@ def bench_one_call(
             reference_runs=fa.values["wall"],
         ),
         Comparison(
+            "one-call script, sync / async: process CPU, ours vs official "
+            f"(async: {fmt(oa.med('cpu'))} vs {fmt(fa.med('cpu'))}, "
+            f"{statistics.median(oa.values['cpu']) / statistics.median(fa.values['cpu']):.2f}×)",
+            o.med("cpu"),
+            f_.med("cpu"),
+            "time",
+            ours_runs=o.values["cpu"],
+            reference_runs=f_.values["cpu"],
+        ),
+        Comparison(
             "SSL contexts built by the one-call scripts for an `http://` root URL, ours "
             f"(sync / async: {ssl[OURS_SYNC]} / {ssl[OURS_ASYNC]}) vs official (sync / async: "
             f"{ssl[OFFICIAL_SYNC]} / {ssl[OFFICIAL_ASYNC]})",
