@@ -21,6 +21,7 @@ from taskcluster_typed import (
     AuthenticationFailed,
     Credentials,
     InsufficientScopes,
+    PurgeCache,
     Queue,
     Secrets,
     create_temporary_credentials,
@@ -213,11 +214,14 @@ def test_unknown_query_options_are_400_invalid_request_arguments(tc: LocalTaskcl
     assert _code(raised) == (400, "InvalidRequestArguments")
 
 
-def test_unimplemented_methods_are_501_and_unknown_routes_404(tc: LocalTaskcluster) -> None:
+def test_services_not_imitated_are_501_naming_the_method_and_unknown_routes_404(
+    tc: LocalTaskcluster,
+) -> None:
     queue = tc.client(Queue, max_retries=0)
     with pytest.raises(APIError) as raised:
-        queue.get_task_queue("proj/linux")
-    assert raised.value.status_code == 501 and "not implemented" in raised.value.message
+        tc.client(PurgeCache, max_retries=0).all_purge_requests()
+    assert raised.value.status_code == 501
+    assert "purge-cache.allPurgeRequests is not imitated" in raised.value.message
     with pytest.raises(APIError) as raised:
         queue.request("GET", "no/such/route")
     assert _code(raised) == (404, "ResourceNotFound")

@@ -15,6 +15,7 @@ from taskcluster_typed import (
     Credentials,
     Hooks,
     Index,
+    InsufficientScopes,
     Queue,
     RequestConflict,
     ResourceNotFound,
@@ -63,8 +64,10 @@ def test_dependencies_claims_and_resolution(local_taskcluster: LocalTaskcluster)
     assert _claim(queue) == [first]
     assert queue.status(first).status.state == "running"
     assert queue.report_completed(first, 0).status.state == "completed"
+    # repeating it is idempotent, as on the queue; another resolution conflicts
+    assert queue.report_completed(first, 0).status.state == "completed"
     with pytest.raises(RequestConflict):
-        queue.report_completed(first, 0)
+        queue.report_failed(first, 0)
     assert queue.status(second).status.state == "pending"
     assert _claim(queue) == [second]
     status = queue.report_exception(second, 0, {"reason": "worker-shutdown"}).status
@@ -165,7 +168,9 @@ def test_artifacts(local_taskcluster: LocalTaskcluster) -> None:
             "message": "no",
         },
     )
-    queue.finish_artifact(task_id, 0, "private/log.txt", {"uploadId": slugid()})
+    with pytest.raises(APIError) as finished:  # only object artifacts are finished
+        queue.finish_artifact(task_id, 0, "private/log.txt", {"uploadId": slugid()})
+    assert (finished.value.status_code, finished.value.code) == (400, "InputError")
     content = queue.artifact(task_id, 0, "private/log.txt")
     assert isinstance(content, ArtifactContentResponseS3)
     assert httpx.get(content.url).content == b"hello"
@@ -181,6 +186,9 @@ def test_artifacts(local_taskcluster: LocalTaskcluster) -> None:
     redirect = queue.request("GET", f"task/{task_id}/artifacts/public%2Fref")
     assert redirect.status_code == 303 and redirect.headers["location"] == "https://e.x/a"
     anonymous = Queue(local_taskcluster.root_url)
+    with pytest.raises(InsufficientScopes):  # as on the queue: the anonymous role decides
+        anonymous.latest_artifact(task_id, "public/ref")
+    local_taskcluster.add_role("anonymous", ["queue:get-artifact:public/*"])
     assert anonymous.latest_artifact(task_id, "public/ref").storage_type == "reference"
     with pytest.raises(APIError) as raised:
         anonymous.latest_artifact(task_id, "private/log.txt")

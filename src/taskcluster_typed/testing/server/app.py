@@ -21,17 +21,21 @@ from typing_extensions import Self
 from ...client import AsyncClient, SyncClient
 from ...credentials import Credentials
 from ...endpoint import validation_errors
-from ..routes import SERVICES, match
+from ..routes import SERVICES, Match, match
 from . import (
     auth_service,
     hooks_service,
     index_service,
     queue_artifacts,
-    queue_service,
+    queue_claims,
+    queue_groups,
+    queue_state,
+    queue_tasks,
+    queue_workers,
     secrets_service,
 )
 from .auth_state import AuthState, Client, new_access_token, now
-from .context import Context, Handler, Redirect
+from .context import Context, Handler, RawReply, Redirect, makes_checks_first
 from .failures import Failure, error_body
 from .hawk_check import Authenticator, Caller, RequestData
 from .pulse import PulsePublisher
@@ -46,7 +50,13 @@ _HANDLERS: dict[str, dict[str, Handler]] = {
     "auth": auth_service.HANDLERS,
     "hooks": hooks_service.HANDLERS,
     "index": index_service.HANDLERS,
-    "queue": {**queue_service.HANDLERS, **queue_artifacts.HANDLERS},
+    "queue": {
+        **queue_tasks.HANDLERS,
+        **queue_groups.HANDLERS,
+        **queue_claims.HANDLERS,
+        **queue_artifacts.HANDLERS,
+        **queue_workers.HANDLERS,
+    },
     "secrets": secrets_service.HANDLERS,
 }
 _ALWAYS = frozenset({"ping", "lbheartbeat", "version", "heartbeat"})
@@ -69,14 +79,26 @@ class LocalTaskcluster:
     """
 
     def __init__(
-        self, *, host: str = "127.0.0.1", port: int = 0, pulse_url: str | None = None
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        pulse_url: str | None = None,
+        claim_timeout: timedelta = timedelta(minutes=20),
+        deadline_delay: timedelta = timedelta(0),
     ) -> None:
+        """`claim_timeout`: how long a claim lasts before it must be reclaimed (the queue's
+        ``claimTimeout``); `deadline_delay`: how long after its deadline an unresolved task is
+        resolved ``deadline-exceeded`` (the queue's ``deadlineDelay``: 10 minutes by default
+        in a deployment; here 0, so tests need not wait)."""
         self.auth = AuthState()
         self.pulse = PulsePublisher(pulse_url)
         """The queue's Pulse messages: all recorded in ``pulse.messages``, and published to
         `pulse_url` (a kombu URL: ``amqp://...``, ``memory://``) when given."""
         self.authenticator = Authenticator(self.auth)
-        self.queue = queue_service.QueueState()
+        self.queue = queue_state.QueueState(
+            claim_timeout=claim_timeout, deadline_delay=deadline_delay
+        )
         self.secrets = secrets_service.SecretsState()
         self.index = index_service.IndexState()
         self.hooks = hooks_service.HooksState()
@@ -165,7 +187,7 @@ class LocalTaskcluster:
             return _json(404, {"code": "ResourceNotFound", "message": "no such API"})
         service = segments[2]
         path = "/" + (segments[4] if len(segments) > 4 else "")
-        found = match(service, request.method, path) if service in SERVICES else None
+        found = _route(service, request.method, path)
         if found is None:
             failure = Failure(404, "ResourceNotFound", f"no route {request.method} {parts.path}")
             return _json(404, error_body(failure, method="", params={}, payload={}))
@@ -185,21 +207,23 @@ class LocalTaskcluster:
             if handler is None and endpoint.name in _ALWAYS:
                 return _json(200, {"alive": True, "uptime": 1})
             if handler is None:
-                raise Failure(
-                    501,
-                    "NotImplemented",
-                    f"{service}.{endpoint.name} is not implemented by the local Taskcluster "
-                    "(taskcluster_typed.testing); use a real deployment or a Fake for it",
-                )
+                raise Failure(501, "NotImplemented", _not_imitated(service, endpoint.name))
             context = Context(endpoint, params, payload, body, query, caller, self, request)
-            if expression is not None and template_params(expression) <= set(params):
+            if (
+                expression is not None
+                and template_params(expression) <= set(params)
+                and not makes_checks_first(handler)
+            ):
                 context.authorize()
             result = handler(context)
             if expression is not None and not context.authorized:
                 raise RuntimeError(f"{service}.{endpoint.name} did not authorize")
             if isinstance(result, Redirect):
                 status, headers, content = _json(result.status, result.body)
-                return status, {**headers, "location": result.location}, content
+                return status, {**headers, **result.headers, "location": result.location}, content
+            if isinstance(result, RawReply):
+                status, headers, content = _json(result.status, result.body)
+                return status, {**headers, **result.headers}, content
             if endpoint.output_type is None:
                 return (204, {}, b"") if result is None else _json(200, result)
             return 200, {"content-type": "application/json"}, self._output(endpoint, result)
@@ -263,6 +287,27 @@ class LocalTaskcluster:
                 f"{endpoint.name}: reply does not match its schema: {_errors_text(error)}"
             ) from None
         return json.dumps(result, separators=(",", ":")).encode()
+
+
+def _route(service: str, method: str, path: str) -> Match | None:
+    """The endpoint of a request; like the services' router, a trailing slash is optional."""
+    if service not in SERVICES:
+        return None
+    found = match(service, method, path)
+    if found is None and path != "/":
+        other = path[:-1] if path.endswith("/") else f"{path}/"
+        found = match(service, method, other)
+    return found
+
+
+def _not_imitated(service: str, name: str) -> str:
+    if service in _HANDLERS:
+        return f"{service}.{name} is not implemented by the local Taskcluster"
+    return (
+        f"{service}.{name} is not imitated: the local Taskcluster (taskcluster_typed.testing) "
+        f"imitates the queue, auth, secrets, index and hooks services, not {service}; "
+        "use a real deployment, or a Fake of this client"
+    )
 
 
 def _json(status: int, body: Any) -> tuple[int, dict[str, str], bytes]:

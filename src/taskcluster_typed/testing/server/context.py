@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...endpoint import Endpoint
 from ...scopes import remove_given_scopes
@@ -24,6 +24,17 @@ class Redirect:
     status: int
     location: str
     body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=lambda: {})
+
+
+@dataclass
+class RawReply:
+    """A JSON reply sent as is, not checked against the output schema (the queue answers an
+    error artifact with ``424 {reason, message}``)."""
+
+    status: int
+    body: dict[str, Any]
+    headers: dict[str, str] = field(default_factory=lambda: {})
 
 
 @dataclass
@@ -63,3 +74,16 @@ class Context:
 
 
 Handler = Callable[[Context], Any]
+
+F = TypeVar("F", bound=Handler)
+
+
+def checks_first(handler: F) -> F:
+    """Mark a handler that makes checks before the scope check (as the service does), so the
+    server does not check the scopes before calling it; the handler calls `authorize`."""
+    handler.checks_first = True  # type: ignore[attr-defined]
+    return handler
+
+
+def makes_checks_first(handler: Handler) -> bool:
+    return bool(getattr(handler, "checks_first", False))

@@ -16,7 +16,7 @@ from ...slugids import slugid
 from .auth_state import iso, now
 from .context import Context, Handler
 from .failures import Failure, conflict, not_found
-from .queue_service import insert_task
+from .queue_tasks import insert_task
 
 _INTERPOLATION = re.compile(r"\$\{([^}]+)\}")
 

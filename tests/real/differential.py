@@ -1,0 +1,142 @@
+"""Differential testing: one scenario runs against the real services and `LocalTaskcluster`,
+and what each observes is compared.
+
+A scenario is a function of a `Backend`. It makes calls through the typed clients and records
+each outcome with `Backend.call` (``("ok", <deterministic part of the reply>)`` or
+``("error", status, code)``) or `Backend.note`. `compare` runs it on both backends and fails
+with the first differing observation, naming it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from taskcluster_typed import (
+    APIError,
+    AsyncClient,
+    Auth,
+    Credentials,
+    Queue,
+    SyncClient,
+    from_now,
+    slugid,
+)
+from taskcluster_typed.models.queue import CreateTaskRequestDict
+from taskcluster_typed.testing import LocalTaskcluster
+
+C = TypeVar("C", bound=SyncClient | AsyncClient)
+T = TypeVar("T")
+
+Outcome = tuple[Any, ...]
+
+
+@dataclass
+class Backend:
+    """One deployment a scenario runs against, and what the scenario observed on it."""
+
+    name: str  # "real" or "local"
+    root_url: str
+    credentials: Credentials
+    observed: list[tuple[str, Outcome]] = field(default_factory=lambda: [])
+
+    def client(self, cls: type[C], *, credentials: Credentials | None = None, **options: Any) -> C:
+        options.setdefault("max_retries", 0)
+        return cls(self.root_url, credentials=credentials or self.credentials, **options)
+
+    def call(
+        self, label: str, action: Callable[[], T], project: Callable[[T], Any] = repr
+    ) -> T | None:
+        """Run `action`; record ``ok`` and `project` of the reply, or the API error's status and
+        code (None is then returned)."""
+        try:
+            result = action()
+        except APIError as error:
+            self.observed.append((label, ("error", error.status_code, error.code)))
+            return None
+        self.observed.append((label, ("ok", project(result))))
+        return result
+
+    def note(self, label: str, value: Any) -> None:
+        self.observed.append((label, ("note", value)))
+
+    def new_client(self, scopes: Sequence[str]) -> Credentials:
+        """A new permanent client holding `scopes` (created through the auth service)."""
+        client_id = f"diff/{slugid()}"
+        auth = self.client(Auth)
+        created = auth.create_client(
+            client_id,
+            {
+                "description": "differential test",
+                "expires": from_now("1 hour"),
+                "scopes": list(scopes),
+            },
+        )
+        return Credentials(client_id, created.access_token)
+
+
+def ok(result: object) -> None:
+    """A projection for replies whose content is not deterministic."""
+    return None
+
+
+def task_definition(queue_id: str, **extra: Any) -> CreateTaskRequestDict:
+    task: CreateTaskRequestDict = {
+        "taskQueueId": queue_id,
+        "created": from_now("0 seconds"),
+        "deadline": from_now("1 hour"),
+        "payload": {},
+        "metadata": {
+            "name": "differential",
+            "description": "differential test task",
+            "owner": "diff@example.com",
+            "source": "https://example.com/diff",
+        },
+    }
+    return {**task, **extra}  # type: ignore[typeddict-item]
+
+
+def queue_id() -> str:
+    """A task queue of its own for one scenario run (so claims see only its tasks)."""
+    return f"diff-{slugid()[:10].lower().replace('_', 'x').replace('-', 'y')}/wt"
+
+
+def wait_for_state(queue: Queue, task_id: str, states: Sequence[str], timeout: float = 20) -> str:
+    """The task's state, once it is one of `states` (the real dependency resolver works in the
+    background) or `timeout` seconds have passed."""
+    deadline = time.monotonic() + timeout
+    while True:
+        state = queue.status(task_id).status.state
+        if state in states or time.monotonic() > deadline:
+            return state
+        time.sleep(0.2)
+
+
+@contextlib.contextmanager
+def local_backend() -> Iterator[Backend]:
+    # the deployment's deadline resolver resolves a task 10 minutes after its deadline (the
+    # queue's default deadlineDelay); the local one is told to do the same
+    with LocalTaskcluster(deadline_delay=timedelta(minutes=10)) as tc:
+        yield Backend("local", tc.root_url, tc.root_credentials)
+
+
+def compare(
+    scenario: Callable[[Backend], None], real: Backend, local: Backend
+) -> list[tuple[str, Outcome]]:
+    """Run `scenario` on both backends; fail at the first observation that differs."""
+    scenario(real)
+    scenario(local)
+    for index, (expected, got) in enumerate(zip(real.observed, local.observed, strict=False)):
+        assert got == expected, (
+            f"{scenario.__name__}, observation {index} {expected[0]!r}: "
+            f"real {expected[1]!r}, local {got[1]!r}"
+        )
+    assert len(real.observed) == len(local.observed), (
+        f"{scenario.__name__}: {len(real.observed)} observations on real, "
+        f"{len(local.observed)} on local"
+    )
+    return real.observed
