@@ -4,9 +4,9 @@ here was found by the differential suite in tests/real, or read in the queue's s
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 import httpx
 import pytest
@@ -18,12 +18,12 @@ from taskcluster_typed import (
     from_now,
     slugid,
 )
-from taskcluster_typed.models.queue import CreateTaskRequestDict
+from taskcluster_typed.models.queue import ClaimWorkRequestDict, CreateTaskRequestDict
 from taskcluster_typed.testing import LocalTaskcluster
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # claimTask, workers
 QUEUE_ID = "rules/linux"
-WORKER = {"workerGroup": "g", "workerId": "w", "tasks": 5}
+WORKER: ClaimWorkRequestDict = {"workerGroup": "g", "workerId": "w", "tasks": 5}
 
 
 def _task(**extra: Any) -> CreateTaskRequestDict:
@@ -85,7 +85,7 @@ def test_task_definitions_the_queue_refuses(queue: Queue, extra: dict[str, Any])
 def test_resolutions_repeat_idempotently(queue: Queue) -> None:
     task_id = slugid()
     queue.create_task(task_id, _task(retries=0))
-    queue.claim_work(QUEUE_ID, WORKER)  # type: ignore[arg-type]
+    queue.claim_work(QUEUE_ID, WORKER)
     queue.report_completed(task_id, 0)
     assert queue.report_completed(task_id, 0).status.state == "completed"
     with pytest.raises(RequestConflict):
@@ -97,9 +97,13 @@ def test_resolutions_repeat_idempotently(queue: Queue) -> None:
 def test_retries_are_named_after_the_reason(queue: Queue) -> None:
     task_id = slugid()
     queue.create_task(task_id, _task(retries=2))
-    for run_id, reason in enumerate(["worker-shutdown", "intermittent-task"]):
-        queue.claim_work(QUEUE_ID, WORKER)  # type: ignore[arg-type]
-        queue.report_exception(task_id, run_id, {"reason": reason})  # type: ignore[typeddict-item]
+    reasons: list[Literal["worker-shutdown", "intermittent-task"]] = [
+        "worker-shutdown",
+        "intermittent-task",
+    ]
+    for run_id, reason in enumerate(reasons):
+        queue.claim_work(QUEUE_ID, WORKER)
+        queue.report_exception(task_id, run_id, {"reason": reason})
     runs = queue.status(task_id).status.runs
     assert [r.reason_created for r in runs] == ["scheduled", "retry", "task-retry"]
 
@@ -109,13 +113,13 @@ def test_a_task_past_its_deadline_is_neither_claimed_nor_changed() -> None:
         queue = tc.client(Queue, max_retries=0)
         claimed, unclaimed, fresh = slugid(), slugid(), slugid()
         queue.create_task(claimed, _task(deadline=from_now("1 second")))
-        queue.claim_work(QUEUE_ID, {**WORKER, "tasks": 1})  # type: ignore[arg-type]
+        queue.claim_work(QUEUE_ID, {**WORKER, "tasks": 1})
         queue.create_task(unclaimed, _task(deadline=from_now("1 second")))
         time.sleep(1.1)
         queue.create_task(fresh, _task())
-        claims = queue.claim_work(QUEUE_ID, WORKER)  # type: ignore[arg-type]
+        claims = queue.claim_work(QUEUE_ID, WORKER)
         assert [c.status.task_id for c in claims.tasks] == [fresh]
-        refused = [
+        refused: list[Callable[[], object]] = [
             lambda: queue.claim_task(unclaimed, 0, {"workerGroup": "g", "workerId": "w"}),
             lambda: queue.reclaim_task(claimed, 0),
             lambda: queue.cancel_task(unclaimed),
@@ -142,7 +146,7 @@ def test_expired_claims_are_retried() -> None:
         queue = tc.client(Queue, max_retries=0)
         task_id = slugid()
         queue.create_task(task_id, _task())
-        queue.claim_work(QUEUE_ID, WORKER)  # type: ignore[arg-type]
+        queue.claim_work(QUEUE_ID, WORKER)
         time.sleep(0.6)
         runs = queue.status(task_id).status.runs
         assert [(r.state, r.reason_resolved) for r in runs] == [
@@ -183,7 +187,7 @@ def test_workers_and_task_queues_are_recorded(queue: Queue) -> None:
     counts = queue.task_queue_counts(QUEUE_ID)
     assert (counts.pending_tasks, counts.claimed_tasks) == (1, 0)
     assert [t.task_id for t in queue.list_pending_tasks(QUEUE_ID).tasks] == [task_id]
-    queue.claim_work(QUEUE_ID, WORKER)  # type: ignore[arg-type]
+    queue.claim_work(QUEUE_ID, WORKER)
     assert [t.task_id for t in queue.list_claimed_tasks(QUEUE_ID).tasks] == [task_id]
     assert queue.get_task_queue(QUEUE_ID).task_queue_id == QUEUE_ID
     assert [p.provisioner_id for p in queue.list_provisioners().provisioners] == ["rules"]
@@ -194,7 +198,7 @@ def test_workers_and_task_queues_are_recorded(queue: Queue) -> None:
     assert [
         w.worker_id for w in queue.list_workers("rules", "linux", quarantined=True).workers
     ] == ["w"]
-    assert queue.claim_work(QUEUE_ID, WORKER).tasks == []  # type: ignore[arg-type]
+    assert queue.claim_work(QUEUE_ID, WORKER).tasks == []
     declared = queue.declare_worker("rules", "linux", "g", "new", {"expires": from_now("1 day")})
     assert declared.worker_id == "new"
 
@@ -202,7 +206,7 @@ def test_workers_and_task_queues_are_recorded(queue: Queue) -> None:
 def test_artifact_rules(tc: LocalTaskcluster, queue: Queue) -> None:
     task_id = slugid()
     queue.create_task(task_id, _task(expires=from_now("2 hours")))
-    queue.claim_work(QUEUE_ID, WORKER)  # type: ignore[arg-type]
+    queue.claim_work(QUEUE_ID, WORKER)
     with pytest.raises(APIError) as raised:  # an artifact may not outlive its task
         queue.create_artifact(
             task_id,
