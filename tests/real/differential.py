@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from taskcluster_typed import (
     APIError,
@@ -43,6 +43,25 @@ class Backend:
     root_url: str
     credentials: Credentials
     observed: list[tuple[str, Outcome]] = field(default_factory=lambda: [])
+    aliases: dict[str, str] = field(default_factory=lambda: {})
+    """Random values (ids made by the scenario) and the names they are recorded under."""
+
+    def alias(self, value: str, name: str) -> str:
+        """Record `value` as `name` in every observation (a random id differs per backend)."""
+        self.aliases[value] = name
+        return value
+
+    def _scrub(self, value: Any) -> Any:
+        if isinstance(value, str):
+            for random, name in self.aliases.items():
+                value = value.replace(random, name)
+            return value
+        if isinstance(value, list | tuple):
+            items = [self._scrub(v) for v in cast("list[Any]", value)]
+            return items if isinstance(value, list) else tuple(items)
+        if isinstance(value, dict):
+            return {k: self._scrub(v) for k, v in cast("dict[str, Any]", value).items()}
+        return value
 
     def client(self, cls: type[C], *, credentials: Credentials | None = None, **options: Any) -> C:
         options.setdefault("max_retries", 0)
@@ -58,11 +77,11 @@ class Backend:
         except APIError as error:
             self.observed.append((label, ("error", error.status_code, error.code)))
             return None
-        self.observed.append((label, ("ok", project(result))))
+        self.observed.append((label, ("ok", self._scrub(project(result)))))
         return result
 
     def note(self, label: str, value: Any) -> None:
-        self.observed.append((label, ("note", value)))
+        self.observed.append((label, ("note", self._scrub(value))))
 
     def new_client(self, scopes: Sequence[str]) -> Credentials:
         """A new permanent client holding `scopes` (created through the auth service)."""

@@ -23,7 +23,9 @@ from ...credentials import Credentials
 from ...endpoint import validation_errors
 from ..routes import SERVICES, Match, match
 from . import (
-    auth_service,
+    auth_clients,
+    auth_other,
+    auth_roles,
     hooks_service,
     index_service,
     queue_artifacts,
@@ -47,7 +49,7 @@ ROOT_CLIENT_ID = "static/taskcluster/root"
 C = TypeVar("C", bound=SyncClient | AsyncClient)
 
 _HANDLERS: dict[str, dict[str, Handler]] = {
-    "auth": auth_service.HANDLERS,
+    "auth": {**auth_clients.HANDLERS, **auth_roles.HANDLERS, **auth_other.HANDLERS},
     "hooks": hooks_service.HANDLERS,
     "index": index_service.HANDLERS,
     "queue": {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -38,6 +39,7 @@ class Caller:
     client_id: str | None
     scopes: list[str]
     expires_ms: float | None = None
+    payload_hash: str | None = None  # the Hawk header's ``hash``, when it has one
 
 
 @dataclass(frozen=True)
@@ -104,20 +106,22 @@ class Authenticator:
             raise _fail(f"Client ID {client_id} has expired")
         return client
 
-    def authenticate(self, request: RequestData) -> Caller:
-        """The caller of `request`; `Failure` (401) when the signature does not hold."""
+    def authenticate(self, request: RequestData, *, check_payload: bool = True) -> Caller:
+        """The caller of `request`; `Failure` (401) when the signature does not hold.
+        `check_payload`: check the header's payload hash against the body (not for
+        ``authenticateHawk``, whose caller checks it)."""
         has_bewit = re.search(r"[?&]bewit=", request.resource) is not None
         if request.authorization is not None and has_bewit:
             raise _fail("Cannot use both a Hawk header and a bewit")
         if request.authorization is not None:
-            return self._header(request)
+            return self._header(request, check_payload)
         if has_bewit:
             return self._bewit(request)
         return Caller(None, self.state.expand(["assume:anonymous"]))
 
     # The two schemes ----------------------------------------------------------
 
-    def _header(self, request: RequestData) -> Caller:
+    def _header(self, request: RequestData, check_payload: bool) -> Caller:
         value = request.authorization or ""
         if not value.startswith("Hawk "):
             raise _fail("Unsupported authorization scheme")
@@ -147,11 +151,12 @@ class Authenticator:
             raise _fail("Bad mac")
         if abs(int(attributes["ts"]) - time.time()) > SKEW_SECONDS:
             raise _fail("Stale timestamp")
-        if attributes.get("hash"):
+        if attributes.get("hash") and check_payload:
             computed = hawk.payload_hash(request.body, request.content_type)
             if not hmac.compare_digest(computed, attributes["hash"]):
                 raise _fail("Invalid payload hash")
-        return self._result(client_id, scopes, _parse_ext(ext), expires)
+        caller = self._result(client_id, scopes, _parse_ext(ext), expires)
+        return dataclasses.replace(caller, payload_hash=attributes.get("hash") or None)
 
     def _bewit(self, request: RequestData) -> Caller:
         if request.method not in ("GET", "HEAD"):
