@@ -40,12 +40,16 @@ SCOPES = [
     f"assume:hook-id:{trigger_hook.HOOK_GROUP}/*",
     f"hooks:trigger-hook:{trigger_hook.HOOK_GROUP}/*",
 ]
+# The hooks create their tasks with the scopes of the role hook-id:<group>/<id>.
+HOOK_ROLE = f"hook-id:{trigger_hook.HOOK_GROUP}/*"
+HOOK_ROLE_SCOPES = ["queue:create-task:*", "queue:scheduler-id:*"]
 
 
 def main() -> None:
     """Run every example against one fresh local Taskcluster and tell what happens."""
     with LocalTaskcluster(pulse_url="memory://") as tc:
         credentials = tc.add_client("demo/client", SCOPES)
+        tc.add_role(HOOK_ROLE, HOOK_ROLE_SCOPES)
         os.environ.update(
             TASKCLUSTER_ROOT_URL=tc.root_url,
             TASKCLUSTER_CLIENT_ID=credentials.client_id,

@@ -17,22 +17,24 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import datetime
 
 import httpx
 
-from taskcluster_typed import Credentials, Queue, from_now
+from taskcluster_typed import Credentials, Queue
 from taskcluster_typed.models.queue import S3ArtifactResponse, TaskClaim
 
 LOG_NAME = "public/logs/live.log"
 
 
-def upload_log(queue: Queue, task_id: str, run_id: str, text: str) -> None:
-    """Store `text` as the run's ``public/logs/live.log`` artifact (s3 storage)."""
+def upload_log(queue: Queue, task_id: str, run_id: str, text: str, expires: datetime) -> None:
+    """Store `text` as the run's ``public/logs/live.log`` artifact (s3 storage), expiring with
+    the task (the queue refuses an artifact that would outlive its task)."""
     created = queue.create_artifact(
         task_id,
         run_id,
         LOG_NAME,
-        {"storageType": "s3", "expires": from_now("1 day"), "contentType": "text/plain"},
+        {"storageType": "s3", "expires": expires, "contentType": "text/plain"},
     )
     if isinstance(created, S3ArtifactResponse):  # PUT the bytes where the queue says
         put = httpx.put(
@@ -51,7 +53,9 @@ def run_claim(queue: Queue, claim: TaskClaim, succeeds: Callable[[str], bool]) -
     name = claim.task.metadata.name
     task_id, run_id = claim.status.task_id, str(claim.run_id)
     ok = succeeds(name)
-    upload_log(as_task, task_id, run_id, f"{name}: {'ok' if ok else 'FAILED'}\n")
+    log = f"{name}: {'ok' if ok else 'FAILED'}\n"
+    # (the queue always sets expires; the deadline, which precedes it, would do as well)
+    upload_log(as_task, task_id, run_id, log, claim.task.expires or claim.task.deadline)
     if ok:
         state = as_task.report_completed(task_id, run_id).status.state
     else:

@@ -205,11 +205,13 @@ def test_secrets(local_taskcluster: LocalTaskcluster) -> None:
     secrets.set("a/one", {"secret": {"k": "v"}, "expires": from_now("1 hour")})
     secrets.set("a/two", {"secret": {}, "expires": from_now("-1 hour")})
     assert secrets.get("a/one").secret == {"k": "v"}
-    with pytest.raises(APIError) as raised:
+    with pytest.raises(ResourceNotFound):  # as the service does (not 410, as its docs say)
         secrets.get("a/two")
-    assert (raised.value.status_code, raised.value.code) == (410, "ResourceExpired")
+    secrets.set("a/three", {"secret": {}, "expires": from_now("1 hour")})
     assert secrets.list(limit=1).continuation_token == "1"
+    assert secrets.list().secrets == ["a/one", "a/three"]  # expired ones are not listed
     secrets.remove("a/one")
+    secrets.remove("a/one")  # removing a missing secret succeeds
     with pytest.raises(ResourceNotFound):
         secrets.get("a/one")
 
@@ -275,7 +277,22 @@ def test_hooks(local_taskcluster: LocalTaskcluster) -> None:
         },
     }
     meta = {"name": "h", "description": "d", "owner": "a@b.c"}
-    hooks.create_hook("group", "hook", {"metadata": meta, "task": task})  # type: ignore[arg-type]
+    schema = {"type": "object", "properties": {"word": {"type": "string"}}}
+    hook = {"metadata": meta, "task": task, "triggerSchema": schema}
+    hooks.create_hook("group", "hook", hook)  # type: ignore[arg-type]
+    with pytest.raises(InsufficientScopes, match="role `hook-id:group/hook`"):
+        hooks.trigger_hook("group", "hook", {"word": "hi"})  # the hook's role has no scopes
+    local_taskcluster.add_role(
+        "hook-id:group/hook",
+        [
+            f"queue:create-task:lowest:{QUEUE_ID}",
+            "queue:scheduler-id:-",
+            "queue:create-task:project:none",
+        ],
+    )
+    with pytest.raises(APIError) as refused:  # the payload must match the triggerSchema
+        hooks.trigger_hook("group", "hook", {"word": 1})
+    assert (refused.value.status_code, refused.value.code) == (400, "InputError")
     fired = hooks.trigger_hook("group", "hook", {"word": "hi"})
     assert isinstance(fired, TriggerHookTaskCreated)
     task_id = fired.task_id

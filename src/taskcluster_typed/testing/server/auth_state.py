@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from ...scopes import normalize_scope_set
+from ...scopes import normalize_scope_set, satisfies_expression
 from ...slugids import slugid
 
 
@@ -81,6 +81,10 @@ class AuthState:
     def client_scopes(self, client: Client) -> list[str]:
         """The client's scopes, expanded through roles (as the auth service resolves them)."""
         return self.expand(client.scopes)
+
+    def public_artifact(self, name: str) -> bool:
+        """Whether anonymous callers may read the artifact `name` (the anonymous role)."""
+        return satisfies_expression(self.expand(["assume:anonymous"]), f"queue:get-artifact:{name}")
 
     def record(self, entity_type: str, entity_id: str, client_id: str | None, action: str) -> None:
         """An entry of the audit history (kept by the auth service for every service)."""
