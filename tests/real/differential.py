@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar, cast
@@ -61,6 +61,8 @@ class Backend:
             return items if isinstance(value, list) else tuple(items)
         if isinstance(value, dict):
             return {k: self._scrub(v) for k, v in cast("dict[str, Any]", value).items()}
+        if isinstance(value, set | frozenset):  # order-insensitive: sorted once aliased
+            return sorted(self._scrub(v) for v in cast("set[Any]", value))
         return value
 
     def client(self, cls: type[C], *, credentials: Credentials | None = None, **options: Any) -> C:
@@ -96,6 +98,13 @@ class Backend:
             },
         )
         return Credentials(client_id, created.access_token)
+
+    def new_role(self, role_id: str, scopes: Sequence[str]) -> list[str]:
+        """Create a role (through the auth service); its expanded scopes."""
+        role = self.client(Auth).create_role(
+            role_id, {"description": "differential test", "scopes": list(scopes)}
+        )
+        return role.expanded_scopes
 
 
 def ok(result: object) -> None:
@@ -136,7 +145,7 @@ def wait_for_state(queue: Queue, task_id: str, states: Sequence[str], timeout: f
 
 
 @contextlib.contextmanager
-def local_backend() -> Iterator[Backend]:
+def local_backend() -> Generator[Backend]:
     # the deployment's deadline resolver resolves a task 10 minutes after its deadline (the
     # queue's default deadlineDelay); the local one is told to do the same
     with LocalTaskcluster(deadline_delay=timedelta(minutes=10)) as tc:

@@ -316,5 +316,6 @@ def deadlines(b: Backend) -> None:
     )
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # claimTask
 def test_deadlines(backends: tuple[Backend, Backend]) -> None:
     compare(deadlines, *backends)

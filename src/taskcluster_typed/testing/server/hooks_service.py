@@ -68,7 +68,13 @@ def create_hook(ctx: Context) -> Any:
     with ctx.server.hooks.lock:
         existing = ctx.server.hooks.hooks.get(_key(ctx))
         if existing is not None:
-            if existing.definition != definition:
+            # the service compares the request (with the ids, without defaults) to the hook
+            given = {
+                **ctx.body,
+                "hookGroupId": definition["hookGroupId"],
+                "hookId": definition["hookId"],
+            }
+            if existing.definition != given:
                 raise conflict(f"hook `{'/'.join(_key(ctx))}` already exists.")
             return existing.definition
         ctx.server.hooks.hooks[_key(ctx)] = Hook(definition)
