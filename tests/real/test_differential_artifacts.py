@@ -15,12 +15,12 @@ from taskcluster_typed import APIError, Queue, from_now, slugid
 from taskcluster_typed.models.queue import PostArtifactRequestDict, RedirectArtifactRequestDict
 from taskcluster_typed.testing import LocalTaskcluster
 
-from .conftest import Real
+from .conftest import RealTaskcluster
 from .differential import Backend, compare, local_backend, ok, queue_id, task_definition
 
 
 @pytest.fixture
-def backends(real: Real) -> Iterator[tuple[Backend, Backend]]:
+def backends(real: RealTaskcluster) -> Iterator[tuple[Backend, Backend]]:
     with local_backend() as local:
         yield Backend("real", real.root_url, real.credentials), local
 

@@ -19,14 +19,14 @@ from taskcluster_typed import (
 )
 from taskcluster_typed.models.auth import CreateClientRequestDict
 
-from .conftest import Real
+from .conftest import RealTaskcluster
 from .differential import Backend, compare, local_backend, ok
 
 ROOT = "static/taskcluster/root"
 
 
 @pytest.fixture
-def backends(real: Real) -> Iterator[tuple[Backend, Backend]]:
+def backends(real: RealTaskcluster) -> Iterator[tuple[Backend, Backend]]:
     with local_backend() as local:
         yield Backend("real", real.root_url, real.credentials), local
 

@@ -11,7 +11,7 @@ import pytest
 from taskcluster_typed import Queue, from_now, slugid
 from taskcluster_typed.models.queue import CreateTaskRequestDict, TaskStatusResponse
 
-from .conftest import Real
+from .conftest import RealTaskcluster
 from .differential import (
     Backend,
     compare,
@@ -24,7 +24,7 @@ from .differential import (
 
 
 @pytest.fixture
-def backends(real: Real) -> Iterator[tuple[Backend, Backend]]:
+def backends(real: RealTaskcluster) -> Iterator[tuple[Backend, Backend]]:
     with local_backend() as local:
         yield Backend("real", real.root_url, real.credentials), local
 

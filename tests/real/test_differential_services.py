@@ -12,12 +12,12 @@ import pytest
 from taskcluster_typed import Hooks, Index, Queue, Secrets, from_now, slugid
 from taskcluster_typed.models.hooks import CreateHookRequestDict
 
-from .conftest import Real
+from .conftest import RealTaskcluster
 from .differential import Backend, compare, local_backend, ok, queue_id, task_definition
 
 
 @pytest.fixture
-def backends(real: Real) -> Iterator[tuple[Backend, Backend]]:
+def backends(real: RealTaskcluster) -> Iterator[tuple[Backend, Backend]]:
     with local_backend() as local:
         yield Backend("real", real.root_url, real.credentials), local
 
