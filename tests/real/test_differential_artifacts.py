@@ -1,7 +1,7 @@
 """Artifacts, differentially: s3 (bytes up and down), reference, link and error artifacts, the
 allowed and refused changes, expiry rules, downloads, and listings over several pages.
-(``object`` artifacts need the object service, which `LocalTaskcluster` does not imitate: see
-docs/testing.md; `test_object_artifacts_are_a_known_limit` pins the fake's answer.)"""
+(``object`` artifacts need the object service, which `LocalTaskcluster` does not imitate: a
+known limit in docs/testing.md, its answer pinned in tests/testing/test_server_queue_rules.py.)"""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from typing import Any
 import httpx
 import pytest
 
-from taskcluster_typed import APIError, Queue, from_now, slugid
-from taskcluster_typed.models.queue import PostArtifactRequestDict, RedirectArtifactRequestDict
-from taskcluster_typed.testing import LocalTaskcluster
+from taskcluster_typed import Queue, from_now, slugid
+from taskcluster_typed.models.queue import RedirectArtifactRequestDict
 
 from .conftest import RealTaskcluster
 from .differential import Backend, compare, local_backend, ok, queue_id, task_definition
@@ -194,20 +193,3 @@ def artifacts(b: Backend) -> None:
 
 def test_artifacts(backends: tuple[Backend, Backend]) -> None:
     compare(artifacts, *backends)
-
-
-def test_object_artifacts_are_a_known_limit() -> None:
-    """Listed in docs/testing.md: the fake answers 501 naming the object service."""
-    with LocalTaskcluster() as tc:
-        queue = tc.client(Queue, max_retries=0)
-        task_id, qid = slugid(), queue_id()
-        queue.create_task(task_id, task_definition(qid))
-        queue.claim_work(qid, {"workerGroup": "g", "workerId": "w", "tasks": 1})
-        request: PostArtifactRequestDict = {
-            "storageType": "object",
-            "expires": from_now("1 hour"),
-            "contentType": "a/b",
-        }
-        with pytest.raises(APIError) as raised:
-            queue.create_artifact(task_id, 0, "public/o", request)
-        assert raised.value.status_code == 501 and "object service" in raised.value.message

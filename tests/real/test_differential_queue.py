@@ -9,7 +9,11 @@ from typing import Any, cast
 import pytest
 
 from taskcluster_typed import Queue, from_now, slugid
-from taskcluster_typed.models.queue import CreateTaskRequestDict, TaskStatusResponse
+from taskcluster_typed.models.queue import (
+    ClaimWorkRequestDict,
+    CreateTaskRequestDict,
+    TaskStatusResponse,
+)
 
 from .conftest import RealTaskcluster
 from .differential import (
@@ -153,6 +157,15 @@ def task_graph(b: Backend) -> None:
         lambda: queue.tasks({"taskIds": [first, third]}),
         lambda r: sorted(t.task_id == first for t in r.tasks),
     )
+    pages: list[list[bool]] = []
+    token: str | None = None
+    for _ in range(10):
+        listed = queue.list_task_group(group, limit=2, continuation_token=token)
+        pages.append([t.status.task_id == first for t in listed.tasks])
+        token = listed.continuation_token
+        if token is None:
+            break
+    b.note("task group in pages of 2", (len(pages), sorted(x for p in pages for x in p)))
     b.call("status of a missing task", lambda: queue.status(slugid()), ok)
     b.call("task of a missing task", lambda: queue.task(slugid()), ok)
     b.call("missing task group", lambda: queue.list_task_group(slugid()), ok)
@@ -319,3 +332,100 @@ def deadlines(b: Backend) -> None:
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # claimTask
 def test_deadlines(backends: tuple[Backend, Backend]) -> None:
     compare(deadlines, *backends)
+
+
+def workers(b: Backend) -> None:
+    """Task queues and workers as the queue records them; counts and listings."""
+    queue = b.client(Queue)
+    qid = b.alias(queue_id(), "<queue>")
+    provisioner, worker_type = qid.split("/")
+    b.alias(provisioner, "<provisioner>")
+    b.call("task queue before any worker", lambda: queue.get_task_queue(qid), ok)
+    first, second = slugid(), slugid()
+    queue.create_task(first, task_definition(qid))
+    queue.create_task(second, task_definition(qid, priority="high"))
+    b.call("task queue after tasks were created", lambda: queue.get_task_queue(qid), ok)
+    b.call(
+        "counts",
+        lambda: queue.task_queue_counts(qid),
+        lambda c: (c.pending_tasks, c.claimed_tasks, c.provisioner_id == provisioner),
+    )
+    b.call("pending count", lambda: queue.pending_tasks(qid), lambda c: c.pending_tasks)
+    b.call(
+        "pending list",
+        lambda: queue.list_pending_tasks(qid),
+        lambda r: [t.task_id == second for t in r.tasks],
+    )
+    worker: ClaimWorkRequestDict = {"workerGroup": "g", "workerId": "w1", "tasks": 1}
+    b.call(
+        "claim by priority",
+        lambda: queue.claim_work(qid, worker),
+        lambda c: [t.status.task_id == second for t in c.tasks],
+    )
+    b.call(
+        "claimed list",
+        lambda: queue.list_claimed_tasks(qid),
+        lambda r: [(t.task_id == second, t.worker_id) for t in r.tasks],
+    )
+    b.call(
+        "task queue",
+        lambda: queue.get_task_queue(qid),
+        lambda q: (q.task_queue_id, q.stability, q.description),
+    )
+    b.call(
+        "provisioner",
+        lambda: queue.get_provisioner(provisioner),
+        lambda p: (p.provisioner_id, p.stability),
+    )
+    b.call(
+        "worker types",
+        lambda: queue.list_worker_types(provisioner),
+        lambda r: [(w.worker_type, w.task_queue_id) for w in r.worker_types],
+    )
+    b.call(
+        "worker",
+        lambda: queue.get_worker(provisioner, worker_type, "g", "w1"),
+        lambda w: (w.worker_id, [t.task_id == second for t in w.recent_tasks]),
+    )
+    b.call("missing worker", lambda: queue.get_worker(provisioner, worker_type, "g", "none"), ok)
+    b.call(
+        "quarantine",
+        lambda: queue.quarantine_worker(
+            provisioner, worker_type, "g", "w1", {"quarantineUntil": from_now("1 hour")}
+        ),
+        lambda w: [d.quarantine_info for d in w.quarantine_details or []],
+    )
+    b.call(
+        "quarantine a missing worker",
+        lambda: queue.quarantine_worker(
+            provisioner, worker_type, "g", "none", {"quarantineUntil": from_now("1 hour")}
+        ),
+        ok,
+    )
+    b.call(
+        "quarantined workers",
+        lambda: queue.list_workers(provisioner, worker_type, quarantined=True),
+        lambda r: [(w.worker_id, w.latest_task is not None) for w in r.workers],
+    )
+    b.call(
+        "workers not quarantined",
+        lambda: queue.list_workers(provisioner, worker_type, quarantined=False),
+        lambda r: [w.worker_id for w in r.workers],
+    )
+    b.call(
+        "declare a worker",
+        lambda: queue.declare_worker(
+            provisioner, worker_type, "g", "w2", {"expires": from_now("1 day")}
+        ),
+        lambda w: (w.worker_id, w.recent_tasks),
+    )
+    b.call(
+        "all workers",
+        lambda: queue.list_workers(provisioner, worker_type),
+        lambda r: sorted(w.worker_id for w in r.workers),
+    )
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the worker-type methods
+def test_workers(backends: tuple[Backend, Backend]) -> None:
+    compare(workers, *backends)

@@ -18,7 +18,11 @@ from taskcluster_typed import (
     from_now,
     slugid,
 )
-from taskcluster_typed.models.queue import ClaimWorkRequestDict, CreateTaskRequestDict
+from taskcluster_typed.models.queue import (
+    ClaimWorkRequestDict,
+    CreateTaskRequestDict,
+    PostArtifactRequestDict,
+)
 from taskcluster_typed.testing import LocalTaskcluster
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")  # claimTask, workers
@@ -279,3 +283,23 @@ def test_routes_answer_with_or_without_a_trailing_slash(tc: LocalTaskcluster) ->
     assert httpx.get(f"{tc.root_url}/api/queue/v1/ping/").status_code == 200
     anonymous = httpx.get(f"{tc.root_url}/api/auth/v1/clients")
     assert anonymous.status_code == 403  # routed (to listClients), then refused
+    # the official clients call listNamespaces("") as /namespaces/ (an optional parameter)
+    tc.add_role("anonymous", ["index:list-namespaces:", "index:list-tasks:"])
+    for route in ("namespaces/", "tasks/"):
+        reply = httpx.get(f"{tc.root_url}/api/index/v1/{route}")
+        assert reply.status_code == 200, reply.text
+
+
+def test_object_artifacts_are_a_known_limit(queue: Queue) -> None:
+    """Listed in docs/testing.md: the fake answers 501 naming the object service."""
+    task_id = slugid()
+    queue.create_task(task_id, _task())
+    queue.claim_work(QUEUE_ID, WORKER)
+    request: PostArtifactRequestDict = {
+        "storageType": "object",
+        "expires": from_now("1 hour"),
+        "contentType": "a/b",
+    }
+    with pytest.raises(APIError) as raised:
+        queue.create_artifact(task_id, 0, "public/o", request)
+    assert raised.value.status_code == 501 and "object service" in raised.value.message

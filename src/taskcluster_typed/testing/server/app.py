@@ -8,6 +8,7 @@ the reply validated against the output schema before it is sent.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections.abc import Sequence
 from datetime import timedelta
@@ -21,7 +22,7 @@ from typing_extensions import Self
 from ...client import AsyncClient, SyncClient
 from ...credentials import Credentials
 from ...endpoint import validation_errors
-from ..routes import SERVICES, Match, match
+from ..routes import SERVICES, Match, endpoints, match
 from . import (
     auth_clients,
     auth_other,
@@ -299,6 +300,13 @@ def _route(service: str, method: str, path: str) -> Match | None:
     if found is None and path != "/":
         other = path[:-1] if path.endswith("/") else f"{path}/"
         found = match(service, method, other)
+    if found is None and path.endswith("/"):  # an empty optional last parameter
+        for endpoint in endpoints(service).values():  # (``/namespaces{/:namespace}``)
+            route = endpoint.route
+            if endpoint.method == method.upper() and re.fullmatch(
+                re.escape(path) + "<[^>/]+>", route
+            ):
+                return Match(endpoint, {route[len(path) + 1 : -1]: ""})
     return found
 
 

@@ -235,8 +235,7 @@ def _worker_json(worker: Worker) -> dict[str, Any]:
         "firstClaim": worker.first_claim,
         "recentTasks": worker.recent_tasks,
         "lastDateActive": worker.last_date_active,
-        **({"quarantineDetails": worker.quarantine_details} if worker.quarantine_details else {}),
-    }
+    }  # (the queue keeps quarantine details, but its replies leave them out)
 
 
 def list_workers(ctx: Context) -> Any:
