@@ -32,7 +32,7 @@ from taskcluster_typed.models.queue import (
     S3ArtifactResponse,
 )
 from taskcluster_typed.testing import LocalTaskcluster
-from taskcluster_typed.testing.routes import SERVICES
+from taskcluster_typed.testing.routes import SERVICES, endpoints
 
 REFERENCES = Path(__file__).resolve().parents[2] / "references"
 QUEUE_ID = "proj/linux"
@@ -312,3 +312,11 @@ def test_scopes_table_matches_the_references() -> None:
     for service in SERVICES:
         api = json.loads((REFERENCES / service / "v1" / "api.json").read_text())
         assert table[service] == {e["name"]: e.get("scopes") for e in api["entries"]}, service
+
+
+def test_every_method_of_the_imitated_services_has_a_handler() -> None:
+    from taskcluster_typed.testing.server.app import IMITATED, handler_for
+
+    for service in IMITATED:
+        missing = [name for name in endpoints(service) if handler_for(service, name) is None]
+        assert missing == [], service

@@ -44,7 +44,7 @@ from .hawk_check import Authenticator, Caller, RequestData
 from .pulse import PulsePublisher
 from .scope_templates import template, template_params
 
-__all__ = ["ROOT_CLIENT_ID", "LocalTaskcluster"]
+__all__ = ["IMITATED", "ROOT_CLIENT_ID", "LocalTaskcluster", "handler_for"]
 
 ROOT_CLIENT_ID = "static/taskcluster/root"
 C = TypeVar("C", bound=SyncClient | AsyncClient)
@@ -62,7 +62,23 @@ _HANDLERS: dict[str, dict[str, Handler]] = {
     },
     "secrets": secrets_service.HANDLERS,
 }
+IMITATED = frozenset(_HANDLERS)
+"""The services the local Taskcluster imitates (the others answer 501 "not imitated")."""
 _ALWAYS = frozenset({"ping", "lbheartbeat", "version", "heartbeat"})
+
+
+def _alive(ctx: Context) -> Any:
+    return {"alive": True, "uptime": 1}
+
+
+def handler_for(service: str, name: str) -> Handler | None:
+    """The handler of the API method `name` of `service` (None: not imitated)."""
+    handler = _HANDLERS.get(service, {}).get(name)
+    if handler is None and name in _ALWAYS:
+        return _alive
+    return handler
+
+
 _BOOLEAN_QUERY = frozenset({"quarantined", "includeArchived"})
 
 
@@ -206,9 +222,7 @@ class LocalTaskcluster:
                 caller = Caller(None, self.auth.expand(["assume:anonymous"]))
             else:
                 caller = self.authenticator.authenticate(request)
-            handler = _HANDLERS.get(service, {}).get(endpoint.name)
-            if handler is None and endpoint.name in _ALWAYS:
-                return _json(200, {"alive": True, "uptime": 1})
+            handler = handler_for(service, endpoint.name)
             if handler is None:
                 raise Failure(501, "NotImplemented", _not_imitated(service, endpoint.name))
             context = Context(endpoint, params, payload, body, query, caller, self, request)
