@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from taskcluster_typed import Queue, from_now, slugid
+from taskcluster_typed import Queue, from_now, sign_url, slugid
 from taskcluster_typed.models.queue import RedirectArtifactRequestDict
 
 from .conftest import RealTaskcluster
@@ -138,6 +138,9 @@ def artifacts(b: Backend) -> None:
         "getArtifact of the error, raw",
         (raw.status_code, raw.json(), raw.headers.get("x-taskcluster-artifact-storage-type")),
     )
+    raw_slashes = f"{b.root_url}/api/queue/v1/task/{task_id}/runs/0/artifacts/public/ref"
+    raw = httpx.get(sign_url(raw_slashes, b.credentials))
+    b.note("an artifact name with raw slashes", (raw.status_code, raw.headers.get("location")))
     b.call("missing artifact", lambda: queue.artifact(task_id, 0, "public/none"), ok)
     b.call(
         "info of the link",

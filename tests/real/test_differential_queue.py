@@ -8,7 +8,7 @@ from typing import Any, cast
 
 import pytest
 
-from taskcluster_typed import Queue, from_now, slugid
+from taskcluster_typed import Credentials, Queue, from_now, slugid
 from taskcluster_typed.models.queue import (
     ClaimWorkRequestDict,
     CreateTaskRequestDict,
@@ -429,3 +429,58 @@ def workers(b: Backend) -> None:
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the worker-type methods
 def test_workers(backends: tuple[Backend, Backend]) -> None:
     compare(workers, *backends)
+
+
+def worker_credentials(b: Backend) -> None:
+    """A claim's temporary credentials act on their run only; claimTask; scheduleTask."""
+    queue = b.client(Queue)
+    qid = queue_id()
+    first, second, waiting = slugid(), slugid(), slugid()
+    queue.create_task(first, task_definition(qid, scopes=["diff:task-scope"]))
+    queue.create_task(second, task_definition(qid))
+    b.call(
+        "claimTask",
+        lambda: queue.claim_task(first, 0, {"workerGroup": "g", "workerId": "w"}),
+        lambda c: (c.run_id, c.status.state, c.worker_id),
+    )
+    b.call(
+        "claimTask again by the same worker",
+        lambda: queue.claim_task(first, 0, {"workerGroup": "g", "workerId": "w"}),
+        lambda c: (c.run_id, c.worker_id),
+    )
+    b.call(
+        "claimTask by another worker",
+        lambda: queue.claim_task(first, 0, {"workerGroup": "g", "workerId": "other"}),
+        ok,
+    )
+    b.call(
+        "claimTask of a run that does not exist",
+        lambda: queue.claim_task(second, 3, {"workerGroup": "g", "workerId": "w"}),
+        ok,
+    )
+    claim = queue.claim_work(qid, {"workerGroup": "g", "workerId": "w", "tasks": 1}).tasks[0]
+    cred = claim.credentials
+    as_run = b.client(
+        Queue, credentials=Credentials(cred.client_id, cred.access_token, cred.certificate)
+    )
+    b.call("the run reclaims itself", lambda: as_run.reclaim_task(second, 0), lambda r: r.run_id)
+    b.call("but not another task", lambda: as_run.reclaim_task(first, 0), ok)
+    b.call("nor reads other tasks", lambda: as_run.status(first), ok)
+    b.call("the run resolves itself", lambda: as_run.report_completed(second, 0), _state)
+    queue.create_task(waiting, task_definition(qid, dependencies=[first]))
+    b.call("scheduleTask forces a waiting task", lambda: queue.schedule_task(waiting), _state)
+    b.call("scheduleTask again", lambda: queue.schedule_task(waiting), _state)
+    b.call("rerun a pending task", lambda: queue.rerun_task(waiting), _state)
+    limited = b.client(Queue, credentials=b.new_client([]))
+    b.call("status without scopes", lambda: limited.status(first), ok)
+    b.call("cancel without scopes", lambda: limited.cancel_task(first), ok)
+    b.call(
+        "claimWork without scopes",
+        lambda: limited.claim_work(qid, {"workerGroup": "g", "workerId": "w", "tasks": 1}),
+        ok,
+    )
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # claimTask
+def test_worker_credentials(backends: tuple[Backend, Backend]) -> None:
+    compare(worker_credentials, *backends)

@@ -255,6 +255,8 @@ def test_artifact_rules(tc: LocalTaskcluster, queue: Queue) -> None:
     )
     tc.add_role("anonymous", ["queue:get-artifact:public/*"])
     assert queue.artifact(task_id, 0, "public/link").storage_type == "reference"
+    raw_slashes = f"{tc.root_url}/api/queue/v1/task/{task_id}/artifacts/public/ref"
+    assert httpx.get(raw_slashes).headers["location"] == "https://e.x/a"  # a {*name} route
     assert queue.artifact_info(task_id, 0, "public/link").storage_type == "link"
     assert queue.latest_artifact_info(task_id, "public/ref").name == "public/ref"
     url = f"{tc.root_url}/api/queue/v1/task/{task_id}/runs/0/artifacts/public%2Ferr"

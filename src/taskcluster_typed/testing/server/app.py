@@ -43,6 +43,7 @@ from .failures import Failure, error_body
 from .hawk_check import Authenticator, Caller, RequestData
 from .pulse import PulsePublisher
 from .scope_templates import template, template_params
+from .wildcards import match_wildcard
 
 __all__ = ["IMITATED", "ROOT_CLIENT_ID", "LocalTaskcluster", "handler_for"]
 
@@ -314,6 +315,8 @@ def _route(service: str, method: str, path: str) -> Match | None:
     if found is None and path != "/":
         other = path[:-1] if path.endswith("/") else f"{path}/"
         found = match(service, method, other)
+    if found is None:
+        found = match_wildcard(service, method, path)
     if found is None and path.endswith("/"):  # an empty optional last parameter
         for endpoint in endpoints(service).values():  # (``/namespaces{/:namespace}``)
             route = endpoint.route

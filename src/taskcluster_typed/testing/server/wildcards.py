@@ -1,0 +1,66 @@
+"""Route parameters that the services declare as wildcards (``{*name}``): they may hold raw
+slashes (``.../artifacts/public/logs/live.log``), which the generated route table (one path
+segment per parameter) does not match. Used when no route matches a request as sent."""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+from urllib.parse import unquote
+
+from ...endpoint import Endpoint
+from ..routes import Match, endpoints
+
+_ARTIFACTS = (
+    "createArtifact",
+    "finishArtifact",
+    "getArtifact",
+    "getLatestArtifact",
+    "artifactInfo",
+    "latestArtifactInfo",
+    "artifact",
+    "latestArtifact",
+)
+_TASK_QUEUES = (
+    "claimWork",
+    "pendingTasks",
+    "taskQueueCounts",
+    "listPendingTasks",
+    "listClaimedTasks",
+)
+
+WILDCARDS: dict[str, dict[str, str]] = {
+    "queue": {**dict.fromkeys(_ARTIFACTS, "name"), **dict.fromkeys(_TASK_QUEUES, "taskQueueId")},
+    "auth": {"awsS3Credentials": "prefix"},
+    "secrets": {"set": "name", "remove": "name", "get": "name"},
+    "index": {"findArtifactFromTask": "name"},
+}
+"""Service -> API method -> its wildcard parameter (from the services' route declarations)."""
+
+_PARAM = re.compile(r"<([^>]+)>")
+
+
+@functools.cache
+def _patterns(service: str) -> list[tuple[re.Pattern[str], Endpoint[Any]]]:
+    table: list[tuple[re.Pattern[str], Endpoint[Any]]] = []
+    for name, wildcard in WILDCARDS.get(service, {}).items():
+        endpoint = endpoints(service)[name]
+        parts = _PARAM.split(endpoint.route)
+        regex = "".join(
+            re.escape(part)
+            if i % 2 == 0
+            else f"(?P<{part}>{'.+' if part == wildcard else '[^/]+'})"
+            for i, part in enumerate(parts)
+        )
+        table.append((re.compile(f"^{regex}$"), endpoint))
+    return table
+
+
+def match_wildcard(service: str, method: str, path: str) -> Match | None:
+    """The endpoint whose wildcard parameter takes `path`'s raw slashes, if any."""
+    for pattern, endpoint in _patterns(service):
+        found = pattern.match(path) if endpoint.method == method.upper() else None
+        if found:
+            return Match(endpoint, {k: unquote(v) for k, v in found.groupdict().items()})
+    return None
