@@ -10,6 +10,7 @@ with the first differing observation, naming it.
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
@@ -70,14 +71,22 @@ class Backend:
         return cls(self.root_url, credentials=credentials or self.credentials, **options)
 
     def call(
-        self, label: str, action: Callable[[], T], project: Callable[[T], Any] = repr
+        self,
+        label: str,
+        action: Callable[[], T],
+        project: Callable[[T], Any] = repr,
+        *,
+        message: bool = True,
     ) -> T | None:
-        """Run `action`; record ``ok`` and `project` of the reply, or the API error's status and
-        code (None is then returned)."""
+        """Run `action`; record ``ok`` and `project` of the reply, or the API error's status,
+        code and first line of its message (unless `message` is false: a known difference of
+        wording); None is then returned."""
         try:
             result = action()
         except APIError as error:
-            self.observed.append((label, ("error", error.status_code, error.code)))
+            first_line = _generic(self._scrub(error.message.split("\n", 1)[0]))
+            outcome = (error.status_code, error.code, first_line if message else "")
+            self.observed.append((label, ("error", *outcome)))
             return None
         self.observed.append((label, ("ok", self._scrub(project(result)))))
         return result
@@ -105,6 +114,17 @@ class Backend:
             role_id, {"description": "differential test", "scopes": list(scopes)}
         )
         return role.expanded_scopes
+
+
+_SLUGID = re.compile(r"[A-Za-z0-9_-]{22}")
+_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
+_UNTIL = re.compile(r"/until/[0-9.]+")
+
+
+def _generic(message: str) -> str:
+    """An error message's first line without the ids and times it quotes."""
+    message = _TIME.sub("<time>", _UNTIL.sub("/until/<time>", message))
+    return _SLUGID.sub("<id>", message)
 
 
 def ok(result: object) -> None:

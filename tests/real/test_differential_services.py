@@ -191,8 +191,14 @@ def hooks(b: Backend) -> None:
         "trigger: payload refused by the schema",
         lambda: client.trigger_hook(group, "h", {"branch": 1}),
         ok,
+        message=False,
     )
-    b.call("trigger: payload missing a field", lambda: client.trigger_hook(group, "h", {}), ok)
+    b.call(
+        "trigger: payload missing a field",
+        lambda: client.trigger_hook(group, "h", {}),
+        ok,
+        message=False,
+    )
     role = b.new_role(
         f"hook-id:{group}/h",
         [

@@ -34,7 +34,7 @@ def client_json(ctx: Context, client: Client) -> dict[str, Any]:
 def _get_client(ctx: Context) -> Client:
     client = ctx.server.auth.clients.get(ctx.params["clientId"])
     if client is None:
-        raise not_found("Client")
+        raise not_found("Client not found")
     return client
 
 

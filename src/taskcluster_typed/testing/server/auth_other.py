@@ -8,9 +8,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from ...scopes import satisfies_expression
 from .auth_state import AuthState, Client, iso, now
-from .context import Context, Handler, checks_first
+from .context import Context, Handler, checks_first, require
 from .failures import Failure, not_found
 from .hawk_check import Authenticator, Caller, RequestData
 from .paging import page
@@ -19,7 +18,9 @@ from .paging import page
 def get_entity_history(ctx: Context) -> Any:
     kind, entity = ctx.params["entityType"], ctx.params["entityId"]
     if kind not in ("client", "role", "secret", "hook", "worker-pool"):  # the route's pattern
-        raise Failure(400, "InvalidRequestArguments", f"entityType: {kind!r} is not known")
+        raise Failure(
+            400, "InvalidRequestArguments", f"Invalid URL patterns:\n  entityType: {kind!r}"
+        )
     with ctx.server.auth.lock:
         found = [
             e for e in ctx.server.auth.audit if (e["entityType"], e["entityId"]) == (kind, entity)
@@ -72,8 +73,7 @@ def _from_ms(value: float) -> datetime:
 
 
 def _tested(caller: Caller, required: list[str]) -> Any:
-    if not satisfies_expression(caller.scopes, {"AllOf": required}):
-        raise Failure(403, "InsufficientScopes", f"Client ID {caller.client_id} lacks {required}")
+    require(caller, {"AllOf": list(required)})
     return {"scopes": caller.scopes, "clientId": caller.client_id or "anonymous"}
 
 
@@ -100,7 +100,9 @@ def aws_s3_credentials(ctx: Context) -> Any:
     level = ctx.params["level"]
     if level not in ("read-write", "read-only"):  # the route's pattern for `level`
         raise Failure(
-            400, "InvalidRequestArguments", f"level: {level!r} must match read-write|read-only"
+            400,
+            "InvalidRequestArguments",
+            f"Invalid URL patterns:\n  level: {level!r} does not match read-write|read-only",
         )
     ctx.authorize(levelIsReadOnly=level == "read-only")
     raise not_found(f"No credentials available for bucket {ctx.params['bucket']}")
@@ -110,12 +112,12 @@ def azure_accounts(ctx: Context) -> Any:
     return {"accounts": []}
 
 
-def _no_azure_account(ctx: Context) -> Any:
-    raise Failure(
-        404,
-        "ResourceNotFound",
-        f"Account '{ctx.params['account']}' not found, can't delegate access",
-    )
+def _no_azure_account(end: str) -> Handler:
+    def handler(ctx: Context) -> Any:
+        account = ctx.params["account"]
+        raise not_found(f"Account '{account}' not found, can't delegate access{end}")
+
+    return handler
 
 
 def gcp_credentials(ctx: Context) -> Any:
@@ -127,7 +129,7 @@ def gcp_credentials(ctx: Context) -> Any:
 
 
 def sentry_dsn(ctx: Context) -> Any:
-    raise not_found("Sentry credentials")
+    raise not_found("Sentry credentials not found")
 
 
 def websocktunnel_token(ctx: Context) -> Any:
@@ -158,10 +160,10 @@ HANDLERS: dict[str, Handler] = {
     "testAuthenticateGet": test_authenticate_get,
     "awsS3Credentials": aws_s3_credentials,
     "azureAccounts": azure_accounts,
-    "azureTables": _no_azure_account,
-    "azureTableSAS": _no_azure_account,
-    "azureContainers": _no_azure_account,
-    "azureContainerSAS": _no_azure_account,
+    "azureTables": _no_azure_account(""),
+    "azureTableSAS": _no_azure_account(""),
+    "azureContainers": _no_azure_account("."),
+    "azureContainerSAS": _no_azure_account("."),
     "gcpCredentials": gcp_credentials,
     "sentryDSN": sentry_dsn,
     "websocktunnelToken": websocktunnel_token,

@@ -48,7 +48,7 @@ def list_roles2(ctx: Context) -> Any:
 def role(ctx: Context) -> Any:
     found = ctx.server.auth.roles.get(ctx.params["roleId"])
     if found is None:
-        raise not_found("Role")
+        raise not_found("Role not found")
     return _role_json(ctx, found)
 
 
@@ -80,7 +80,7 @@ def update_role(ctx: Context) -> Any:
     with ctx.server.auth.lock:
         found = ctx.server.auth.roles.get(role_id)
         if found is None:
-            raise not_found(f"Role with roleId '{role_id}'")
+            raise not_found(f"Role with roleId '{role_id}' not found")
         former = ctx.server.auth.expand(found.scopes)
         added = [s for s in body["scopes"] if not satisfies_expression(former, s)]
         ctx.authorize(scopesAdded=added)

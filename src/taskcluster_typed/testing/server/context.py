@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ...endpoint import Endpoint
-from ...scopes import remove_given_scopes
+from ...scopes import ScopeExpression, remove_given_scopes
 from .failures import Failure
 from .hawk_check import Caller, RequestData
 from .scope_templates import render, template
@@ -60,17 +60,22 @@ class Context:
         expression = template(self.service, self.endpoint.name)
         if expression is None:
             return
-        rendered = render(expression, {**self.params, **values})
-        missing = remove_given_scopes(self.caller.scopes, rendered)
-        if missing is not None:
-            who = self.caller.client_id or "an anonymous caller"
-            raise Failure(
-                403,
-                "InsufficientScopes",
-                f"Client ID {who} does not have sufficient scopes and is missing the following "
-                f"scopes:\n\n{json.dumps(missing)}\n\nThis request requires the client to "
-                f"satisfy the following scope expression:\n\n{json.dumps(rendered)}",
-            )
+        require(self.caller, render(expression, {**self.params, **values}))
+
+
+def require(caller: Caller, expression: ScopeExpression) -> None:
+    """403 InsufficientScopes, worded as the services word it, unless `caller`'s scopes
+    satisfy `expression`."""
+    missing = remove_given_scopes(caller.scopes, expression)
+    if missing is not None:
+        who = caller.client_id or "an anonymous caller"
+        raise Failure(
+            403,
+            "InsufficientScopes",
+            f"Client ID {who} does not have sufficient scopes and is missing the following "
+            f"scopes:\n\n{json.dumps(missing)}\n\nThis request requires the client to "
+            f"satisfy the following scope expression:\n\n{json.dumps(expression)}",
+        )
 
 
 Handler = Callable[[Context], Any]

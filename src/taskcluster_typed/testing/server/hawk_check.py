@@ -99,11 +99,11 @@ class Authenticator:
         with self.state.lock:
             client = self.state.clients.get(client_id)
         if client is None:
-            raise _fail(f"Client ID {client_id} does not exist")
+            raise _fail(f"Client with clientId '{client_id}' not found")
         if client.disabled:
-            raise _fail(f"Client ID {client_id} is disabled")
+            raise _fail(f"Client with clientId '{client_id}' is disabled")
         if client.expires.timestamp() < time.time():
-            raise _fail(f"Client ID {client_id} has expired")
+            raise _fail(f"Client with clientId: '{client_id}' has expired")
         return client
 
     def authenticate(self, request: RequestData, *, check_payload: bool = True) -> Caller:
@@ -148,13 +148,13 @@ class Authenticator:
         )
         mac = dict(_ATTRIBUTE.findall(expected))["mac"]
         if not hmac.compare_digest(mac, attributes["mac"]):
-            raise _fail("Bad mac")
+            raise _fail("Unauthorized: Bad mac")
         if abs(int(attributes["ts"]) - time.time()) > SKEW_SECONDS:
-            raise _fail("Stale timestamp")
+            raise _fail("Unauthorized: Stale timestamp")
         if attributes.get("hash") and check_payload:
             computed = hawk.payload_hash(request.body, request.content_type)
             if not hmac.compare_digest(computed, attributes["hash"]):
-                raise _fail("Invalid payload hash")
+                raise _fail("Unauthorized: Bad payload hash")
         caller = self._result(client_id, scopes, _parse_ext(ext), expires)
         return dataclasses.replace(caller, payload_hash=attributes.get("hash") or None)
 
@@ -184,9 +184,9 @@ class Authenticator:
         )
         digest = hmac.new(key.encode("ascii"), normalized.encode(), hashlib.sha256).digest()
         if not hmac.compare_digest(base64.b64encode(digest).decode("ascii"), mac):
-            raise _fail("Bad mac")
+            raise _fail("Unauthorized: Bad mac")
         if int(exp) * 1000 <= time.time() * 1000:
-            raise _fail("Access expired")
+            raise _fail("Unauthorized: Access expired")
         return self._result(client_id, scopes, _parse_ext(ext), expires)
 
     # Credentials ----------------------------------------------------------------
@@ -232,17 +232,21 @@ class Authenticator:
         if expiry < now_ms - _CLOCK_DRIFT_MS:
             raise _fail("ext.certificate.expiry < now")
         if expiry - start > _MAX_CERTIFICATE_MS:
-            raise _fail("ext.certificate cannot last longer than 31 days")
+            raise _fail("ext.certificate cannot last longer than 31 days!")
         issuer_scopes = self.state.client_scopes(issuer)
         if issuer_id is not None and not satisfies_expression(
             issuer_scopes, f"auth:create-client:{client_id}"
         ):
             raise _fail(
-                f"Credentials must have the scope auth:create-client:{client_id} to issue "
-                "named temporary credentials"
+                f"ext.certificate issuer `{issuer_id}` doesn't have "
+                f"`auth:create-client:{client_id}` for supplied clientId."
             )
         if not satisfies_expression(issuer_scopes, {"AllOf": cert_scopes}):
-            raise _fail("ext.certificate issuer does not have the scopes it grants")
+            raise _fail(
+                f"ext.certificate issuer `{issuer.client_id}` doesn't satisfy all certificate "
+                f"scopes {', '.join(cert_scopes)}.  The temporary credentials were not "
+                "generated correctly."
+            )
         lines = ["version:1"]
         if issuer_id is not None:
             lines += [f"clientId:{client_id}", f"issuer:{issuer_id}"]
@@ -259,7 +263,10 @@ class Authenticator:
         if not isinstance(given, str) or not hmac.compare_digest(
             base64.b64encode(signature).decode("ascii"), given
         ):
-            raise _fail("ext.certificate.signature is not valid")
+            raise _fail(
+                "ext.certificate.signature is not valid"
+                + (", or wrong clientId provided" if issuer_id is not None else "")
+            )
         token = hmac.new(key, seed.encode("ascii"), hashlib.sha256).digest()
         access_token = base64.urlsafe_b64encode(token).decode("ascii").rstrip("=")
         expires = min(issuer.expires.timestamp() * 1000, float(expiry))
@@ -275,6 +282,10 @@ class Authenticator:
                 raise _fail("ext.authorizedScopes must be an array of valid scopes")
             wanted = cast("list[str]", authorized)
             if not satisfies_expression(expanded, {"AllOf": wanted}):
-                raise _fail("ext.authorizedScopes oversteps your scopes")
+                raise _fail(
+                    "Supplied credentials do not satisfy authorizedScopes; credentials have "
+                    f"scopes:\n\n```\n{chr(10).join(expanded)}\n```\n\nauthorizedScopes "
+                    f"are:\n\n```\n{chr(10).join(wanted)}\n```"
+                )
             expanded = self.state.expand([*wanted, "assume:anonymous"])
         return Caller(client_id, expanded, expires)

@@ -55,7 +55,7 @@ def delete_task(ctx: Context) -> Any:
 def _found(ctx: Context, path: str) -> dict[str, Any]:
     entry = _live(ctx).get(path)
     if entry is None:
-        raise not_found("Indexed task")
+        raise not_found("Indexed task not found")
     return entry
 
 

@@ -4,6 +4,7 @@ artifacts need the object service, which is not imitated."""
 
 from __future__ import annotations
 
+import json
 import secrets as _secrets
 from datetime import timedelta
 from typing import Any
@@ -106,9 +107,14 @@ def _store(ctx: Context, record: TaskRecord, run: dict[str, Any], artifact: Arti
         token = existing.blob if existing and existing.blob else _secrets.token_urlsafe(16)
         artifact.blob = token
     if existing is not None and not _compatible(existing, artifact):
+        original = {
+            "storageType": existing.storage_type,
+            "contentType": existing.content_type,
+            "expires": existing.expires,
+        }
         raise conflict(
             "Artifact already exists with different properties, and none of the allowed "
-            "exceptions apply"
+            f"exceptions apply: {json.dumps(original, indent=2)}"
         )
     if artifact.blob is not None:
         queue_state(ctx).blobs.setdefault(artifact.blob, (artifact.content_type, b""))
@@ -152,7 +158,7 @@ def _info(artifact: Artifact) -> dict[str, Any]:
 def _latest_run(ctx: Context) -> int:
     record = find_task(ctx, ctx.params["taskId"])
     if record is None:
-        raise not_found("Task")
+        raise not_found("Task not found")
     if not record.status["runs"]:
         raise Failure(404, "ResourceNotFound", "Task doesn't have any runs")
     return len(record.status["runs"]) - 1
@@ -242,7 +248,9 @@ def list_artifacts(ctx: Context) -> Any:
     with queue_state(ctx).lock:
         latest, run_id = _latest_run(ctx), int(ctx.params["runId"])
         if run_id > latest:
-            raise not_found(f"Task with taskId: `{ctx.params['taskId']}` has no run with runId")
+            raise not_found(
+                f"Task with taskId: `{ctx.params['taskId']}` has no run with runId: {run_id}"
+            )
         return _listing(ctx, run_id)
 
 

@@ -24,13 +24,19 @@ from .queue_state import (
 from .queue_workers import quarantined, seen, task_seen
 
 
+def _js_seconds(when: datetime) -> str:
+    """``takenUntil.getTime() / 1000`` as JavaScript prints it (``1796410536.925``)."""
+    millis = round(when.timestamp() * 1000)
+    return str(millis // 1000) if millis % 1000 == 0 else repr(millis / 1000)
+
+
 def _credentials(
     ctx: Context, record: TaskRecord, run_id: int, worker: tuple[str, str], until: datetime
 ) -> dict[str, str]:
     """The run's temporary credentials, as the queue's ``taskCreds`` makes them."""
     name = (
         f"task-client/{record.task_id}/{run_id}/on/{worker[0]}/{worker[1]}"
-        f"/until/{int(until.timestamp())}"
+        f"/until/{_js_seconds(until)}"
     )
     temporary = create_temporary_credentials(
         ctx.server.root_credentials,
@@ -203,7 +209,7 @@ def _resolve(target: str) -> Handler:
 @checks_first
 def report_exception(ctx: Context) -> Any:
     with queue_state(ctx).lock:
-        record = get_task(ctx)
+        record = get_task(ctx, message="Task `{}` not found. Are you sure it exists?")
         run_id = int(ctx.params["runId"])
         run = get_run(record, run_id)
         ctx.authorize()

@@ -103,11 +103,17 @@ def find_task(ctx: Context, task_id: str) -> TaskRecord | None:
     return record
 
 
-def get_task(ctx: Context, task_id: str | None = None, *, message: str | None = None) -> TaskRecord:
+NOT_CREATED = "Task `{}` not found. Are you sure it was created?"
+NOT_A_TASK = "`{}` does not correspond to a task that exists."
+
+
+def get_task(ctx: Context, task_id: str | None = None, *, message: str = NOT_CREATED) -> TaskRecord:
+    """The task (`task_id`, or the request's ``taskId``), else 404 with `message` (a template
+    for the task id: the queue's methods word it differently)."""
     task_id = task_id or ctx.params["taskId"]
     record = find_task(ctx, task_id)
     if record is None:
-        raise Failure(404, "ResourceNotFound", message or f"Task `{task_id}` not found")
+        raise Failure(404, "ResourceNotFound", message.format(task_id))
     return record
 
 

@@ -16,6 +16,7 @@ from .failures import Failure, conflict, input_error
 from .paging import page
 from .queue_state import (
     MAX_RUNS,
+    NOT_A_TASK,
     PRIORITIES,
     TaskGroup,
     TaskRecord,
@@ -163,10 +164,10 @@ def _store(ctx: Context, task_id: str, definition: dict[str, Any]) -> Any:
             return status_reply(existing)
         missing = [d for d in definition["dependencies"] if d not in state.tasks]
         if missing:
+            listed = "\n".join(f" * {d}" for d in missing)
             raise input_error(
-                f"Task `{task_id}` cannot be created: dependencies do not exist: "
-                f"{', '.join(missing)}. All taskIds in `task.dependencies` **must** exist "
-                "before the task is created."
+                f"`task.dependencies` references non-existing tasks: \n{listed}\n"
+                "All taskIds in `task.dependencies` **must** exist\nbefore the task is created."
             )
         expiring = [
             d
@@ -174,8 +175,11 @@ def _store(ctx: Context, task_id: str, definition: dict[str, Any]) -> Any:
             if parse_time(state.tasks[d].definition["expires"]) < parse_time(definition["deadline"])
         ]
         if expiring:
+            listed = "".join(f" * {d},\n" for d in expiring)
             raise input_error(
-                f"dependencies expire before the deadline of `{task_id}`: {', '.join(expiring)}"
+                "`task.dependencies` references tasks that expires\nbefore `task.deadline` "
+                f"this is not allowed, see tasks: \n{listed}All taskIds in `task.dependencies` "
+                "**must** have\n`task.expires` greater than the `deadline` for this task."
             )
         status: dict[str, Any] = {
             "taskId": task_id,
@@ -221,9 +225,7 @@ def _past_deadline(record: TaskRecord, action: str) -> Failure:
 
 def schedule_task(ctx: Context) -> Any:
     with queue_state(ctx).lock:
-        record = get_task(
-            ctx, message=f"taskId `{ctx.params['taskId']}` not found. Are you sure it exists?"
-        )
+        record = get_task(ctx, message="taskId `{}` not found. Are you sure it exists?")
         _authorize_scheduler(ctx, record)
         if record.status["state"] == "unscheduled":
             if record.past_deadline():
@@ -234,7 +236,7 @@ def schedule_task(ctx: Context) -> Any:
 
 def rerun_task(ctx: Context) -> Any:
     with queue_state(ctx).lock:
-        record = get_task(ctx)
+        record = get_task(ctx, message=NOT_A_TASK)
         _authorize_scheduler(ctx, record)
         if record.past_deadline():
             raise _past_deadline(record, "rescheduled")
@@ -288,11 +290,11 @@ def change_task_priority(ctx: Context) -> Any:
 
 
 def task(ctx: Context) -> Any:
-    return get_task(ctx).definition
+    return get_task(ctx, message=NOT_A_TASK).definition
 
 
 def status(ctx: Context) -> Any:
-    return status_reply(get_task(ctx))
+    return status_reply(get_task(ctx, message=NOT_A_TASK))
 
 
 def _found(ctx: Context, task_ids: list[str]) -> list[TaskRecord]:
@@ -315,7 +317,7 @@ def statuses(ctx: Context) -> Any:
 def list_dependent_tasks(ctx: Context) -> Any:
     state = queue_state(ctx)
     with state.lock:
-        record = get_task(ctx)
+        record = get_task(ctx, message="Task with taskId: `{}` was not found")
         dependents = sorted(
             (t for t in state.tasks.values() if record.task_id in t.definition["dependencies"]),
             key=lambda t: t.created,

@@ -263,7 +263,7 @@ def list_workers(ctx: Context) -> Any:
     return page(ctx, listed, "workers")
 
 
-def _worker(ctx: Context) -> Worker:
+def _worker(ctx: Context, *, sure: bool = True) -> Worker:
     p, w = ctx.params["provisionerId"], ctx.params["workerType"]
     group, worker_id = ctx.params["workerGroup"], ctx.params["workerId"]
     found = queue_state(ctx).workers.get((f"{p}/{w}", group, worker_id))
@@ -272,7 +272,7 @@ def _worker(ctx: Context) -> Worker:
             404,
             "ResourceNotFound",
             f"Worker with workerId `{worker_id}`, workerGroup `{group}`,worker-type `{w}` and "
-            f"provisionerId `{p}` not found. Are you sure it was created?",
+            f"provisionerId `{p}` not found." + (" Are you sure it was created?" if sure else ""),
         )
     return found
 
@@ -286,7 +286,7 @@ def get_worker(ctx: Context) -> Any:
 
 
 def quarantine_worker(ctx: Context) -> Any:
-    worker = _worker(ctx)
+    worker = _worker(ctx, sure=False)
     body: dict[str, Any] = ctx.body
     worker.quarantine_until = iso(parse_time(body["quarantineUntil"]))
     worker.quarantine_details.append(

@@ -46,7 +46,7 @@ def remove(ctx: Context) -> Any:
 def get(ctx: Context) -> Any:
     secret = ctx.server.secrets.secrets.get(ctx.params["name"])
     if secret is None or not _live(secret):
-        raise not_found("Secret")
+        raise not_found("Secret not found")
     return secret
 
 
