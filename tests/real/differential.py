@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any, TypeVar, cast
 
+import pydantic
+
 from taskcluster_typed import (
     APIError,
     AsyncClient,
@@ -116,7 +118,7 @@ class Backend:
         return role.expanded_scopes
 
 
-_SLUGID = re.compile(r"[A-Za-z0-9_-]{22}")
+_SLUGID = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{22}(?![A-Za-z0-9_-])")
 _TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z")
 _UNTIL = re.compile(r"/until/[0-9.]+")
 
@@ -125,6 +127,24 @@ def _generic(message: str) -> str:
     """An error message's first line without the ids and times it quotes."""
     message = _TIME.sub("<time>", _UNTIL.sub("/until/<time>", message))
     return _SLUGID.sub("<id>", message)
+
+
+_SECRET_FIELDS = frozenset({"accessToken", "certificate", "putUrl", "token"})
+
+
+def shape(reply: object) -> Any:
+    """The whole reply, with what differs from run to run masked: times, slugids, and the
+    fields holding secrets or signed URLs."""
+    if isinstance(reply, pydantic.BaseModel):
+        reply = reply.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if isinstance(reply, dict):
+        items = cast("dict[str, Any]", reply).items()
+        return {k: "<masked>" if k in _SECRET_FIELDS else shape(v) for k, v in sorted(items)}
+    if isinstance(reply, list):
+        return [shape(v) for v in reply]  # pyright: ignore[reportUnknownVariableType]
+    if isinstance(reply, str):
+        return _generic(reply)
+    return reply
 
 
 def ok(result: object) -> None:
@@ -148,9 +168,13 @@ def task_definition(queue_id: str, **extra: Any) -> CreateTaskRequestDict:
     return {**task, **extra}  # type: ignore[typeddict-item]
 
 
-def queue_id() -> str:
-    """A task queue of its own for one scenario run (so claims see only its tasks)."""
-    return f"diff-{slugid()[:10].lower().replace('_', 'x').replace('-', 'y')}/wt"
+def queue_id(backend: Backend | None = None) -> str:
+    """A task queue of its own for one scenario run (so claims see only its tasks); recorded
+    as ``<provisioner>/wt`` in `backend`'s observations."""
+    provisioner = f"diff-{slugid()[:10].lower().replace('_', 'x').replace('-', 'y')}"
+    if backend is not None:
+        backend.alias(provisioner, "<provisioner>")
+    return f"{provisioner}/wt"
 
 
 def wait_for_state(queue: Queue, task_id: str, states: Sequence[str], timeout: float = 20) -> str:

@@ -15,7 +15,7 @@ from taskcluster_typed import Queue, from_now, sign_url, slugid
 from taskcluster_typed.models.queue import RedirectArtifactRequestDict
 
 from .conftest import RealTaskcluster
-from .differential import Backend, compare, local_backend, ok, queue_id, task_definition
+from .differential import Backend, compare, local_backend, ok, queue_id, shape, task_definition
 
 
 @pytest.fixture
@@ -31,7 +31,7 @@ def _download(url: str) -> tuple[int, bytes]:
 
 def artifacts(b: Backend) -> None:
     queue = b.client(Queue)
-    qid = queue_id()
+    qid = queue_id(b)
     task_id = b.alias(slugid(), "<task>")
     queue.create_task(task_id, task_definition(qid, expires=from_now("2 hours")))
     queue.claim_work(qid, {"workerGroup": "g", "workerId": "w", "tasks": 1})
@@ -145,7 +145,7 @@ def artifacts(b: Backend) -> None:
     b.call(
         "info of the link",
         lambda: queue.artifact_info(task_id, 0, "public/link"),
-        lambda r: (r.storage_type, r.name),
+        shape,
     )
     b.call(
         "latest info",
@@ -163,7 +163,7 @@ def artifacts(b: Backend) -> None:
     b.note("listed in pages of 2", sorted(n for p in pages for n in p))
     b.note("pages", len(pages))
     b.call("list a run that does not exist", lambda: queue.list_artifacts(task_id, 3), ok)
-    b.call("list latest", lambda: queue.list_latest_artifacts(task_id), lambda r: len(r.artifacts))
+    b.call("list latest", lambda: queue.list_latest_artifacts(task_id), shape)
     limited = b.client(Queue, credentials=b.new_client(["queue:get-artifact:public/ref"]))
     b.call(
         "the link needs the scope of its target too",

@@ -22,6 +22,7 @@ from .differential import (
     local_backend,
     ok,
     queue_id,
+    shape,
     task_definition,
     wait_for_state,
 )
@@ -44,7 +45,7 @@ def _state(reply: TaskStatusResponse) -> Any:
 
 def task_graph(b: Backend) -> None:
     queue = b.client(Queue)
-    qid = queue_id()
+    qid = queue_id(b)
     first, second, third = slugid(), slugid(), slugid()
     group = first
     definition = task_definition(qid, taskGroupId=group, routes=["index.diff.x"], retries=1)
@@ -72,21 +73,11 @@ def task_graph(b: Backend) -> None:
         ),
         _state,
     )
-    b.call(
-        "task defaults",
-        lambda: queue.task(second),
-        lambda t: (t.priority, t.retries, t.requires, t.scheduler_id, t.project_id),
-    )
+    b.call("task defaults", lambda: queue.task(second), shape)
     worker = {"workerGroup": "diff-group", "workerId": "diff-worker", "tasks": 4}
-    claims = b.call(
-        "claim first",
-        lambda: queue.claim_work(qid, worker),  # type: ignore[arg-type]
-        lambda c: [(t.status.task_id == first, t.run_id, t.worker_group) for t in c.tasks],
-    )
+    claims = b.call("claim first", lambda: queue.claim_work(qid, worker), shape)  # type: ignore[arg-type]
     assert claims is not None
-    b.call(
-        "reclaim first", lambda: queue.reclaim_task(first, 0), lambda r: (r.run_id, r.status.state)
-    )
+    b.call("reclaim first", lambda: queue.reclaim_task(first, 0), shape)
     b.call(
         "report first failed on run 1 (no such run)", lambda: queue.report_failed(first, 1), _state
     )
@@ -132,7 +123,7 @@ def task_graph(b: Backend) -> None:
     b.call(
         "get task group",
         lambda: queue.get_task_group(group),
-        lambda r: (r.task_group_id == group, r.sealed),
+        shape,
     )
     b.call("cancel unsealed group", lambda: queue.cancel_task_group(group), ok)
     b.call("seal group", lambda: queue.seal_task_group(group), lambda r: r.sealed is not None)
@@ -181,7 +172,7 @@ def _creation(queue: Queue, definition: CreateTaskRequestDict) -> Callable[[], T
 
 def task_forms_and_refusals(b: Backend) -> None:
     queue = b.client(Queue)
-    qid = queue_id()
+    qid = queue_id(b)
     provisioner, worker_type = qid.split("/")
     legacy: dict[str, Any] = {
         **task_definition(qid),
@@ -287,7 +278,7 @@ def test_task_forms_and_refusals(backends: tuple[Backend, Backend]) -> None:
 def deadlines(b: Backend) -> None:
     """Tasks whose deadline passes: claims, reclaims, cancel, rerun are refused."""
     queue = b.client(Queue)
-    qid = queue_id()
+    qid = queue_id(b)
     soon = from_now("3 seconds")
     claimed, unclaimed, fresh = slugid(), slugid(), slugid()
     b.call(
@@ -337,9 +328,8 @@ def test_deadlines(backends: tuple[Backend, Backend]) -> None:
 def workers(b: Backend) -> None:
     """Task queues and workers as the queue records them; counts and listings."""
     queue = b.client(Queue)
-    qid = b.alias(queue_id(), "<queue>")
+    qid = queue_id(b)
     provisioner, worker_type = qid.split("/")
-    b.alias(provisioner, "<provisioner>")
     b.call("task queue before any worker", lambda: queue.get_task_queue(qid), ok)
     first, second = slugid(), slugid()
     queue.create_task(first, task_definition(qid))
@@ -434,7 +424,7 @@ def test_workers(backends: tuple[Backend, Backend]) -> None:
 def worker_credentials(b: Backend) -> None:
     """A claim's temporary credentials act on their run only; claimTask; scheduleTask."""
     queue = b.client(Queue)
-    qid = queue_id()
+    qid = queue_id(b)
     first, second, waiting = slugid(), slugid(), slugid()
     queue.create_task(first, task_definition(qid, scopes=["diff:task-scope"]))
     queue.create_task(second, task_definition(qid))

@@ -48,6 +48,11 @@ from .wildcards import match_wildcard
 __all__ = ["IMITATED", "ROOT_CLIENT_ID", "LocalTaskcluster", "handler_for"]
 
 ROOT_CLIENT_ID = "static/taskcluster/root"
+_STATIC_CLIENT = (
+    "Internal client\n---\n\nThis is a **static client** inserted into this taskcluster "
+    "deployment\nthrough static configuration. To modify this client you must contact the\n"
+    "administrator who deploys this taskcluster instance."
+)
 C = TypeVar("C", bound=SyncClient | AsyncClient)
 
 _HANDLERS: dict[str, dict[str, Handler]] = {
@@ -123,6 +128,7 @@ class LocalTaskcluster:
         self.index = index_service.IndexState()
         self.hooks = hooks_service.HooksState()
         self.root_credentials = self.add_client(ROOT_CLIENT_ID, ["*"])
+        self.auth.clients[ROOT_CLIENT_ID].description = _STATIC_CLIENT
         self._address = (host, port)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None

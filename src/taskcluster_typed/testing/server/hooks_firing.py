@@ -128,7 +128,16 @@ def fire(ctx: Context, hook: Hook, payload: Any, fired_by: str) -> dict[str, Any
         task = _task_for_hook(hook, context)
         insert_task(_as_role(ctx, role), task_id, task, authorize=True)
     except Failure as failure:
-        last["error"] = json.dumps({"code": failure.code, "message": failure.message})
+        last["error"] = json.dumps(  # as the service records a failed createTask
+            {
+                "name": "Error",
+                "message": failure.message,
+                "code": failure.code,
+                "statusCode": failure.status,
+                "body": {"code": failure.code, "message": failure.message},
+            },
+            indent=2,
+        )
         hook.fires.append(last)
         if failure.code == "InsufficientScopes":
             raise Failure(

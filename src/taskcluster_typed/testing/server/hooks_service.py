@@ -34,25 +34,32 @@ def _hook(ctx: Context) -> Hook:
     return hook
 
 
-def _definition(ctx: Context) -> dict[str, Any]:
+def _request(ctx: Context) -> dict[str, Any]:
+    """The request as the service sees it: the schema's defaults filled in (``schedule``,
+    ``triggerSchema``, ``metadata.emailOnError``) and the ids from the route."""
     body: dict[str, Any] = ctx.body
     group, hook_id = _key(ctx)
     if body.get("hookGroupId", group) != group:
         raise input_error("Hook Group Ids do not match")
     if body.get("hookId", hook_id) != hook_id:
         raise input_error("Hook Ids do not match")
-    definition = {
-        "hookGroupId": group,
-        "hookId": hook_id,
-        "metadata": body["metadata"],
-        "task": body["task"],
+    request = {
+        **body,
+        "metadata": {"emailOnError": True, **body["metadata"]},
         "schedule": body.get("schedule", []),
         "triggerSchema": body.get(
             "triggerSchema", {"type": "object", "additionalProperties": False}
         ),
-        "bindings": body.get("bindings", []),
+        "hookGroupId": group,
+        "hookId": hook_id,
     }
-    return definition
+    return request
+
+
+def _stored(request: dict[str, Any]) -> dict[str, Any]:
+    """The hook definition kept (and answered by ``hook``): bindings default to none."""
+    keys = ("hookGroupId", "hookId", "metadata", "task", "schedule", "triggerSchema")
+    return {**{k: request[k] for k in keys}, "bindings": request.get("bindings", [])}
 
 
 def _audit(ctx: Context, action: str) -> None:
@@ -62,36 +69,31 @@ def _audit(ctx: Context, action: str) -> None:
 
 @checks_first
 def create_hook(ctx: Context) -> Any:
-    definition = _definition(ctx)
+    request = _request(ctx)
     ctx.authorize()
-    check_trigger_schema(definition["triggerSchema"])
+    check_trigger_schema(request["triggerSchema"])
     with ctx.server.hooks.lock:
         existing = ctx.server.hooks.hooks.get(_key(ctx))
         if existing is not None:
-            # the service compares the request (with the ids, without defaults) to the hook
-            given = {
-                **ctx.body,
-                "hookGroupId": definition["hookGroupId"],
-                "hookId": definition["hookId"],
-            }
-            if existing.definition != given:
+            # as the service: the request must equal the stored definition (bindings and all)
+            if existing.definition != request:
                 raise conflict(f"hook `{'/'.join(_key(ctx))}` already exists.")
-            return existing.definition
-        ctx.server.hooks.hooks[_key(ctx)] = Hook(definition)
-    _audit(ctx, "created")
-    return definition
+        else:
+            ctx.server.hooks.hooks[_key(ctx)] = Hook(_stored(request))
+            _audit(ctx, "created")
+    return request
 
 
 @checks_first
 def update_hook(ctx: Context) -> Any:
-    definition = _definition(ctx)
+    request = _request(ctx)
     ctx.authorize()
     with ctx.server.hooks.lock:
         hook = _hook(ctx)
-        check_trigger_schema(definition["triggerSchema"])
-        hook.definition = definition
+        check_trigger_schema(request["triggerSchema"])
+        hook.definition = _stored(request)
     _audit(ctx, "updated")
-    return definition
+    return hook.definition
 
 
 def hook(ctx: Context) -> Any:

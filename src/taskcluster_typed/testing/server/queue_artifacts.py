@@ -47,7 +47,6 @@ def _new_artifact(ctx: Context, name: str, request: dict[str, Any]) -> Artifact:
         artifact.reason, artifact.message = request["reason"], request["message"]
     elif storage == "link":
         artifact.link = request["artifact"]
-        artifact.content_type = "application/binary"
     return artifact
 
 
@@ -116,6 +115,8 @@ def _store(ctx: Context, record: TaskRecord, run: dict[str, Any], artifact: Arti
             "Artifact already exists with different properties, and none of the allowed "
             f"exceptions apply: {json.dumps(original, indent=2)}"
         )
+    if existing is not None:  # an allowed change keeps the content type
+        artifact.content_type = existing.content_type
     if artifact.blob is not None:
         queue_state(ctx).blobs.setdefault(artifact.blob, (artifact.content_type, b""))
     artifacts[artifact.name] = artifact

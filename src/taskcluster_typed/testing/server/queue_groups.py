@@ -23,7 +23,7 @@ def _group(ctx: Context) -> TaskGroup:
 def _members(ctx: Context, group_id: str) -> list[TaskRecord]:
     members = sorted(
         (t for t in queue_state(ctx).tasks.values() if t.definition["taskGroupId"] == group_id),
-        key=lambda t: t.created,
+        key=lambda t: t.task_id,  # the queue's order (task ids), so pages do not overlap
     )
     for member in members:
         find_task(ctx, member.task_id)

@@ -320,7 +320,7 @@ def list_dependent_tasks(ctx: Context) -> Any:
         record = get_task(ctx, message="Task with taskId: `{}` was not found")
         dependents = sorted(
             (t for t in state.tasks.values() if record.task_id in t.definition["dependencies"]),
-            key=lambda t: t.created,
+            key=lambda t: t.task_id,  # the queue's order
         )
         for dependent in dependents:
             find_task(ctx, dependent.task_id)
