@@ -29,7 +29,7 @@ from taskcluster_typed import (
     from_now,
     slugid,
 )
-from taskcluster_typed.models.queue import CreateTaskRequestDict
+from taskcluster_typed.models.queue import CreateTaskRequestDict, TaskStatusResponse
 from taskcluster_typed.testing import LocalTaskcluster
 
 C = TypeVar("C", bound=SyncClient | AsyncClient)
@@ -150,6 +150,16 @@ def shape(reply: object) -> Any:
 def ok(result: object) -> None:
     """A projection for replies whose content is not deterministic."""
     return None
+
+
+def run_states(reply: TaskStatusResponse) -> Any:
+    """A task status's state, its runs' states and reasons, and the retries left."""
+    status = reply.status
+    return (
+        status.state,
+        [(r.state, r.reason_created, r.reason_resolved) for r in status.runs],
+        status.retries_left,
+    )
 
 
 def task_definition(queue_id: str, **extra: Any) -> CreateTaskRequestDict:

@@ -8,9 +8,8 @@ from typing import Any, cast
 
 import pytest
 
-from taskcluster_typed import Credentials, Queue, from_now, slugid
+from taskcluster_typed import Queue, from_now, slugid
 from taskcluster_typed.models.queue import (
-    ClaimWorkRequestDict,
     CreateTaskRequestDict,
     TaskStatusResponse,
 )
@@ -22,6 +21,7 @@ from .differential import (
     local_backend,
     ok,
     queue_id,
+    run_states,
     shape,
     task_definition,
     wait_for_state,
@@ -34,15 +34,6 @@ def backends(real: RealTaskcluster) -> Iterator[tuple[Backend, Backend]]:
         yield Backend("real", real.root_url, real.credentials), local
 
 
-def _state(reply: TaskStatusResponse) -> Any:
-    status = reply.status
-    return (
-        status.state,
-        [(r.state, r.reason_created, r.reason_resolved) for r in status.runs],
-        status.retries_left,
-    )
-
-
 def task_graph(b: Backend) -> None:
     queue = b.client(Queue)
     qid = queue_id(b)
@@ -50,18 +41,22 @@ def task_graph(b: Backend) -> None:
     group = first
     definition = task_definition(qid, taskGroupId=group, routes=["index.diff.x"], retries=1)
     # the routes need queue:route:* (root has it)
-    b.call("create first", lambda: queue.create_task(first, definition), _state)
-    b.call("create first again (idempotent)", lambda: queue.create_task(first, definition), _state)
+    b.call("create first", lambda: queue.create_task(first, definition), run_states)
+    b.call(
+        "create first again (idempotent)", lambda: queue.create_task(first, definition), run_states
+    )
     changed: CreateTaskRequestDict = {**definition, "priority": "high"}
     b.call(
-        "create first with another definition", lambda: queue.create_task(first, changed), _state
+        "create first with another definition",
+        lambda: queue.create_task(first, changed),
+        run_states,
     )
     b.call(
         "create second (depends on first)",
         lambda: queue.create_task(
             second, task_definition(qid, taskGroupId=group, dependencies=[first], retries=1)
         ),
-        _state,
+        run_states,
     )
     b.call(
         "create third (all-resolved)",
@@ -71,7 +66,7 @@ def task_graph(b: Backend) -> None:
                 qid, taskGroupId=group, dependencies=[first, second], requires="all-resolved"
             ),
         ),
-        _state,
+        run_states,
     )
     b.call("task defaults", lambda: queue.task(second), shape)
     worker = {"workerGroup": "diff-group", "workerId": "diff-worker", "tasks": 4}
@@ -79,11 +74,13 @@ def task_graph(b: Backend) -> None:
     assert claims is not None
     b.call("reclaim first", lambda: queue.reclaim_task(first, 0), shape)
     b.call(
-        "report first failed on run 1 (no such run)", lambda: queue.report_failed(first, 1), _state
+        "report first failed on run 1 (no such run)",
+        lambda: queue.report_failed(first, 1),
+        run_states,
     )
-    b.call("report first completed", lambda: queue.report_completed(first, 0), _state)
-    b.call("report first completed again", lambda: queue.report_completed(first, 0), _state)
-    b.call("report first failed after completed", lambda: queue.report_failed(first, 0), _state)
+    b.call("report first completed", lambda: queue.report_completed(first, 0), run_states)
+    b.call("report first completed again", lambda: queue.report_completed(first, 0), run_states)
+    b.call("report first failed after completed", lambda: queue.report_failed(first, 0), run_states)
     b.call("reclaim resolved first", lambda: queue.reclaim_task(first, 0), ok)
     b.note("second pending", wait_for_state(queue, second, ["pending"]))
     b.call(
@@ -94,7 +91,7 @@ def task_graph(b: Backend) -> None:
     b.call(
         "second exception worker-shutdown (retried)",
         lambda: queue.report_exception(second, 0, {"reason": "worker-shutdown"}),
-        _state,
+        run_states,
     )
     b.call(
         "claim second again",
@@ -104,12 +101,12 @@ def task_graph(b: Backend) -> None:
     b.call(
         "second exception intermittent-task (no retries left)",
         lambda: queue.report_exception(second, 1, {"reason": "intermittent-task"}),
-        _state,
+        run_states,
     )
     b.note("third pending", wait_for_state(queue, third, ["pending"]))
-    b.call("cancel third", lambda: queue.cancel_task(third), _state)
-    b.call("cancel third again", lambda: queue.cancel_task(third), _state)
-    b.call("rerun first", lambda: queue.rerun_task(first), _state)
+    b.call("cancel third", lambda: queue.cancel_task(third), run_states)
+    b.call("cancel third again", lambda: queue.cancel_task(third), run_states)
+    b.call("rerun first", lambda: queue.rerun_task(first), run_states)
     b.call(
         "dependents of first",
         lambda: queue.list_dependent_tasks(first),
@@ -131,7 +128,7 @@ def task_graph(b: Backend) -> None:
     b.call(
         "create in sealed group",
         lambda: queue.create_task(slugid(), task_definition(qid, taskGroupId=group)),
-        _state,
+        run_states,
     )
     b.call(
         "cancel sealed group",
@@ -184,7 +181,7 @@ def task_forms_and_refusals(b: Backend) -> None:
     b.call(
         "legacy provisionerId/workerType form",
         lambda: queue.create_task(legacy_id, cast("CreateTaskRequestDict", legacy)),
-        _state,
+        run_states,
     )
     b.call(
         "legacy form read back",
@@ -195,7 +192,7 @@ def task_forms_and_refusals(b: Backend) -> None:
     b.call(
         "mismatched taskQueueId",
         lambda: queue.create_task(slugid(), cast("CreateTaskRequestDict", mismatch)),
-        _state,
+        run_states,
     )
     refusals: dict[str, dict[str, Any]] = {
         "deadline in the past": {
@@ -210,21 +207,21 @@ def task_forms_and_refusals(b: Backend) -> None:
         "missing dependency": {"dependencies": [slugid()]},
     }
     for label, extra in refusals.items():
-        b.call(label, _creation(queue, task_definition(qid, **extra)), _state)
+        b.call(label, _creation(queue, task_definition(qid, **extra)), run_states)
     limited = b.client(
         Queue, credentials=b.new_client([f"queue:create-task:lowest:{qid}", "queue:scheduler-id:-"])
     )
     b.call(
         "without the project scope",
         lambda: limited.create_task(slugid(), task_definition(qid)),
-        _state,
+        run_states,
     )
     b.call(
         "priority above the scope",
         lambda: limited.create_task(
             slugid(), task_definition(qid, priority="high", projectId="none")
         ),
-        _state,
+        run_states,
     )
     scoped = b.client(
         Queue,
@@ -239,36 +236,36 @@ def task_forms_and_refusals(b: Backend) -> None:
     b.call(
         "a lower priority is covered",
         lambda: scoped.create_task(slugid(), task_definition(qid, priority="low")),
-        _state,
+        run_states,
     )
     b.call(
         "a route needs its scope",
         lambda: scoped.create_task(slugid(), task_definition(qid, routes=["r.x"])),
-        _state,
+        run_states,
     )
     b.call(
         "task scopes the caller lacks",
         lambda: scoped.create_task(slugid(), task_definition(qid, scopes=["secrets:get:x"])),
-        _state,
+        run_states,
     )
     group = slugid()
     b.call(
         "create in group",
         lambda: queue.create_task(slugid(), task_definition(qid, taskGroupId=group)),
-        _state,
+        run_states,
     )
     b.call(
         "other schedulerId in the group",
         lambda: queue.create_task(
             slugid(), task_definition(qid, taskGroupId=group, schedulerId="other")
         ),
-        _state,
+        run_states,
     )
-    b.call("schedule a missing task", lambda: queue.schedule_task(slugid()), _state)
-    b.call("cancel a missing task", lambda: queue.cancel_task(slugid()), _state)
-    b.call("rerun a missing task", lambda: queue.rerun_task(slugid()), _state)
+    b.call("schedule a missing task", lambda: queue.schedule_task(slugid()), run_states)
+    b.call("cancel a missing task", lambda: queue.cancel_task(slugid()), run_states)
+    b.call("rerun a missing task", lambda: queue.rerun_task(slugid()), run_states)
     b.call("reclaim a missing task", lambda: queue.reclaim_task(slugid(), 0), ok)
-    b.call("report a missing task", lambda: queue.report_completed(slugid(), 0), _state)
+    b.call("report a missing task", lambda: queue.report_completed(slugid(), 0), run_states)
 
 
 def test_task_forms_and_refusals(backends: tuple[Backend, Backend]) -> None:
@@ -284,17 +281,17 @@ def deadlines(b: Backend) -> None:
     b.call(
         "create claimed",
         lambda: queue.create_task(claimed, task_definition(qid, deadline=soon)),
-        _state,
+        run_states,
     )
     worker = {"workerGroup": "g", "workerId": "w", "tasks": 1}
     b.call("claim it", lambda: queue.claim_work(qid, worker), lambda c: len(c.tasks))  # type: ignore[arg-type]
     b.call(
         "create unclaimed",
         lambda: queue.create_task(unclaimed, task_definition(qid, deadline=soon)),
-        _state,
+        run_states,
     )
     time.sleep(3.5)
-    b.call("create fresh", lambda: queue.create_task(fresh, task_definition(qid)), _state)
+    b.call("create fresh", lambda: queue.create_task(fresh, task_definition(qid)), run_states)
     b.call(
         "claimWork skips the task past its deadline",
         lambda: queue.claim_work(qid, {**worker, "tasks": 2}),  # type: ignore[arg-type]
@@ -306,171 +303,20 @@ def deadlines(b: Backend) -> None:
         ok,
     )
     b.call("reclaim past the deadline", lambda: queue.reclaim_task(claimed, 0), ok)
-    b.call("cancel past the deadline", lambda: queue.cancel_task(unclaimed), _state)
-    b.call("rerun past the deadline", lambda: queue.rerun_task(claimed), _state)
+    b.call("cancel past the deadline", lambda: queue.cancel_task(unclaimed), run_states)
+    b.call("rerun past the deadline", lambda: queue.rerun_task(claimed), run_states)
     b.call(
         "change priority past the deadline",
         lambda: queue.change_task_priority(unclaimed, {"newPriority": "high"}),
-        _state,
+        run_states,
     )
     b.call(
         "report completed past the deadline (still running)",
         lambda: queue.report_completed(claimed, 0),
-        _state,
+        run_states,
     )
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # claimTask
 def test_deadlines(backends: tuple[Backend, Backend]) -> None:
     compare(deadlines, *backends)
-
-
-def workers(b: Backend) -> None:
-    """Task queues and workers as the queue records them; counts and listings."""
-    queue = b.client(Queue)
-    qid = queue_id(b)
-    provisioner, worker_type = qid.split("/")
-    b.call("task queue before any worker", lambda: queue.get_task_queue(qid), ok)
-    first, second = slugid(), slugid()
-    queue.create_task(first, task_definition(qid))
-    queue.create_task(second, task_definition(qid, priority="high"))
-    b.call("task queue after tasks were created", lambda: queue.get_task_queue(qid), ok)
-    b.call(
-        "counts",
-        lambda: queue.task_queue_counts(qid),
-        lambda c: (c.pending_tasks, c.claimed_tasks, c.provisioner_id == provisioner),
-    )
-    b.call("pending count", lambda: queue.pending_tasks(qid), lambda c: c.pending_tasks)
-    b.call(
-        "pending list",
-        lambda: queue.list_pending_tasks(qid),
-        lambda r: [t.task_id == second for t in r.tasks],
-    )
-    worker: ClaimWorkRequestDict = {"workerGroup": "g", "workerId": "w1", "tasks": 1}
-    b.call(
-        "claim by priority",
-        lambda: queue.claim_work(qid, worker),
-        lambda c: [t.status.task_id == second for t in c.tasks],
-    )
-    b.call(
-        "claimed list",
-        lambda: queue.list_claimed_tasks(qid),
-        lambda r: [(t.task_id == second, t.worker_id) for t in r.tasks],
-    )
-    b.call(
-        "task queue",
-        lambda: queue.get_task_queue(qid),
-        lambda q: (q.task_queue_id, q.stability, q.description),
-    )
-    b.call(
-        "provisioner",
-        lambda: queue.get_provisioner(provisioner),
-        lambda p: (p.provisioner_id, p.stability),
-    )
-    b.call(
-        "worker types",
-        lambda: queue.list_worker_types(provisioner),
-        lambda r: [(w.worker_type, w.task_queue_id) for w in r.worker_types],
-    )
-    b.call(
-        "worker",
-        lambda: queue.get_worker(provisioner, worker_type, "g", "w1"),
-        lambda w: (w.worker_id, [t.task_id == second for t in w.recent_tasks]),
-    )
-    b.call("missing worker", lambda: queue.get_worker(provisioner, worker_type, "g", "none"), ok)
-    b.call(
-        "quarantine",
-        lambda: queue.quarantine_worker(
-            provisioner, worker_type, "g", "w1", {"quarantineUntil": from_now("1 hour")}
-        ),
-        lambda w: [d.quarantine_info for d in w.quarantine_details or []],
-    )
-    b.call(
-        "quarantine a missing worker",
-        lambda: queue.quarantine_worker(
-            provisioner, worker_type, "g", "none", {"quarantineUntil": from_now("1 hour")}
-        ),
-        ok,
-    )
-    b.call(
-        "quarantined workers",
-        lambda: queue.list_workers(provisioner, worker_type, quarantined=True),
-        lambda r: [(w.worker_id, w.latest_task is not None) for w in r.workers],
-    )
-    b.call(
-        "workers not quarantined",
-        lambda: queue.list_workers(provisioner, worker_type, quarantined=False),
-        lambda r: [w.worker_id for w in r.workers],
-    )
-    b.call(
-        "declare a worker",
-        lambda: queue.declare_worker(
-            provisioner, worker_type, "g", "w2", {"expires": from_now("1 day")}
-        ),
-        lambda w: (w.worker_id, w.recent_tasks),
-    )
-    b.call(
-        "all workers",
-        lambda: queue.list_workers(provisioner, worker_type),
-        lambda r: sorted(w.worker_id for w in r.workers),
-    )
-
-
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # the worker-type methods
-def test_workers(backends: tuple[Backend, Backend]) -> None:
-    compare(workers, *backends)
-
-
-def worker_credentials(b: Backend) -> None:
-    """A claim's temporary credentials act on their run only; claimTask; scheduleTask."""
-    queue = b.client(Queue)
-    qid = queue_id(b)
-    first, second, waiting = slugid(), slugid(), slugid()
-    queue.create_task(first, task_definition(qid, scopes=["diff:task-scope"]))
-    queue.create_task(second, task_definition(qid))
-    b.call(
-        "claimTask",
-        lambda: queue.claim_task(first, 0, {"workerGroup": "g", "workerId": "w"}),
-        lambda c: (c.run_id, c.status.state, c.worker_id),
-    )
-    b.call(
-        "claimTask again by the same worker",
-        lambda: queue.claim_task(first, 0, {"workerGroup": "g", "workerId": "w"}),
-        lambda c: (c.run_id, c.worker_id),
-    )
-    b.call(
-        "claimTask by another worker",
-        lambda: queue.claim_task(first, 0, {"workerGroup": "g", "workerId": "other"}),
-        ok,
-    )
-    b.call(
-        "claimTask of a run that does not exist",
-        lambda: queue.claim_task(second, 3, {"workerGroup": "g", "workerId": "w"}),
-        ok,
-    )
-    claim = queue.claim_work(qid, {"workerGroup": "g", "workerId": "w", "tasks": 1}).tasks[0]
-    cred = claim.credentials
-    as_run = b.client(
-        Queue, credentials=Credentials(cred.client_id, cred.access_token, cred.certificate)
-    )
-    b.call("the run reclaims itself", lambda: as_run.reclaim_task(second, 0), lambda r: r.run_id)
-    b.call("but not another task", lambda: as_run.reclaim_task(first, 0), ok)
-    b.call("nor reads other tasks", lambda: as_run.status(first), ok)
-    b.call("the run resolves itself", lambda: as_run.report_completed(second, 0), _state)
-    queue.create_task(waiting, task_definition(qid, dependencies=[first]))
-    b.call("scheduleTask forces a waiting task", lambda: queue.schedule_task(waiting), _state)
-    b.call("scheduleTask again", lambda: queue.schedule_task(waiting), _state)
-    b.call("rerun a pending task", lambda: queue.rerun_task(waiting), _state)
-    limited = b.client(Queue, credentials=b.new_client([]))
-    b.call("status without scopes", lambda: limited.status(first), ok)
-    b.call("cancel without scopes", lambda: limited.cancel_task(first), ok)
-    b.call(
-        "claimWork without scopes",
-        lambda: limited.claim_work(qid, {"workerGroup": "g", "workerId": "w", "tasks": 1}),
-        ok,
-    )
-
-
-@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # claimTask
-def test_worker_credentials(backends: tuple[Backend, Backend]) -> None:
-    compare(worker_credentials, *backends)

@@ -8,7 +8,6 @@ the reply validated against the output schema before it is sent.
 from __future__ import annotations
 
 import json
-import re
 import threading
 from collections.abc import Sequence
 from datetime import timedelta
@@ -22,7 +21,6 @@ from typing_extensions import Self
 from ...client import AsyncClient, SyncClient
 from ...credentials import Credentials
 from ...endpoint import validation_errors
-from ..routes import SERVICES, Match, endpoints, match
 from . import (
     auth_clients,
     auth_other,
@@ -42,8 +40,8 @@ from .context import Context, Handler, RawReply, Redirect, makes_checks_first
 from .failures import Failure, error_body
 from .hawk_check import Authenticator, Caller, RequestData
 from .pulse import PulsePublisher
+from .routing import route
 from .scope_templates import template, template_params
-from .wildcards import match_wildcard
 
 __all__ = ["IMITATED", "ROOT_CLIENT_ID", "LocalTaskcluster", "handler_for"]
 
@@ -213,7 +211,7 @@ class LocalTaskcluster:
             return _json(404, {"code": "ResourceNotFound", "message": "no such API"})
         service = segments[2]
         path = "/" + (segments[4] if len(segments) > 4 else "")
-        found = _route(service, request.method, path)
+        found = route(service, request.method, path)
         if found is None:
             failure = Failure(404, "ResourceNotFound", f"no route {request.method} {parts.path}")
             return _json(404, error_body(failure, method="", params={}, payload={}))
@@ -311,26 +309,6 @@ class LocalTaskcluster:
                 f"{endpoint.name}: reply does not match its schema: {_errors_text(error)}"
             ) from None
         return json.dumps(result, separators=(",", ":")).encode()
-
-
-def _route(service: str, method: str, path: str) -> Match | None:
-    """The endpoint of a request; like the services' router, a trailing slash is optional."""
-    if service not in SERVICES:
-        return None
-    found = match(service, method, path)
-    if found is None and path != "/":
-        other = path[:-1] if path.endswith("/") else f"{path}/"
-        found = match(service, method, other)
-    if found is None:
-        found = match_wildcard(service, method, path)
-    if found is None and path.endswith("/"):  # an empty optional last parameter
-        for endpoint in endpoints(service).values():  # (``/namespaces{/:namespace}``)
-            route = endpoint.route
-            if endpoint.method == method.upper() and re.fullmatch(
-                re.escape(path) + "<[^>/]+>", route
-            ):
-                return Match(endpoint, {route[len(path) + 1 : -1]: ""})
-    return found
 
 
 def _not_imitated(service: str, name: str) -> str:

@@ -80,7 +80,8 @@ def check_trigger_schema(schema: dict[str, Any]) -> None:
 def _check_payload(schema: dict[str, Any], payload: Any) -> None:
     import jsonschema  # the "testing" extra
 
-    errors = sorted(jsonschema.Draft7Validator(schema).iter_errors(payload), key=str)
+    validator = jsonschema.Draft7Validator(schema)
+    errors = sorted(validator.iter_errors(payload), key=str)  # pyright: ignore[reportUnknownMemberType]
     if errors:
         raise input_error("; ".join(f"data{_path(e.absolute_path)} {e.message}" for e in errors))
 

@@ -1,6 +1,8 @@
-"""Route parameters that the services declare as wildcards (``{*name}``): they may hold raw
-slashes (``.../artifacts/public/logs/live.log``), which the generated route table (one path
-segment per parameter) does not match. Used when no route matches a request as sent."""
+"""Routing a request as the services' router (express) does, on top of the generated route
+table (`taskcluster_typed.testing.routes`, one path segment per parameter): a trailing slash
+is optional, the parameters the services declare as wildcards (``{*name}``) take raw slashes
+(``.../artifacts/public/logs/live.log``), and an optional last parameter
+(``/namespaces{/:namespace}``) may be empty."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from typing import Any
 from urllib.parse import unquote
 
 from ...endpoint import Endpoint
-from ..routes import Match, endpoints
+from ..routes import SERVICES, Match, endpoints, match
 
 _ARTIFACTS = (
     "createArtifact",
@@ -64,3 +66,22 @@ def match_wildcard(service: str, method: str, path: str) -> Match | None:
         if found:
             return Match(endpoint, {k: unquote(v) for k, v in found.groupdict().items()})
     return None
+
+
+def route(service: str, method: str, path: str) -> Match | None:
+    """The endpoint serving `method` `path` (the part after ``/api/<service>/v1``)."""
+    if service not in SERVICES:
+        return None
+    found = match(service, method, path)
+    if found is None and path != "/":
+        other = path[:-1] if path.endswith("/") else f"{path}/"
+        found = match(service, method, other)
+    if found is None:
+        found = match_wildcard(service, method, path)
+    if found is None and path.endswith("/"):  # an empty optional last parameter
+        for endpoint in endpoints(service).values():
+            template = endpoint.route
+            empty = re.fullmatch(re.escape(path) + "<[^>/]+>", template)
+            if endpoint.method == method.upper() and empty:
+                return Match(endpoint, {template[len(path) + 1 : -1]: ""})
+    return found
