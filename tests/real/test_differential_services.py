@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from taskcluster_typed import Hooks, Index, Queue, Secrets, from_now, slugid
+from taskcluster_typed import Hooks, Index, PurgeCache, Queue, Secrets, from_now, slugid
 from taskcluster_typed.models.hooks import CreateHookRequestDict
 
 from .conftest import RealTaskcluster
@@ -258,3 +258,33 @@ def hooks(b: Backend) -> None:
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")  # getHookStatus
 def test_hooks(backends: tuple[Backend, Backend]) -> None:
     compare(hooks, *backends)
+
+
+def purge_cache(b: Backend) -> None:
+    client = b.client(PurgeCache)
+    pool = queue_id(b)  # a worker pool id has the same form: <provisioner>/<worker type>
+    b.call("purge", lambda: client.purge_cache(pool, {"cacheName": "build"}), ok)
+    b.call("purge again", lambda: client.purge_cache(pool, {"cacheName": "build"}), ok)
+    b.call("purge another cache", lambda: client.purge_cache(pool, {"cacheName": "test"}), ok)
+    b.call(
+        "open requests of the pool",
+        lambda: client.purge_requests(pool),
+        lambda r: {(x.provisioner_id, x.worker_type, x.cache_name) for x in r.requests},
+    )
+    later = from_now("1 minute").isoformat()
+    b.call("none since later", lambda: client.purge_requests(pool, since=later), shape)
+    b.call(
+        "a malformed worker pool id", lambda: client.purge_cache("no-slash", {"cacheName": "x"}), ok
+    )
+    limited = b.client(PurgeCache, credentials=b.new_client([f"purge-cache:{pool}:build"]))
+    b.call("with the scope", lambda: limited.purge_cache(pool, {"cacheName": "build"}), ok)
+    b.call("without the scope", lambda: limited.purge_cache(pool, {"cacheName": "test"}), ok)
+    b.call(
+        "all requests, a page of 1",
+        lambda: client.all_purge_requests(limit=1),
+        lambda r: len(r.requests),
+    )
+
+
+def test_purge_cache(backends: tuple[Backend, Backend]) -> None:
+    compare(purge_cache, *backends)

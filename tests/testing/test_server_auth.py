@@ -21,9 +21,9 @@ from taskcluster_typed import (
     AuthenticationFailed,
     Credentials,
     InsufficientScopes,
-    PurgeCache,
     Queue,
     Secrets,
+    WorkerManager,
     create_temporary_credentials,
     from_now,
 )
@@ -219,9 +219,9 @@ def test_services_not_imitated_are_501_naming_the_method_and_unknown_routes_404(
 ) -> None:
     queue = tc.client(Queue, max_retries=0)
     with pytest.raises(APIError) as raised:
-        tc.client(PurgeCache, max_retries=0).all_purge_requests()
+        tc.client(WorkerManager, max_retries=0).list_providers()
     assert raised.value.status_code == 501
-    assert "purge-cache.allPurgeRequests is not imitated" in raised.value.message
+    assert "worker-manager.listProviders is not imitated" in raised.value.message
     with pytest.raises(APIError) as raised:
         queue.request("GET", "no/such/route")
     assert _code(raised) == (404, "ResourceNotFound")

@@ -16,6 +16,7 @@ from taskcluster_typed import (
     Hooks,
     Index,
     InsufficientScopes,
+    PurgeCache,
     Queue,
     RequestConflict,
     ResourceNotFound,
@@ -320,3 +321,18 @@ def test_every_method_of_the_imitated_services_has_a_handler() -> None:
     for service in IMITATED:
         missing = [name for name in endpoints(service) if handler_for(service, name) is None]
         assert missing == [], service
+
+
+def test_purge_cache(local_taskcluster: LocalTaskcluster) -> None:
+    purge = local_taskcluster.client(PurgeCache, max_retries=0)
+    purge.purge_cache("prov/wt", {"cacheName": "build"})
+    purge.purge_cache("prov/wt", {"cacheName": "build"})  # repeated: one open request
+    purge.purge_cache("prov/other", {"cacheName": "x"})
+    listed = purge.purge_requests("prov/wt")
+    assert [(r.worker_type, r.cache_name) for r in listed.requests] == [("wt", "build")]
+    later = from_now("1 minute").isoformat()
+    assert purge.purge_requests("prov/wt", since=later).requests == []
+    assert len(purge.all_purge_requests(limit=1).requests) == 1
+    with pytest.raises(APIError) as raised:  # a worker pool id is <provisioner>/<worker type>
+        purge.purge_cache("no-slash", {"cacheName": "x"})
+    assert (raised.value.status_code, raised.value.code) == (400, "InvalidRequestArguments")

@@ -27,6 +27,7 @@ from . import (
     auth_roles,
     hooks_service,
     index_service,
+    purge_cache_service,
     queue_artifacts,
     queue_claims,
     queue_groups,
@@ -65,6 +66,7 @@ _HANDLERS: dict[str, dict[str, Handler]] = {
         **queue_workers.HANDLERS,
     },
     "secrets": secrets_service.HANDLERS,
+    "purge-cache": purge_cache_service.HANDLERS,
 }
 IMITATED = frozenset(_HANDLERS)
 """The services the local Taskcluster imitates (the others answer 501 "not imitated")."""
@@ -125,6 +127,7 @@ class LocalTaskcluster:
         self.secrets = secrets_service.SecretsState()
         self.index = index_service.IndexState()
         self.hooks = hooks_service.HooksState()
+        self.purge_cache = purge_cache_service.PurgeCacheState()
         self.root_credentials = self.add_client(ROOT_CLIENT_ID, ["*"])
         self.auth.clients[ROOT_CLIENT_ID].description = _STATIC_CLIENT
         self._address = (host, port)
@@ -316,7 +319,7 @@ def _not_imitated(service: str, name: str) -> str:
         return f"{service}.{name} is not implemented by the local Taskcluster"
     return (
         f"{service}.{name} is not imitated: the local Taskcluster (taskcluster_typed.testing) "
-        f"imitates the queue, auth, secrets, index and hooks services, not {service}; "
+        f"imitates the queue, auth, secrets, index, hooks and purge-cache services, not {service}; "
         "use a real deployment, or a Fake of this client"
     )
 

@@ -37,6 +37,7 @@ WILDCARDS: dict[str, dict[str, str]] = {
     "auth": {"awsS3Credentials": "prefix"},
     "secrets": {"set": "name", "remove": "name", "get": "name"},
     "index": {"findArtifactFromTask": "name"},
+    "purge-cache": {"purgeCache": "workerPoolId", "purgeRequests": "workerPoolId"},
 }
 """Service -> API method -> its wildcard parameter (from the services' route declarations)."""
 
