@@ -250,6 +250,34 @@ def hooks(b: Backend) -> None:
     b.call("status", lambda: client.get_hook_status(group, "h"), lambda s: s.last_fire.result)
     b.call("update", lambda: client.update_hook(group, "h", other), lambda h: h.trigger_schema)
     b.call("update a missing hook", lambda: client.update_hook(group, "none", other), ok)
+    rich = _hook(qid, {"type": "object"})
+    rich["task"]["payload"] = {
+        "$let": {"main": {"$eval": "payload.branch == 'main'"}},
+        "in": {"release": {"$if": "main", "then": "yes", "else": "no"}, "by": "${firedBy}"},
+    }
+    b.call("create a hook using more JSON-e", lambda: client.create_hook(group, "rich", rich), ok)
+    b.new_role(
+        f"hook-id:{group}/rich",
+        [
+            f"queue:create-task:lowest:{qid}",
+            "queue:scheduler-id:-",
+            "queue:create-task:project:none",
+        ],
+    )
+    rich_fired = b.call(
+        "trigger it", lambda: client.trigger_hook(group, "rich", {"branch": "main"}), ok
+    )
+    if rich_fired is not None:
+        rich_id = getattr(rich_fired, "task_id", "")
+        b.call("its task's payload", lambda: queue.task(rich_id), lambda t: t.payload)
+    broken = _hook(qid, {"type": "object"})
+    broken["task"]["payload"] = {"x": {"$eval": "undefined_name"}}
+    b.call(
+        "create a hook whose template fails",
+        lambda: client.create_hook(group, "broken", broken),
+        ok,
+    )
+    b.call("trigger it", lambda: client.trigger_hook(group, "broken", {}), ok)
     b.call("remove", lambda: client.remove_hook(group, "h"), ok)
     b.call("get removed", lambda: client.hook(group, "h"), ok)
     b.call("trigger removed", lambda: client.trigger_hook(group, "h", {}), ok)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from taskcluster_typed import (
     from_now,
     slugid,
 )
-from taskcluster_typed.models.hooks import TriggerHookTaskCreated
+from taskcluster_typed.models.hooks import CreateHookRequestDict, TriggerHookTaskCreated
 from taskcluster_typed.models.queue import (
     ArtifactContentResponseError,
     ArtifactContentResponseReference,
@@ -336,3 +337,18 @@ def test_purge_cache(local_taskcluster: LocalTaskcluster) -> None:
     with pytest.raises(APIError) as raised:  # a worker pool id is <provisioner>/<worker type>
         purge.purge_cache("no-slash", {"cacheName": "x"})
     assert (raised.value.status_code, raised.value.code) == (400, "InvalidRequestArguments")
+
+
+def test_hooks_without_the_testing_extra_answer_a_clear_501(
+    local_taskcluster: LocalTaskcluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "jsonschema", None)  # as if not installed
+    hooks = local_taskcluster.client(Hooks, max_retries=0)
+    definition: CreateHookRequestDict = {
+        "metadata": {"name": "h", "description": "d", "owner": "a@b.c"},
+        "task": {},
+    }
+    with pytest.raises(APIError) as raised:
+        hooks.create_hook("group", "hook", definition)
+    assert raised.value.status_code == 501
+    assert "pip install 'taskcluster-typed[testing]'" in raised.value.message

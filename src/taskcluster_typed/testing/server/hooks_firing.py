@@ -3,21 +3,22 @@
 role ``hook-id:<hookGroupId>/<hookId>`` (a role lacking the task's scopes makes the trigger
 fail ``InsufficientScopes``); every fire is recorded in the hook's last fires.
 
-The template is rendered with a small part of JSON-e: ``{"$fromNow": "1 hour"}``,
-``{"$eval": "payload.x"}`` (also ``taskId``, ``firedBy``, ``clientId``) and ``"${payload.x}"``
-in strings.
+The template is rendered with JSON-e (the ``json-e`` package: ``pip install
+'taskcluster-typed[testing]'``), in the service's context: ``payload``, ``firedBy``,
+``taskId``, ``now`` and, for ``triggerHook``, ``clientId``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import json
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
+from types import ModuleType
 from typing import Any, cast
 
-from ...dates import from_now
 from ...slugids import slugid
 from ..routes import endpoints
 from .auth_state import iso, now
@@ -26,7 +27,6 @@ from .failures import Failure, input_error
 from .hawk_check import Caller
 from .queue_tasks import insert_task
 
-_INTERPOLATION = re.compile(r"\$\{([^}]+)\}")
 _SLUGID = re.compile(
     r"^[A-Za-z0-9_-]{8}[Q-T][A-Za-z0-9_-][CGKOSWaeimquy26-][A-Za-z0-9_-]{10}[AQgw]$"
 )
@@ -39,36 +39,32 @@ class Hook:
     fires: list[dict[str, Any]] = field(default_factory=lambda: [])
 
 
-def _lookup(context: dict[str, Any], path: str) -> Any:
-    value: Any = context
-    for part in path.strip().split("."):
-        if not isinstance(value, dict) or part not in value:
-            raise input_error(f"JSON-e: {path} is not defined")
-        value = cast("dict[str, Any]", value)[part]
-    return value
+def _extra(module: str) -> ModuleType:
+    """`module`, from the "testing" extra; a clear 501 without it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise Failure(
+            501,
+            "NotImplemented",
+            "the local Taskcluster's hooks need jsonschema and json-e: "
+            "pip install 'taskcluster-typed[testing]'",
+        ) from None
 
 
-def render(template: Any, context: dict[str, Any]) -> Any:
-    """The part of JSON-e hook templates use most."""
-    if isinstance(template, dict):
-        node = cast("dict[str, Any]", template)
-        if set(node) == {"$fromNow"}:
-            return iso(from_now(str(node["$fromNow"])))
-        if set(node) == {"$eval"}:
-            return _lookup(context, str(node["$eval"]))
-        return {k: render(v, context) for k, v in node.items()}
-    if type(template) is list:
-        items: list[Any] = template  # pyright: ignore[reportUnknownVariableType]
-        return [render(v, context) for v in items]
-    if isinstance(template, str):
-        return _INTERPOLATION.sub(lambda m: str(_lookup(context, m.group(1))), template)
-    return template
+def render(template: Any, context: dict[str, Any]) -> object:
+    """`template` rendered with JSON-e, as the hooks service renders a hook's task."""
+    jsone: Any = _extra("jsone")
+    try:
+        rendered: object = jsone.render(template, context)
+    except jsone.JSONTemplateError as error:
+        raise input_error(f"While firing hook:\n\n{error}") from None
+    return rendered
 
 
 def check_trigger_schema(schema: dict[str, Any]) -> None:
     """`schema` must be a valid JSON schema (as the service checks it when a hook is saved)."""
-    import jsonschema  # the "testing" extra
-
+    jsonschema: Any = _extra("jsonschema")
     try:
         jsonschema.Draft7Validator.check_schema(schema)
     except jsonschema.SchemaError as error:
@@ -78,10 +74,9 @@ def check_trigger_schema(schema: dict[str, Any]) -> None:
 
 
 def _check_payload(schema: dict[str, Any], payload: Any) -> None:
-    import jsonschema  # the "testing" extra
-
+    jsonschema: Any = _extra("jsonschema")
     validator = jsonschema.Draft7Validator(schema)
-    errors = sorted(validator.iter_errors(payload), key=str)  # pyright: ignore[reportUnknownMemberType]
+    errors = sorted(validator.iter_errors(payload), key=str)
     if errors:
         raise input_error("; ".join(f"data{_path(e.absolute_path)} {e.message}" for e in errors))
 
@@ -112,7 +107,12 @@ def fire(ctx: Context, hook: Hook, payload: Any, fired_by: str) -> dict[str, Any
         if not isinstance(given, str) or not _SLUGID.match(given):
             raise input_error(f"Invalid taskId format: {given}")
         task_id = given
-    context: dict[str, Any] = {"firedBy": fired_by, "payload": payload, "taskId": task_id}
+    context: dict[str, Any] = {
+        "firedBy": fired_by,
+        "payload": payload,
+        "taskId": task_id,
+        "now": iso(now()),
+    }
     if ctx.caller.client_id is not None and fired_by == "triggerHook":
         context["clientId"] = ctx.caller.client_id
     role = f"hook-id:{definition['hookGroupId']}/{definition['hookId']}"
@@ -127,6 +127,11 @@ def fire(ctx: Context, hook: Hook, payload: Any, fired_by: str) -> dict[str, Any
     }
     try:
         task = _task_for_hook(hook, context)
+    except Failure as failure:  # the template did not render
+        last["error"] = failure.message.removeprefix("While firing hook:\n\n")
+        hook.fires.append(last)
+        raise
+    try:
         insert_task(_as_role(ctx, role), task_id, task, authorize=True)
     except Failure as failure:
         last["error"] = json.dumps(  # as the service records a failed createTask
