@@ -12,6 +12,7 @@ import pytest
 from taskcluster_typed import (
     Auth,
     Credentials,
+    Queue,
     Secrets,
     create_temporary_credentials,
     from_now,
@@ -218,6 +219,19 @@ def credentials_and_signed_urls(b: Backend) -> None:
     b.call(
         "unknown client",
         lambda: b.client(Secrets, credentials=Credentials(f"diff/{slugid()}", "x" * 44)).get(name),
+        ok,
+    )
+    wrong = b.client(Queue, credentials=Credentials(issuer.client_id, "x" * 44))
+    # the services authenticate a caller only when they check its scopes: a scope expression
+    # of the route's parameters is checked first; others after the handler's own checks
+    b.call("bad token, scopes of the route", lambda: wrong.reclaim_task(slugid(), 0), ok)
+    b.call("bad token, scopes of the task", lambda: wrong.cancel_task(slugid()), ok)
+    invalid: dict[str, object] = {
+        "payload": {}
+    }  # the scopes of createTask need the body: it is validated first
+    b.call(
+        "bad token, invalid body",
+        lambda: wrong.request("PUT", f"task/{slugid()}", json=invalid),
         ok,
     )
     b.call(

@@ -191,7 +191,7 @@ def test_schema_invalid_body_is_400_input_validation_error(tc: LocalTaskcluster)
     body = raised.value.body
     assert set(body) == {"code", "message", "requestInfo"}
     assert (
-        "payload.expires" in body["message"]
+        "* data.expires: " in body["message"]
         and "* errorCode: InputValidationError" in body["message"]
     )
     assert body["requestInfo"]["params"] == {"name": "s/bad"}

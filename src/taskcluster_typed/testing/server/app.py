@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
@@ -37,7 +37,7 @@ from . import (
     secrets_service,
 )
 from .auth_state import AuthState, Client, new_access_token, now
-from .context import Context, Handler, RawReply, Redirect, makes_checks_first
+from .context import Context, Handler, RawReply, Redirect
 from .failures import Failure, error_body
 from .hawk_check import Authenticator, Caller, RequestData
 from .pulse import PulsePublisher
@@ -93,7 +93,7 @@ def _adapter(kind: Any) -> pydantic.TypeAdapter[Any]:
 
 
 def _errors_text(error: pydantic.ValidationError) -> str:
-    return "\n".join(f"{loc}: {msg}" for loc, msg in validation_errors("payload", error))
+    return "\n".join(f"  * {loc}: {msg}" for loc, msg in validation_errors("data", error))
 
 
 class LocalTaskcluster:
@@ -220,26 +220,21 @@ class LocalTaskcluster:
             return _json(404, error_body(failure, method="", params={}, payload={}))
         endpoint, params = found.endpoint, found.params
         body: Any = {}
+        expression = template(service, endpoint.name)
+        context = Context(endpoint, params, self, request, self._caller_of(request, expression))
         try:
-            query = self._query(endpoint.query, parts.query)
-            payload = None
-            if endpoint.input_type is not None:
-                body, payload = self._body(endpoint.input_type, request.body)
-            expression = template(service, endpoint.name)
-            if expression is None:  # methods without scopes do not authenticate
-                caller = Caller(None, self.auth.expand(["assume:anonymous"]))
-            else:
-                caller = self.authenticator.authenticate(request)
             handler = handler_for(service, endpoint.name)
             if handler is None:
                 raise Failure(501, "NotImplemented", _not_imitated(service, endpoint.name))
-            context = Context(endpoint, params, payload, body, query, caller, self, request)
-            if (
-                expression is not None
-                and template_params(expression) <= set(params)
-                and not makes_checks_first(handler)
-            ):
+            # As lib-api: a scope expression that the route's parameters determine is checked
+            # first (authenticating the caller); then the query and the body are validated;
+            # other expressions are checked by the handler, with the values it has found.
+            if expression is not None and template_params(expression) <= set(params):
                 context.authorize()
+            context.query = self._query(endpoint.query, parts.query)
+            if endpoint.input_type is not None:
+                body, context.payload = self._body(endpoint, request.body)
+                context.body = body
             result = handler(context)
             if expression is not None and not context.authorized:
                 raise RuntimeError(f"{service}.{endpoint.name} did not authorize")
@@ -257,6 +252,11 @@ class LocalTaskcluster:
                 failure.status,
                 error_body(failure, method=endpoint.name, params=params, payload=body),
             )
+
+    def _caller_of(self, request: RequestData, expression: Any) -> Callable[[], Caller]:
+        if expression is None:  # methods without scopes do not authenticate
+            return lambda: Caller(None, self.auth.expand(["assume:anonymous"]))
+        return lambda: self.authenticator.authenticate(request)
 
     def _blob(self, request: RequestData, token: str) -> tuple[int, dict[str, str], bytes]:
         """The local stand-in for S3: a PUT to an s3 artifact's ``putUrl`` stores the bytes,
@@ -285,7 +285,8 @@ class LocalTaskcluster:
                 raise Failure(400, "InvalidRequestArguments", f"{key} must be true or false")
         return query
 
-    def _body(self, input_type: Any, raw: bytes) -> tuple[Any, Any]:
+    def _body(self, endpoint: Any, raw: bytes) -> tuple[Any, Any]:
+        input_type = endpoint.input_type
         try:
             body: Any = json.loads(raw) if raw else None
         except ValueError:
@@ -298,7 +299,9 @@ class LocalTaskcluster:
             raise Failure(
                 400,
                 "InputValidationError",
-                f"Request payload must match the schema:\n{_errors_text(error)}",
+                # worded as lib-api words it (the errors are pydantic's, not ajv's)
+                "\nSchema Validation Failed!\nRejecting Schema: the input of "
+                f"{endpoint.service}.{endpoint.name}\nErrors:\n{_errors_text(error)}",
             ) from None
 
     def _output(self, endpoint: Any, result: Any) -> bytes:

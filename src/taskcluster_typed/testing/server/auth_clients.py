@@ -10,7 +10,7 @@ from typing import Any
 
 from ...scopes import scope_compare
 from .auth_state import Client, iso, new_access_token, now
-from .context import Context, Handler, checks_first
+from .context import Context, Handler
 from .failures import conflict, input_error, not_found
 from .paging import page
 
@@ -79,7 +79,6 @@ def client(ctx: Context) -> Any:
     return client_json(ctx, _get_client(ctx))
 
 
-@checks_first
 def create_client(ctx: Context) -> Any:
     body: dict[str, Any] = ctx.body
     client_id = _not_static(ctx)
@@ -102,7 +101,6 @@ def create_client(ctx: Context) -> Any:
         return {**client_json(ctx, created), "accessToken": created.access_token}
 
 
-@checks_first
 def update_client(ctx: Context) -> Any:
     body: dict[str, Any] = ctx.body
     client_id = _not_static(ctx)
@@ -121,7 +119,6 @@ def update_client(ctx: Context) -> Any:
         return client_json(ctx, existing)
 
 
-@checks_first
 def reset_access_token(ctx: Context) -> Any:
     client_id = _not_static(ctx)
     ctx.authorize()
@@ -133,7 +130,6 @@ def reset_access_token(ctx: Context) -> Any:
 
 
 def _enable(disabled: bool) -> Handler:
-    @checks_first
     def handler(ctx: Context) -> Any:
         client_id = _not_static(ctx)
         ctx.authorize()
@@ -146,7 +142,6 @@ def _enable(disabled: bool) -> Handler:
     return handler
 
 
-@checks_first
 def delete_client(ctx: Context) -> Any:
     client_id = _not_static(ctx)
     ctx.authorize()

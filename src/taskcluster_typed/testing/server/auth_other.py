@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from .auth_state import AuthState, Client, iso, now
-from .context import Context, Handler, checks_first, require
+from .context import Context, Handler, require
 from .failures import Failure, not_found
 from .hawk_check import Authenticator, Caller, RequestData
 from .paging import page
@@ -95,7 +95,6 @@ def test_authenticate_get(ctx: Context) -> Any:
     return _tested_as(ctx, ["test:*", "auth:create-client:test:*"], ["test:authenticate-get"])
 
 
-@checks_first
 def aws_s3_credentials(ctx: Context) -> Any:
     level = ctx.params["level"]
     if level not in ("read-write", "read-only"):  # the route's pattern for `level`
@@ -140,7 +139,6 @@ def websocktunnel_token(ctx: Context) -> Any:
     )
 
 
-@checks_first
 def github_repo_token(ctx: Context) -> Any:
     body: dict[str, Any] = ctx.body
     repositories = [r.lower() for r in body["repositories"]]

@@ -9,7 +9,7 @@ from typing import Any
 from ...scopes import satisfies_expression
 from .auth_clients import no_double_star, sorted_scopes
 from .auth_state import Role, iso, now
-from .context import Context, Handler, checks_first
+from .context import Context, Handler
 from .failures import conflict, not_found
 from .paging import page
 
@@ -52,7 +52,6 @@ def role(ctx: Context) -> Any:
     return _role_json(ctx, found)
 
 
-@checks_first
 def create_role(ctx: Context) -> Any:
     body: dict[str, Any] = ctx.body
     no_double_star(body["scopes"])
@@ -72,7 +71,6 @@ def create_role(ctx: Context) -> Any:
         return _role_json(ctx, created)
 
 
-@checks_first
 def update_role(ctx: Context) -> Any:
     body: dict[str, Any] = ctx.body
     no_double_star(body["scopes"])

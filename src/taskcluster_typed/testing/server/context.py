@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from ...endpoint import Endpoint
 from ...scopes import ScopeExpression, remove_given_scopes
@@ -39,19 +39,31 @@ class RawReply:
 
 @dataclass
 class Context:
+    """One request: its endpoint, route parameters, validated input, and its caller, who is
+    authenticated when first needed (as the services do: a request refused before its scopes
+    are checked is never authenticated)."""
+
     endpoint: Endpoint[Any]
     params: dict[str, str]
-    payload: Any  # the validated input model, or None
-    body: Any  # the request's JSON, as sent
-    query: dict[str, str]
-    caller: Caller
     server: LocalTaskcluster
     request: RequestData
-    authorized: bool = field(default=False)
+    authenticate: Callable[[], Caller]
+    payload: Any = None  # the validated input model, or None
+    body: Any = None  # the request's JSON, as sent
+    query: dict[str, str] = field(default_factory=lambda: {})
+    authorized: bool = False
+    _caller: Caller | None = None
 
     @property
     def service(self) -> str:
         return self.endpoint.service
+
+    @property
+    def caller(self) -> Caller:
+        """Who made the request (authenticated now if not yet: `Failure` 401)."""
+        if self._caller is None:
+            self._caller = self.authenticate()
+        return self._caller
 
     def authorize(self, **values: Any) -> None:
         """Check the method's scope expression, rendered with the route params and `values`
@@ -60,7 +72,10 @@ class Context:
         expression = template(self.service, self.endpoint.name)
         if expression is None:
             return
-        require(self.caller, render(expression, {**self.params, **values}))
+        rendered = render(expression, {**self.params, **values})
+        if rendered == {"AllOf": []}:  # nothing required: a public request, not authenticated
+            return
+        require(self.caller, rendered)
 
 
 def require(caller: Caller, expression: ScopeExpression) -> None:
@@ -79,16 +94,3 @@ def require(caller: Caller, expression: ScopeExpression) -> None:
 
 
 Handler = Callable[[Context], Any]
-
-F = TypeVar("F", bound=Handler)
-
-
-def checks_first(handler: F) -> F:
-    """Mark a handler that makes checks before the scope check (as the service does), so the
-    server does not check the scopes before calling it; the handler calls `authorize`."""
-    handler.checks_first = True  # type: ignore[attr-defined]
-    return handler
-
-
-def makes_checks_first(handler: Handler) -> bool:
-    return bool(getattr(handler, "checks_first", False))

@@ -166,5 +166,10 @@ def _as_role(ctx: Context, role: str) -> Context:
     caller = Caller("static/taskcluster/hooks", ctx.server.auth.expand([f"assume:{role}"]))
     create_task = endpoints("queue")["createTask"]
     return dataclasses.replace(
-        ctx, endpoint=create_task, params={}, caller=caller, authorized=False
+        ctx,
+        endpoint=create_task,
+        params={},
+        authenticate=lambda: caller,
+        _caller=caller,
+        authorized=False,
     )

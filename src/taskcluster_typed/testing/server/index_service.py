@@ -10,7 +10,7 @@ from typing import Any
 
 from ...url_builders import sign_url
 from .auth_state import iso, now
-from .context import Context, Handler, Redirect, checks_first
+from .context import Context, Handler, Redirect
 from .failures import not_found
 from .paging import page
 
@@ -70,7 +70,6 @@ def find_tasks_at_index(ctx: Context) -> Any:
     return page(ctx, [live[i] for i in dict.fromkeys(indexes) if i in live], "tasks")
 
 
-@checks_first
 def find_artifact_from_task(ctx: Context) -> Any:
     """A redirect to the queue's ``getLatestArtifact`` of the indexed task: signed, unless the
     anonymous role may read the artifact."""

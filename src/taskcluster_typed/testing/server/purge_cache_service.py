@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from .auth_state import iso, now
-from .context import Context, Handler, checks_first
+from .context import Context, Handler
 from .failures import Failure
 from .paging import page
 
@@ -50,7 +50,6 @@ def _entry(pool: str, name: str, before: datetime) -> dict[str, Any]:
     }
 
 
-@checks_first
 def purge_cache(ctx: Context) -> Any:
     pool, name = _worker_pool(ctx), ctx.body["cacheName"]
     ctx.authorize(cacheName=name)
@@ -62,7 +61,6 @@ def all_purge_requests(ctx: Context) -> Any:
     return page(ctx, _open(ctx), "requests", lambda r: _entry(*r))
 
 
-@checks_first
 def purge_requests(ctx: Context) -> Any:
     pool = _worker_pool(ctx)
     ctx.authorize()

@@ -10,7 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 from .auth_state import iso, now
-from .context import Context, Handler, RawReply, Redirect, checks_first
+from .context import Context, Handler, RawReply, Redirect
 from .failures import Failure, conflict, input_error, not_found
 from .paging import page
 from .queue_state import Artifact, TaskRecord, find_task, get_task, parse_time, publish, queue_state
@@ -50,7 +50,6 @@ def _new_artifact(ctx: Context, name: str, request: dict[str, Any]) -> Artifact:
     return artifact
 
 
-@checks_first
 def create_artifact(ctx: Context) -> Any:
     request: dict[str, Any] = ctx.body
     if parse_time(request["expires"]) < now() - timedelta(minutes=15):
@@ -132,7 +131,6 @@ def _store(ctx: Context, record: TaskRecord, run: dict[str, Any], artifact: Arti
     return {"storageType": artifact.storage_type}
 
 
-@checks_first
 def finish_artifact(ctx: Context) -> Any:
     with queue_state(ctx).lock:
         record = find_task(ctx, ctx.params["taskId"])
@@ -199,7 +197,6 @@ def _content(ctx: Context, artifact: Artifact) -> dict[str, Any]:
 
 
 def artifact_content(latest: bool) -> Handler:
-    @checks_first
     def handler(ctx: Context) -> Any:
         with queue_state(ctx).lock:
             return _content(ctx, _following_links(ctx, _run_id(ctx, latest)))
@@ -208,7 +205,6 @@ def artifact_content(latest: bool) -> Handler:
 
 
 def get_artifact(latest: bool) -> Handler:
-    @checks_first
     def handler(ctx: Context) -> Any:
         with queue_state(ctx).lock:
             if latest:

@@ -7,7 +7,7 @@ from typing import Any
 
 from ...temporary_credentials import create_temporary_credentials
 from .auth_state import iso, now
-from .context import Context, Handler, checks_first
+from .context import Context, Handler
 from .failures import conflict
 from .queue_state import (
     PRIORITIES,
@@ -152,7 +152,6 @@ def _not_running(record: TaskRecord, run_id: int) -> Exception:
     return conflict(f"Run {run_id} on task `{record.task_id}` is resolved or not running.")
 
 
-@checks_first
 def reclaim_task(ctx: Context) -> Any:
     with queue_state(ctx).lock:
         record = get_task(ctx)
@@ -183,7 +182,6 @@ def reclaim_task(ctx: Context) -> Any:
 def _resolve(target: str) -> Handler:
     """reportCompleted/reportFailed: idempotent when the run is already `target`."""
 
-    @checks_first
     def report(ctx: Context) -> Any:
         with queue_state(ctx).lock:
             record = get_task(ctx)
@@ -206,7 +204,6 @@ def _resolve(target: str) -> Handler:
     return report
 
 
-@checks_first
 def report_exception(ctx: Context) -> Any:
     with queue_state(ctx).lock:
         record = get_task(ctx, message="Task `{}` not found. Are you sure it exists?")
