@@ -11,6 +11,7 @@ python examples/listen_completed.py <task-group-id> [seconds]
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import time
@@ -110,8 +111,11 @@ class Listener:
 
 def main() -> None:
     """Print completed and failed tasks of the group given on the command line."""
-    group_id = sys.argv[1]
-    seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 60.0
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("group_id", metavar="task-group-id")
+    parser.add_argument("seconds", nargs="?", type=float, default=60.0)
+    args = parser.parse_args()
+    group_id, seconds = args.group_id, args.seconds
     user = os.environ.get("PULSE_USER", "taskcluster-typed")
     with Listener(os.environ["PULSE_URL"], f"queue/{user}/example", bindings(group_id)) as ear:
         for event in ear.receive(sys.maxsize, timeout=seconds):

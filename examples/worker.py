@@ -15,21 +15,23 @@ python examples/worker.py <task-queue-id>
 
 from __future__ import annotations
 
-import sys
+import argparse
 from collections.abc import Callable
 from datetime import datetime
 
 import httpx
 
-from taskcluster_typed import Credentials, Queue
+from taskcluster_typed import Credentials, Queue, from_now
 from taskcluster_typed.models.queue import S3ArtifactResponse, TaskClaim
 
 LOG_NAME = "public/logs/live.log"
 
 
 def upload_log(queue: Queue, task_id: str, run_id: str, text: str, expires: datetime) -> None:
-    """Store `text` as the run's ``public/logs/live.log`` artifact (s3 storage), expiring with
-    the task (the queue refuses an artifact that would outlive its task)."""
+    """Store `text` as the run's ``public/logs/live.log`` artifact (s3 storage).
+
+    An artifact may not outlive its task (the queue refuses it): `expires` is the task's.
+    """
     created = queue.create_artifact(
         task_id,
         run_id,
@@ -54,8 +56,8 @@ def run_claim(queue: Queue, claim: TaskClaim, succeeds: Callable[[str], bool]) -
     task_id, run_id = claim.status.task_id, str(claim.run_id)
     ok = succeeds(name)
     log = f"{name}: {'ok' if ok else 'FAILED'}\n"
-    # (the queue always sets expires; the deadline, which precedes it, would do as well)
-    upload_log(as_task, task_id, run_id, log, claim.task.expires or claim.task.deadline)
+    # The queue fills in `expires` (a year after the deadline) when the task's creator did not.
+    upload_log(as_task, task_id, run_id, log, claim.task.expires or from_now("1 day"))
     if ok:
         state = as_task.report_completed(task_id, run_id).status.state
     else:
@@ -70,27 +72,36 @@ def work(
     succeeds: Callable[[str], bool] = lambda name: True,
     *,
     worker_id: str = "worker-1",
+    limit: int | None = None,
 ) -> int:
-    """Claim and resolve pending tasks until none is left; returns how many were resolved.
+    """Claim and resolve pending tasks until none is left (or `limit` runs are resolved);
+    returns how many were resolved.
 
-    ``succeeds(task name)`` decides whether a run is reported completed or failed.
+    ``succeeds(task name)`` decides whether a run is reported completed or failed. A real
+    queue holds ``claimWork`` open for a while (about 20 s) when nothing is pending, so a
+    worker that knows how much work to expect passes `limit`.
     """
     done = 0
-    while True:
+    while limit is None or done < limit:
+        wanted = 4 if limit is None else min(4, limit - done)
         claims = queue.claim_work(
-            task_queue_id, {"workerGroup": "demo", "workerId": worker_id, "tasks": 4}
+            task_queue_id, {"workerGroup": "demo", "workerId": worker_id, "tasks": wanted}
         )
         if not claims.tasks:
-            return done
+            break
         for claim in claims.tasks:
             run_claim(queue, claim, succeeds)
             done += 1
+    return done
 
 
 def main() -> None:
     """Work on the task queue given on the command line until it is empty."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("task_queue_id", metavar="task-queue-id")
+    task_queue_id: str = parser.parse_args().task_queue_id
     with Queue.from_env() as queue:
-        print(f"resolved {work(queue, sys.argv[1])} runs")
+        print(f"resolved {work(queue, task_queue_id)} runs")
 
 
 if __name__ == "__main__":
