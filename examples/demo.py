@@ -58,6 +58,9 @@ SCOPES = [
     f"assume:hook-id:{trigger_hook.HOOK_GROUP}/*",
     f"hooks:trigger-hook:{trigger_hook.HOOK_GROUP}/*",
 ]
+# The hooks create their tasks with the scopes of the role hook-id:<group>/<id>.
+HOOK_ROLE = f"hook-id:{trigger_hook.HOOK_GROUP}/*"
+HOOK_ROLE_SCOPES = ["queue:create-task:*", "queue:scheduler-id:*"]
 
 
 def main() -> None:
@@ -72,6 +75,7 @@ def main() -> None:
         return
     with LocalTaskcluster(pulse_url="memory://") as tc:
         credentials = tc.add_client("demo/client", SCOPES)
+        tc.add_role(HOOK_ROLE, HOOK_ROLE_SCOPES)
         print(f"local Taskcluster at {tc.root_url} (python -m taskcluster_typed.testing.server)")
         print("it checks Hawk signatures, scopes and schemas as the real services do\n")
         story(tc.root_url, credentials, "memory://")
@@ -87,11 +91,7 @@ def real() -> None:
              "scopes": SCOPES},
         )  # fmt: skip
         # the hook's tasks are created with its role's scopes (hook-id:<group>/<id>)
-        _ensure_role(
-            auth,
-            f"hook-id:{trigger_hook.HOOK_GROUP}/*",
-            ["queue:create-task:*", "queue:scheduler-id:*"],
-        )
+        _ensure_role(auth, HOOK_ROLE, HOOK_ROLE_SCOPES)
         print(f"real Taskcluster at {auth.root_url}, as {client_id} (the examples' scopes only)")
         print("every call below is served by the real services\n")
         try:

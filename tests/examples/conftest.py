@@ -21,10 +21,12 @@ if str(EXAMPLES) not in sys.path:
 def env(
     local_taskcluster: LocalTaskcluster, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Credentials]:
-    """TASKCLUSTER_* set to a client of the fresh deployment holding the scopes of demo.py."""
-    from demo import SCOPES
+    """TASKCLUSTER_* set to a client of the fresh deployment holding the scopes of demo.py (and
+    the hooks' role, as demo.py makes it)."""
+    from demo import HOOK_ROLE, HOOK_ROLE_SCOPES, SCOPES
 
     credentials = local_taskcluster.add_client("example/client", SCOPES)
+    local_taskcluster.add_role(HOOK_ROLE, HOOK_ROLE_SCOPES)
     monkeypatch.setenv("TASKCLUSTER_ROOT_URL", local_taskcluster.root_url)
     monkeypatch.setenv("TASKCLUSTER_CLIENT_ID", credentials.client_id)
     monkeypatch.setenv("TASKCLUSTER_ACCESS_TOKEN", credentials.access_token)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from taskcluster_typed import (
     Credentials,
     Hooks,
     Index,
+    InsufficientScopes,
+    PurgeCache,
     Queue,
     RequestConflict,
     ResourceNotFound,
@@ -22,7 +25,7 @@ from taskcluster_typed import (
     from_now,
     slugid,
 )
-from taskcluster_typed.models.hooks import TriggerHookTaskCreated
+from taskcluster_typed.models.hooks import CreateHookRequestDict, TriggerHookTaskCreated
 from taskcluster_typed.models.queue import (
     ArtifactContentResponseError,
     ArtifactContentResponseReference,
@@ -31,7 +34,7 @@ from taskcluster_typed.models.queue import (
     S3ArtifactResponse,
 )
 from taskcluster_typed.testing import LocalTaskcluster
-from taskcluster_typed.testing.routes import SERVICES
+from taskcluster_typed.testing.routes import SERVICES, endpoints
 
 REFERENCES = Path(__file__).resolve().parents[2] / "references"
 QUEUE_ID = "proj/linux"
@@ -63,8 +66,10 @@ def test_dependencies_claims_and_resolution(local_taskcluster: LocalTaskcluster)
     assert _claim(queue) == [first]
     assert queue.status(first).status.state == "running"
     assert queue.report_completed(first, 0).status.state == "completed"
+    # repeating it is idempotent, as on the queue; another resolution conflicts
+    assert queue.report_completed(first, 0).status.state == "completed"
     with pytest.raises(RequestConflict):
-        queue.report_completed(first, 0)
+        queue.report_failed(first, 0)
     assert queue.status(second).status.state == "pending"
     assert _claim(queue) == [second]
     status = queue.report_exception(second, 0, {"reason": "worker-shutdown"}).status
@@ -126,7 +131,7 @@ def test_task_group_pages(local_taskcluster: LocalTaskcluster) -> None:
         token = page.continuation_token
         if token is None:
             break
-    assert seen == ids and pages == 3
+    assert seen == sorted(ids) and pages == 3  # in task id order, as the queue lists them
 
 
 def test_artifacts(local_taskcluster: LocalTaskcluster) -> None:
@@ -165,7 +170,9 @@ def test_artifacts(local_taskcluster: LocalTaskcluster) -> None:
             "message": "no",
         },
     )
-    queue.finish_artifact(task_id, 0, "private/log.txt", {"uploadId": slugid()})
+    with pytest.raises(APIError) as finished:  # only object artifacts are finished
+        queue.finish_artifact(task_id, 0, "private/log.txt", {"uploadId": slugid()})
+    assert (finished.value.status_code, finished.value.code) == (400, "InputError")
     content = queue.artifact(task_id, 0, "private/log.txt")
     assert isinstance(content, ArtifactContentResponseS3)
     assert httpx.get(content.url).content == b"hello"
@@ -181,6 +188,9 @@ def test_artifacts(local_taskcluster: LocalTaskcluster) -> None:
     redirect = queue.request("GET", f"task/{task_id}/artifacts/public%2Fref")
     assert redirect.status_code == 303 and redirect.headers["location"] == "https://e.x/a"
     anonymous = Queue(local_taskcluster.root_url)
+    with pytest.raises(InsufficientScopes):  # as on the queue: the anonymous role decides
+        anonymous.latest_artifact(task_id, "public/ref")
+    local_taskcluster.add_role("anonymous", ["queue:get-artifact:public/*"])
     assert anonymous.latest_artifact(task_id, "public/ref").storage_type == "reference"
     with pytest.raises(APIError) as raised:
         anonymous.latest_artifact(task_id, "private/log.txt")
@@ -197,11 +207,13 @@ def test_secrets(local_taskcluster: LocalTaskcluster) -> None:
     secrets.set("a/one", {"secret": {"k": "v"}, "expires": from_now("1 hour")})
     secrets.set("a/two", {"secret": {}, "expires": from_now("-1 hour")})
     assert secrets.get("a/one").secret == {"k": "v"}
-    with pytest.raises(APIError) as raised:
+    with pytest.raises(ResourceNotFound):  # as the service does (not 410, as its docs say)
         secrets.get("a/two")
-    assert (raised.value.status_code, raised.value.code) == (410, "ResourceExpired")
+    secrets.set("a/three", {"secret": {}, "expires": from_now("1 hour")})
     assert secrets.list(limit=1).continuation_token == "1"
+    assert secrets.list().secrets == ["a/one", "a/three"]  # expired ones are not listed
     secrets.remove("a/one")
+    secrets.remove("a/one")  # removing a missing secret succeeds
     with pytest.raises(ResourceNotFound):
         secrets.get("a/one")
 
@@ -267,7 +279,22 @@ def test_hooks(local_taskcluster: LocalTaskcluster) -> None:
         },
     }
     meta = {"name": "h", "description": "d", "owner": "a@b.c"}
-    hooks.create_hook("group", "hook", {"metadata": meta, "task": task})  # type: ignore[arg-type]
+    schema = {"type": "object", "properties": {"word": {"type": "string"}}}
+    hook = {"metadata": meta, "task": task, "triggerSchema": schema}
+    hooks.create_hook("group", "hook", hook)  # type: ignore[arg-type]
+    with pytest.raises(InsufficientScopes, match="role `hook-id:group/hook`"):
+        hooks.trigger_hook("group", "hook", {"word": "hi"})  # the hook's role has no scopes
+    local_taskcluster.add_role(
+        "hook-id:group/hook",
+        [
+            f"queue:create-task:lowest:{QUEUE_ID}",
+            "queue:scheduler-id:-",
+            "queue:create-task:project:none",
+        ],
+    )
+    with pytest.raises(APIError) as refused:  # the payload must match the triggerSchema
+        hooks.trigger_hook("group", "hook", {"word": 1})
+    assert (refused.value.status_code, refused.value.code) == (400, "InputError")
     fired = hooks.trigger_hook("group", "hook", {"word": "hi"})
     assert isinstance(fired, TriggerHookTaskCreated)
     task_id = fired.task_id
@@ -287,3 +314,41 @@ def test_scopes_table_matches_the_references() -> None:
     for service in SERVICES:
         api = json.loads((REFERENCES / service / "v1" / "api.json").read_text())
         assert table[service] == {e["name"]: e.get("scopes") for e in api["entries"]}, service
+
+
+def test_every_method_of_the_imitated_services_has_a_handler() -> None:
+    from taskcluster_typed.testing.server.app import IMITATED, handler_for
+
+    for service in IMITATED:
+        missing = [name for name in endpoints(service) if handler_for(service, name) is None]
+        assert missing == [], service
+
+
+def test_purge_cache(local_taskcluster: LocalTaskcluster) -> None:
+    purge = local_taskcluster.client(PurgeCache, max_retries=0)
+    purge.purge_cache("prov/wt", {"cacheName": "build"})
+    purge.purge_cache("prov/wt", {"cacheName": "build"})  # repeated: one open request
+    purge.purge_cache("prov/other", {"cacheName": "x"})
+    listed = purge.purge_requests("prov/wt")
+    assert [(r.worker_type, r.cache_name) for r in listed.requests] == [("wt", "build")]
+    later = from_now("1 minute").isoformat()
+    assert purge.purge_requests("prov/wt", since=later).requests == []
+    assert len(purge.all_purge_requests(limit=1).requests) == 1
+    with pytest.raises(APIError) as raised:  # a worker pool id is <provisioner>/<worker type>
+        purge.purge_cache("no-slash", {"cacheName": "x"})
+    assert (raised.value.status_code, raised.value.code) == (400, "InvalidRequestArguments")
+
+
+def test_hooks_without_the_testing_extra_answer_a_clear_501(
+    local_taskcluster: LocalTaskcluster, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "jsonschema", None)  # as if not installed
+    hooks = local_taskcluster.client(Hooks, max_retries=0)
+    definition: CreateHookRequestDict = {
+        "metadata": {"name": "h", "description": "d", "owner": "a@b.c"},
+        "task": {},
+    }
+    with pytest.raises(APIError) as raised:
+        hooks.create_hook("group", "hook", definition)
+    assert raised.value.status_code == 501
+    assert "pip install 'taskcluster-typed[testing]'" in raised.value.message

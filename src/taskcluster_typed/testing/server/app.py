@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
@@ -21,35 +21,70 @@ from typing_extensions import Self
 from ...client import AsyncClient, SyncClient
 from ...credentials import Credentials
 from ...endpoint import validation_errors
-from ..routes import SERVICES, match
 from . import (
-    auth_service,
+    auth_clients,
+    auth_other,
+    auth_roles,
     hooks_service,
     index_service,
+    purge_cache_service,
     queue_artifacts,
-    queue_service,
+    queue_claims,
+    queue_groups,
+    queue_state,
+    queue_tasks,
+    queue_workers,
     secrets_service,
 )
 from .auth_state import AuthState, Client, new_access_token, now
-from .context import Context, Handler, Redirect
+from .context import Context, Handler, RawReply, Redirect
 from .failures import Failure, error_body
 from .hawk_check import Authenticator, Caller, RequestData
 from .pulse import PulsePublisher
+from .routing import route
 from .scope_templates import template, template_params
 
-__all__ = ["ROOT_CLIENT_ID", "LocalTaskcluster"]
+__all__ = ["IMITATED", "ROOT_CLIENT_ID", "LocalTaskcluster", "handler_for"]
 
 ROOT_CLIENT_ID = "static/taskcluster/root"
+_STATIC_CLIENT = (
+    "Internal client\n---\n\nThis is a **static client** inserted into this taskcluster "
+    "deployment\nthrough static configuration. To modify this client you must contact the\n"
+    "administrator who deploys this taskcluster instance."
+)
 C = TypeVar("C", bound=SyncClient | AsyncClient)
 
 _HANDLERS: dict[str, dict[str, Handler]] = {
-    "auth": auth_service.HANDLERS,
+    "auth": {**auth_clients.HANDLERS, **auth_roles.HANDLERS, **auth_other.HANDLERS},
     "hooks": hooks_service.HANDLERS,
     "index": index_service.HANDLERS,
-    "queue": {**queue_service.HANDLERS, **queue_artifacts.HANDLERS},
+    "queue": {
+        **queue_tasks.HANDLERS,
+        **queue_groups.HANDLERS,
+        **queue_claims.HANDLERS,
+        **queue_artifacts.HANDLERS,
+        **queue_workers.HANDLERS,
+    },
     "secrets": secrets_service.HANDLERS,
+    "purge-cache": purge_cache_service.HANDLERS,
 }
+IMITATED = frozenset(_HANDLERS)
+"""The services the local Taskcluster imitates (the others answer 501 "not imitated")."""
 _ALWAYS = frozenset({"ping", "lbheartbeat", "version", "heartbeat"})
+
+
+def _alive(ctx: Context) -> Any:
+    return {"alive": True, "uptime": 1}
+
+
+def handler_for(service: str, name: str) -> Handler | None:
+    """The handler of the API method `name` of `service` (None: not imitated)."""
+    handler = _HANDLERS.get(service, {}).get(name)
+    if handler is None and name in _ALWAYS:
+        return _alive
+    return handler
+
+
 _BOOLEAN_QUERY = frozenset({"quarantined", "includeArchived"})
 
 
@@ -58,7 +93,7 @@ def _adapter(kind: Any) -> pydantic.TypeAdapter[Any]:
 
 
 def _errors_text(error: pydantic.ValidationError) -> str:
-    return "\n".join(f"{loc}: {msg}" for loc, msg in validation_errors("payload", error))
+    return "\n".join(f"  * {loc}: {msg}" for loc, msg in validation_errors("data", error))
 
 
 class LocalTaskcluster:
@@ -69,18 +104,32 @@ class LocalTaskcluster:
     """
 
     def __init__(
-        self, *, host: str = "127.0.0.1", port: int = 0, pulse_url: str | None = None
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        pulse_url: str | None = None,
+        claim_timeout: timedelta = timedelta(minutes=20),
+        deadline_delay: timedelta = timedelta(0),
     ) -> None:
+        """`claim_timeout`: how long a claim lasts before it must be reclaimed (the queue's
+        ``claimTimeout``); `deadline_delay`: how long after its deadline an unresolved task is
+        resolved ``deadline-exceeded`` (the queue's ``deadlineDelay``: 10 minutes by default
+        in a deployment; here 0, so tests need not wait)."""
         self.auth = AuthState()
         self.pulse = PulsePublisher(pulse_url)
         """The queue's Pulse messages: all recorded in ``pulse.messages``, and published to
         `pulse_url` (a kombu URL: ``amqp://...``, ``memory://``) when given."""
         self.authenticator = Authenticator(self.auth)
-        self.queue = queue_service.QueueState()
+        self.queue = queue_state.QueueState(
+            claim_timeout=claim_timeout, deadline_delay=deadline_delay
+        )
         self.secrets = secrets_service.SecretsState()
         self.index = index_service.IndexState()
         self.hooks = hooks_service.HooksState()
+        self.purge_cache = purge_cache_service.PurgeCacheState()
         self.root_credentials = self.add_client(ROOT_CLIENT_ID, ["*"])
+        self.auth.clients[ROOT_CLIENT_ID].description = _STATIC_CLIENT
         self._address = (host, port)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -165,41 +214,36 @@ class LocalTaskcluster:
             return _json(404, {"code": "ResourceNotFound", "message": "no such API"})
         service = segments[2]
         path = "/" + (segments[4] if len(segments) > 4 else "")
-        found = match(service, request.method, path) if service in SERVICES else None
+        found = route(service, request.method, path)
         if found is None:
             failure = Failure(404, "ResourceNotFound", f"no route {request.method} {parts.path}")
             return _json(404, error_body(failure, method="", params={}, payload={}))
         endpoint, params = found.endpoint, found.params
         body: Any = {}
+        expression = template(service, endpoint.name)
+        context = Context(endpoint, params, self, request, self._caller_of(request, expression))
         try:
-            query = self._query(endpoint.query, parts.query)
-            payload = None
-            if endpoint.input_type is not None:
-                body, payload = self._body(endpoint.input_type, request.body)
-            expression = template(service, endpoint.name)
-            if expression is None:  # methods without scopes do not authenticate
-                caller = Caller(None, self.auth.expand(["assume:anonymous"]))
-            else:
-                caller = self.authenticator.authenticate(request)
-            handler = _HANDLERS.get(service, {}).get(endpoint.name)
-            if handler is None and endpoint.name in _ALWAYS:
-                return _json(200, {"alive": True, "uptime": 1})
+            handler = handler_for(service, endpoint.name)
             if handler is None:
-                raise Failure(
-                    501,
-                    "NotImplemented",
-                    f"{service}.{endpoint.name} is not implemented by the local Taskcluster "
-                    "(taskcluster_typed.testing); use a real deployment or a Fake for it",
-                )
-            context = Context(endpoint, params, payload, body, query, caller, self, request)
+                raise Failure(501, "NotImplemented", _not_imitated(service, endpoint.name))
+            # As lib-api: a scope expression that the route's parameters determine is checked
+            # first (authenticating the caller); then the query and the body are validated;
+            # other expressions are checked by the handler, with the values it has found.
             if expression is not None and template_params(expression) <= set(params):
                 context.authorize()
+            context.query = self._query(endpoint.query, parts.query)
+            if endpoint.input_type is not None:
+                body, context.payload = self._body(endpoint, request.body)
+                context.body = body
             result = handler(context)
             if expression is not None and not context.authorized:
                 raise RuntimeError(f"{service}.{endpoint.name} did not authorize")
             if isinstance(result, Redirect):
                 status, headers, content = _json(result.status, result.body)
-                return status, {**headers, "location": result.location}, content
+                return status, {**headers, **result.headers, "location": result.location}, content
+            if isinstance(result, RawReply):
+                status, headers, content = _json(result.status, result.body)
+                return status, {**headers, **result.headers}, content
             if endpoint.output_type is None:
                 return (204, {}, b"") if result is None else _json(200, result)
             return 200, {"content-type": "application/json"}, self._output(endpoint, result)
@@ -208,6 +252,11 @@ class LocalTaskcluster:
                 failure.status,
                 error_body(failure, method=endpoint.name, params=params, payload=body),
             )
+
+    def _caller_of(self, request: RequestData, expression: Any) -> Callable[[], Caller]:
+        if expression is None:  # methods without scopes do not authenticate
+            return lambda: Caller(None, self.auth.expand(["assume:anonymous"]))
+        return lambda: self.authenticator.authenticate(request)
 
     def _blob(self, request: RequestData, token: str) -> tuple[int, dict[str, str], bytes]:
         """The local stand-in for S3: a PUT to an s3 artifact's ``putUrl`` stores the bytes,
@@ -236,7 +285,8 @@ class LocalTaskcluster:
                 raise Failure(400, "InvalidRequestArguments", f"{key} must be true or false")
         return query
 
-    def _body(self, input_type: Any, raw: bytes) -> tuple[Any, Any]:
+    def _body(self, endpoint: Any, raw: bytes) -> tuple[Any, Any]:
+        input_type = endpoint.input_type
         try:
             body: Any = json.loads(raw) if raw else None
         except ValueError:
@@ -249,7 +299,9 @@ class LocalTaskcluster:
             raise Failure(
                 400,
                 "InputValidationError",
-                f"Request payload must match the schema:\n{_errors_text(error)}",
+                # worded as lib-api words it (the errors are pydantic's, not ajv's)
+                "\nSchema Validation Failed!\nRejecting Schema: the input of "
+                f"{endpoint.service}.{endpoint.name}\nErrors:\n{_errors_text(error)}",
             ) from None
 
     def _output(self, endpoint: Any, result: Any) -> bytes:
@@ -263,6 +315,16 @@ class LocalTaskcluster:
                 f"{endpoint.name}: reply does not match its schema: {_errors_text(error)}"
             ) from None
         return json.dumps(result, separators=(",", ":")).encode()
+
+
+def _not_imitated(service: str, name: str) -> str:
+    if service in _HANDLERS:
+        return f"{service}.{name} is not implemented by the local Taskcluster"
+    return (
+        f"{service}.{name} is not imitated: the local Taskcluster (taskcluster_typed.testing) "
+        f"imitates the queue, auth, secrets, index, hooks and purge-cache services, not {service}; "
+        "use a real deployment, or a Fake of this client"
+    )
 
 
 def _json(status: int, body: Any) -> tuple[int, dict[str, str], bytes]:

@@ -6,7 +6,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from ...scopes import normalize_scope_set
+from ...scopes import normalize_scope_set, satisfies_expression
 from ...slugids import slugid
 
 
@@ -61,6 +61,7 @@ class AuthState:
         self.lock = threading.RLock()
         self.clients: dict[str, Client] = {}
         self.roles: dict[str, Role] = {}
+        self.audit: list[dict[str, str]] = []
 
     def expand(self, scopes: list[str]) -> list[str]:
         """`scopes` with the scopes of every role they (transitively) assume."""
@@ -78,4 +79,22 @@ class AuthState:
             return normalize_scope_set(result)
 
     def client_scopes(self, client: Client) -> list[str]:
-        return self.expand([*client.scopes, f"assume:client-id:{client.client_id}"])
+        """The client's scopes, expanded through roles (as the auth service resolves them)."""
+        return self.expand(client.scopes)
+
+    def public_artifact(self, name: str) -> bool:
+        """Whether anonymous callers may read the artifact `name` (the anonymous role)."""
+        return satisfies_expression(self.expand(["assume:anonymous"]), f"queue:get-artifact:{name}")
+
+    def record(self, entity_type: str, entity_id: str, client_id: str | None, action: str) -> None:
+        """An entry of the audit history (kept by the auth service for every service)."""
+        with self.lock:
+            self.audit.append(
+                {
+                    "entityType": entity_type,
+                    "entityId": entity_id,
+                    "clientId": client_id or "",
+                    "actionType": action,
+                    "created": iso(now()),
+                }
+            )

@@ -16,8 +16,9 @@ class Failure(Exception):
         self.message = message
 
 
-def not_found(what: str) -> Failure:
-    return Failure(404, "ResourceNotFound", f"{what} not found")
+def not_found(message: str) -> Failure:
+    """``404 ResourceNotFound`` with the service's message."""
+    return Failure(404, "ResourceNotFound", message)
 
 
 def conflict(message: str) -> Failure:

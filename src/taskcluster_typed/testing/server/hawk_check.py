@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import hashlib
 import hmac
 import json
@@ -38,6 +39,7 @@ class Caller:
     client_id: str | None
     scopes: list[str]
     expires_ms: float | None = None
+    payload_hash: str | None = None  # the Hawk header's ``hash``, when it has one
 
 
 @dataclass(frozen=True)
@@ -97,27 +99,29 @@ class Authenticator:
         with self.state.lock:
             client = self.state.clients.get(client_id)
         if client is None:
-            raise _fail(f"Client ID {client_id} does not exist")
+            raise _fail(f"Client with clientId '{client_id}' not found")
         if client.disabled:
-            raise _fail(f"Client ID {client_id} is disabled")
+            raise _fail(f"Client with clientId '{client_id}' is disabled")
         if client.expires.timestamp() < time.time():
-            raise _fail(f"Client ID {client_id} has expired")
+            raise _fail(f"Client with clientId: '{client_id}' has expired")
         return client
 
-    def authenticate(self, request: RequestData) -> Caller:
-        """The caller of `request`; `Failure` (401) when the signature does not hold."""
+    def authenticate(self, request: RequestData, *, check_payload: bool = True) -> Caller:
+        """The caller of `request`; `Failure` (401) when the signature does not hold.
+        `check_payload`: check the header's payload hash against the body (not for
+        ``authenticateHawk``, whose caller checks it)."""
         has_bewit = re.search(r"[?&]bewit=", request.resource) is not None
         if request.authorization is not None and has_bewit:
             raise _fail("Cannot use both a Hawk header and a bewit")
         if request.authorization is not None:
-            return self._header(request)
+            return self._header(request, check_payload)
         if has_bewit:
             return self._bewit(request)
         return Caller(None, self.state.expand(["assume:anonymous"]))
 
     # The two schemes ----------------------------------------------------------
 
-    def _header(self, request: RequestData) -> Caller:
+    def _header(self, request: RequestData, check_payload: bool) -> Caller:
         value = request.authorization or ""
         if not value.startswith("Hawk "):
             raise _fail("Unsupported authorization scheme")
@@ -144,14 +148,15 @@ class Authenticator:
         )
         mac = dict(_ATTRIBUTE.findall(expected))["mac"]
         if not hmac.compare_digest(mac, attributes["mac"]):
-            raise _fail("Bad mac")
+            raise _fail("Unauthorized: Bad mac")
         if abs(int(attributes["ts"]) - time.time()) > SKEW_SECONDS:
-            raise _fail("Stale timestamp")
-        if attributes.get("hash"):
+            raise _fail("Unauthorized: Stale timestamp")
+        if attributes.get("hash") and check_payload:
             computed = hawk.payload_hash(request.body, request.content_type)
             if not hmac.compare_digest(computed, attributes["hash"]):
-                raise _fail("Invalid payload hash")
-        return self._result(client_id, scopes, _parse_ext(ext), expires)
+                raise _fail("Unauthorized: Bad payload hash")
+        caller = self._result(client_id, scopes, _parse_ext(ext), expires)
+        return dataclasses.replace(caller, payload_hash=attributes.get("hash") or None)
 
     def _bewit(self, request: RequestData) -> Caller:
         if request.method not in ("GET", "HEAD"):
@@ -179,9 +184,9 @@ class Authenticator:
         )
         digest = hmac.new(key.encode("ascii"), normalized.encode(), hashlib.sha256).digest()
         if not hmac.compare_digest(base64.b64encode(digest).decode("ascii"), mac):
-            raise _fail("Bad mac")
+            raise _fail("Unauthorized: Bad mac")
         if int(exp) * 1000 <= time.time() * 1000:
-            raise _fail("Access expired")
+            raise _fail("Unauthorized: Access expired")
         return self._result(client_id, scopes, _parse_ext(ext), expires)
 
     # Credentials ----------------------------------------------------------------
@@ -227,17 +232,21 @@ class Authenticator:
         if expiry < now_ms - _CLOCK_DRIFT_MS:
             raise _fail("ext.certificate.expiry < now")
         if expiry - start > _MAX_CERTIFICATE_MS:
-            raise _fail("ext.certificate cannot last longer than 31 days")
+            raise _fail("ext.certificate cannot last longer than 31 days!")
         issuer_scopes = self.state.client_scopes(issuer)
         if issuer_id is not None and not satisfies_expression(
             issuer_scopes, f"auth:create-client:{client_id}"
         ):
             raise _fail(
-                f"Credentials must have the scope auth:create-client:{client_id} to issue "
-                "named temporary credentials"
+                f"ext.certificate issuer `{issuer_id}` doesn't have "
+                f"`auth:create-client:{client_id}` for supplied clientId."
             )
         if not satisfies_expression(issuer_scopes, {"AllOf": cert_scopes}):
-            raise _fail("ext.certificate issuer does not have the scopes it grants")
+            raise _fail(
+                f"ext.certificate issuer `{issuer.client_id}` doesn't satisfy all certificate "
+                f"scopes {', '.join(cert_scopes)}.  The temporary credentials were not "
+                "generated correctly."
+            )
         lines = ["version:1"]
         if issuer_id is not None:
             lines += [f"clientId:{client_id}", f"issuer:{issuer_id}"]
@@ -254,7 +263,10 @@ class Authenticator:
         if not isinstance(given, str) or not hmac.compare_digest(
             base64.b64encode(signature).decode("ascii"), given
         ):
-            raise _fail("ext.certificate.signature is not valid")
+            raise _fail(
+                "ext.certificate.signature is not valid"
+                + (", or wrong clientId provided" if issuer_id is not None else "")
+            )
         token = hmac.new(key, seed.encode("ascii"), hashlib.sha256).digest()
         access_token = base64.urlsafe_b64encode(token).decode("ascii").rstrip("=")
         expires = min(issuer.expires.timestamp() * 1000, float(expiry))
@@ -270,6 +282,10 @@ class Authenticator:
                 raise _fail("ext.authorizedScopes must be an array of valid scopes")
             wanted = cast("list[str]", authorized)
             if not satisfies_expression(expanded, {"AllOf": wanted}):
-                raise _fail("ext.authorizedScopes oversteps your scopes")
+                raise _fail(
+                    "Supplied credentials do not satisfy authorizedScopes; credentials have "
+                    f"scopes:\n\n```\n{chr(10).join(expanded)}\n```\n\nauthorizedScopes "
+                    f"are:\n\n```\n{chr(10).join(wanted)}\n```"
+                )
             expanded = self.state.expand([*wanted, "assume:anonymous"])
         return Caller(client_id, expanded, expires)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from .context import Context
+from .failures import Failure
+
+_TOKEN = re.compile(r"^[A-Za-z0-9]*$")
 
 T = TypeVar("T")
 
@@ -15,6 +19,8 @@ def page(
 ) -> dict[str, Any]:
     """``{key: items of this page, continuationToken?}`` for the request's query."""
     token = ctx.query.get("continuationToken", "0")
+    if not _TOKEN.match(token):  # the services' tokens are hashids of the offset
+        raise Failure(400, "InputError", "Invalid continuation token")
     start = int(token) if token.isdigit() else 0
     limit = min(int(ctx.query.get("limit") or 1000), 1000) or 1000
     chosen = list(items[start : start + limit])

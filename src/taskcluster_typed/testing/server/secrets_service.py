@@ -1,4 +1,6 @@
-"""The secrets service of the local Taskcluster."""
+"""The secrets service of the local Taskcluster: an expired secret is as good as absent (the
+service answers 404 and leaves it out of listings), removing a missing secret succeeds, and
+changes are written to the audit history."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from typing import Any
 
 from .auth_state import now
 from .context import Context, Handler
-from .failures import Failure, not_found
+from .failures import not_found
 from .paging import page
 
 
@@ -18,33 +20,40 @@ class SecretsState:
         self.secrets: dict[str, dict[str, Any]] = {}
 
 
-def _expired(secret: dict[str, Any]) -> bool:
-    return datetime.fromisoformat(secret["expires"].replace("Z", "+00:00")) <= now()
+def _live(secret: dict[str, Any] | None) -> bool:
+    if secret is None:
+        return False
+    return datetime.fromisoformat(secret["expires"].replace("Z", "+00:00")) >= now()
+
+
+def _audit(ctx: Context, action: str) -> None:
+    ctx.server.auth.record("secret", ctx.params["name"], ctx.caller.client_id, action)
 
 
 def set_secret(ctx: Context) -> Any:
     with ctx.server.secrets.lock:
+        existing = ctx.server.secrets.secrets.get(ctx.params["name"])
         ctx.server.secrets.secrets[ctx.params["name"]] = dict(ctx.body)
+    _audit(ctx, "created" if existing is None else "updated")
 
 
 def remove(ctx: Context) -> Any:
     with ctx.server.secrets.lock:
-        if ctx.server.secrets.secrets.pop(ctx.params["name"], None) is None:
-            raise not_found(f"Secret {ctx.params['name']}")
+        ctx.server.secrets.secrets.pop(ctx.params["name"], None)
+    _audit(ctx, "deleted")
 
 
 def get(ctx: Context) -> Any:
     secret = ctx.server.secrets.secrets.get(ctx.params["name"])
-    if secret is None:
-        raise not_found(f"Secret {ctx.params['name']}")
-    if _expired(secret):
-        raise Failure(410, "ResourceExpired", f"Secret {ctx.params['name']} has expired")
+    if secret is None or not _live(secret):
+        raise not_found("Secret not found")
     return secret
 
 
 def list_secrets(ctx: Context) -> Any:
     with ctx.server.secrets.lock:
-        return page(ctx, sorted(ctx.server.secrets.secrets), "secrets")
+        names = sorted(n for n, s in ctx.server.secrets.secrets.items() if _live(s))
+    return page(ctx, names, "secrets")
 
 
 HANDLERS: dict[str, Handler] = {
