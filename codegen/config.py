@@ -74,6 +74,10 @@ class Config(BaseModel):
     # "<service>.<method>" -> the JSON property holding the items of a paginated method's
     # pages, when the page has no single array property besides continuationToken.
     pagination_items: dict[str, str] = Field(default_factory=dict)
+    # "<service>.<method>" (POST) -> why it is safe to send again after it may have reached
+    # the server (the reference calls it idempotent, or it only reads). Other POSTs are not
+    # resent once sent (see docs/behaviour.md).
+    idempotent_posts: dict[str, str] = Field(default_factory=dict)
 
 
 def read_toml(path: Path) -> dict[str, Any]:

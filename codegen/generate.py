@@ -181,6 +181,7 @@ def load_services(
         query_types=config.query_types,
         int_params=config.int_params,
         raw_reply_methods=config.raw_reply_methods,
+        idempotent_posts=config.idempotent_posts,
     )
     services = load_service_references(refs_dir)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,8 @@ class Method:
     stability: str
     category: str
     paging: Paging | None = None
+    # A POST that is safe to send again ([tool.codegen.idempotent_posts]).
+    idempotent_post: bool = False
 
     @property
     def endpoint_var(self) -> str:
@@ -136,6 +138,7 @@ class ServicesConfig:
     query_types: Mapping[str, str]
     int_params: tuple[str, ...]
     raw_reply_methods: tuple[str, ...]
+    idempotent_posts: Mapping[str, str] = field(default_factory=dict)
 
 
 Resolver = Callable[[str, str], TypeRef]
@@ -152,6 +155,16 @@ def _query_annotation(wire: str, config: ServicesConfig) -> str:
 
 def _param_annotation(wire: str, config: ServicesConfig) -> str:
     return "str | int" if wire in config.int_params else "str"
+
+
+def _idempotent_post(service: str, entry: Mapping[str, Any], config: ServicesConfig) -> bool:
+    """A POST listed in ``[tool.codegen.idempotent_posts]`` (listing another method fails)."""
+    key = f"{service}.{entry['name']}"
+    if key not in config.idempotent_posts:
+        return False
+    if entry["method"].upper() != "POST":
+        raise ValueError(f"idempotent_posts: {key} is a {entry['method'].upper()}, not a POST")
+    return True
 
 
 def load_service(
@@ -201,6 +214,7 @@ def load_service(
                 stability=entry.get("stability", "stable"),
                 category=entry.get("category", ""),
                 paging=paging,
+                idempotent_post=_idempotent_post(service, entry, config),
             )
         )
     names = [m.name for m in methods]

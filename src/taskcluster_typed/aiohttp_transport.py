@@ -9,6 +9,11 @@ aiohttp as already encoded (``yarl.URL(..., encoded=True)``; otherwise yarl woul
 path and the Hawk signature would no longer match), and aiohttp adds no header that httpx did
 not set (``skip_auto_headers``). aiohttp's errors are raised as httpx's exceptions so that the
 pipeline's retries work as with httpx's transport.
+
+One retry policy: aiohttp would send an idempotent request again by itself when a reused
+connection fails; a client middleware turns that failure into one aiohttp does not retry, so
+the SDK's policy alone decides. Reply header lines and fields may be 64 KiB long, as on the
+other transports. Proxy variables are honoured (``trust_env=True``).
 """
 
 from __future__ import annotations
@@ -29,6 +34,27 @@ __all__ = ["AiohttpTransport"]
 _SKIP_AUTO_HEADERS = frozenset({"Content-Type", "User-Agent", "Accept", "Accept-Encoding"})
 # Replies up to this size (with a Content-Length) are read before the response is returned.
 _EAGER_LIMIT = 256 * 1024
+# The longest reply status line / header field accepted (as urllib3's and httpx's engines).
+MAX_LINE = 64 * 1024
+
+
+class _NotRetried(aiohttp.ClientError):
+    """A failure on a (reused) connection, carried past aiohttp's own retry of it."""
+
+    def __init__(self, original: Exception) -> None:
+        super().__init__(str(original))
+        self.original = original
+
+
+async def _no_aiohttp_retry(
+    request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+) -> aiohttp.ClientResponse:
+    """A client middleware: the failures aiohttp would resend an idempotent request after are
+    raised as `_NotRetried`, which it passes on (the SDK's retry policy decides)."""
+    try:
+        return await handler(request)
+    except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError) as exc:
+        raise _NotRetried(exc) from exc
 
 
 class _ResponseStream(httpx.AsyncByteStream):
@@ -51,6 +77,8 @@ class _ResponseStream(httpx.AsyncByteStream):
 
 def _map_error(exc: BaseException, request: httpx.Request, *, reading: bool) -> Exception:
     """The httpx exception for an aiohttp (or asyncio) failure."""
+    if isinstance(exc, _NotRetried):
+        exc = exc.original
     message = str(exc) or type(exc).__name__
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return httpx.ConnectTimeout(message, request=request)
@@ -70,6 +98,8 @@ def _map_error(exc: BaseException, request: httpx.Request, *, reading: bool) -> 
         return httpx.ReadError(message, request=request)
     if isinstance(exc, aiohttp.ClientError):
         return httpx.TransportError(message, request=request)
+    if isinstance(exc, ValueError):  # aiohttp refusing a header or URL: nothing was sent
+        return httpx.LocalProtocolError(message, request=request)
     return exc if isinstance(exc, Exception) else RuntimeError(message)
 
 
@@ -113,7 +143,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
             self._ssl_context = shared_ssl_context()
         connector = aiohttp.TCPConnector(limit=self._limit, ssl=self._ssl_context)
-        session = aiohttp.ClientSession(connector=connector, auto_decompress=False, trust_env=False)
+        session = aiohttp.ClientSession(
+            connector=connector,
+            auto_decompress=False,
+            trust_env=True,
+            max_line_size=MAX_LINE,
+            max_field_size=MAX_LINE,
+            middlewares=(_no_aiohttp_retry,),
+        )
         self._session, self._loop = session, loop
         return session
 

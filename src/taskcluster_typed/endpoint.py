@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 OutT = TypeVar("OutT")
 
+#: The HTTP methods whose requests may be sent again (RFC 9110, 9.2.2).
+SAFE_TO_REPEAT = frozenset({"GET", "HEAD", "PUT", "DELETE"})
+
 #: Replies at least this long are decoded with the cyclic garbage collector paused: building
 #: tens of thousands of model objects otherwise triggers many collections that find nothing.
 GC_PAUSE_BYTES = 64 * 1024
@@ -58,6 +61,7 @@ class Endpoint(Generic[OutT]):
         "_input_ref",
         "_output_adapter",
         "_output_ref",
+        "idempotent",
         "method",
         "name",
         "params",
@@ -78,10 +82,14 @@ class Endpoint(Generic[OutT]):
         input_type: Any = None,
         output_type: Any = None,
         stability: str = "stable",
+        idempotent: bool | None = None,
     ) -> None:
         self.service = service
         self.name = name
         self.method = method.upper()
+        #: Safe to send again after it may have reached the server: GET, HEAD, PUT, DELETE,
+        #: and the POST methods the generator marks (``[tool.codegen.idempotent_posts]``).
+        self.idempotent = self.method in SAFE_TO_REPEAT if idempotent is None else idempotent
         self.route = route
         self.params = route_params(route)
         self.query = query
@@ -129,7 +137,13 @@ class Endpoint(Generic[OutT]):
             value = adapter.validate_python(payload)
         except pydantic.ValidationError as error:
             raise ValidationError(self.name, validation_errors("payload", error)) from None
-        return adapter.dump_json(value, by_alias=True, exclude_unset=True)
+        try:
+            data = adapter.dump_json(value, by_alias=True, exclude_unset=True)
+        except pydantic.PydanticSerializationError as error:
+            raise ValidationError(self.name, [("payload", f"cannot be sent: {error}")]) from None
+        if b"NaN" in data or b"Infinity" in data:
+            _refuse_non_finite(self.name, data)
+        return data
 
     def _output(self) -> pydantic.TypeAdapter[Any]:
         """The reply type's adapter, built on first use."""
@@ -171,7 +185,24 @@ class Endpoint(Generic[OutT]):
                 return self._output().validate_json(content, extra="allow")  # type: ignore[no-any-return]
             except pydantic.ValidationError:
                 pass
-            return self.decode_output(json.loads(content), url)
+            try:
+                data = json.loads(content)
+            except ValueError as error:
+                raise ResponseValidationError(
+                    self.name, url, f"the reply is not JSON: {error}", content
+                ) from error
+            return self.decode_output(data, url)
         finally:
             if paused:
                 gc.enable()
+
+
+def _refuse_non_finite(name: str, data: bytes) -> None:
+    """Raise `ValidationError` naming the first NaN or Infinity in the dumped payload (they are
+    not JSON; pydantic wrote them as constants so that they can be found here)."""
+    from .pipeline import find_non_finite
+
+    value = json.loads(data, parse_constant=lambda _: float("nan"))
+    where = find_non_finite(value, "payload")
+    if where is not None:
+        raise ValidationError(name, [(where, "NaN and Infinity are not valid JSON")])

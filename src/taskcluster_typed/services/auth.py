@@ -244,6 +244,7 @@ _EXPAND_SCOPES: Endpoint[Scopeset] = Endpoint(
     route="/scopes/expand",
     input_type="taskcluster_typed._models.auth.v1.scopeset:Scopeset",
     output_type="taskcluster_typed._models.auth.v1.scopeset:Scopeset",
+    idempotent=True,
 )
 _CURRENT_SCOPES: Endpoint[Scopeset] = Endpoint(
     service="auth",
@@ -339,6 +340,7 @@ _AUTHENTICATE_HAWK: Endpoint[AuthenticateHawkResponse] = Endpoint(
     route="/authenticate-hawk",
     input_type="taskcluster_typed._models.auth.v1.authenticate_hawk_request:AuthenticateHawkRequest",
     output_type="taskcluster_typed._models.auth.v1.authenticate_hawk_response:AuthenticateHawkResponse",
+    idempotent=True,
 )
 _TEST_AUTHENTICATE: Endpoint[TestAuthenticateResponse] = Endpoint(
     service="auth",
@@ -347,6 +349,7 @@ _TEST_AUTHENTICATE: Endpoint[TestAuthenticateResponse] = Endpoint(
     route="/test-authenticate",
     input_type="taskcluster_typed._models.auth.v1.test_authenticate_request:TestAuthenticateRequest",
     output_type="taskcluster_typed._models.auth.v1.test_authenticate_response:TestAuthenticateResponse",
+    idempotent=True,
 )
 _TEST_AUTHENTICATE_GET: Endpoint[TestAuthenticateResponse] = Endpoint(
     service="auth",
@@ -391,6 +394,7 @@ class Auth(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -403,12 +407,14 @@ class Auth(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -421,12 +427,14 @@ class Auth(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -439,6 +447,7 @@ class Auth(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_clients(
@@ -448,6 +457,7 @@ class Auth(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListClientsResponse:
         """List Clients
 
@@ -476,6 +486,7 @@ class Auth(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def client(
@@ -483,6 +494,7 @@ class Auth(SyncClient):
         client_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetClientResponse:
         """Get Client
 
@@ -500,6 +512,7 @@ class Auth(SyncClient):
                 "clientId": client_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def create_client(
@@ -508,6 +521,7 @@ class Auth(SyncClient):
         payload: CreateClientRequest | CreateClientRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> CreateClientResponse:
         """Create Client
 
@@ -539,6 +553,7 @@ class Auth(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def get_entity_history(
@@ -549,6 +564,7 @@ class Auth(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetEntityHistoryResponse:
         """Get Entity History
 
@@ -571,6 +587,7 @@ class Auth(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_audit_history(
@@ -580,6 +597,7 @@ class Auth(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetEntityHistoryResponse:
         """List Audit History
 
@@ -601,6 +619,7 @@ class Auth(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def reset_access_token(
@@ -608,6 +627,7 @@ class Auth(SyncClient):
         client_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> CreateClientResponse:
         """Reset `accessToken`
 
@@ -630,6 +650,7 @@ class Auth(SyncClient):
                 "clientId": client_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def update_client(
@@ -638,6 +659,7 @@ class Auth(SyncClient):
         payload: CreateClientRequest | CreateClientRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetClientResponse:
         """Update Client
 
@@ -662,6 +684,7 @@ class Auth(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def enable_client(
@@ -669,6 +692,7 @@ class Auth(SyncClient):
         client_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetClientResponse:
         """Enable Client
 
@@ -690,6 +714,7 @@ class Auth(SyncClient):
                 "clientId": client_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def disable_client(
@@ -697,6 +722,7 @@ class Auth(SyncClient):
         client_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetClientResponse:
         """Disable Client
 
@@ -717,6 +743,7 @@ class Auth(SyncClient):
                 "clientId": client_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def delete_client(
@@ -724,6 +751,7 @@ class Auth(SyncClient):
         client_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete Client
 
@@ -742,12 +770,14 @@ class Auth(SyncClient):
                 "clientId": client_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_roles(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListRolesResponse:
         """List Roles (no pagination)
 
@@ -767,6 +797,7 @@ class Auth(SyncClient):
             _LIST_ROLES,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_roles2(
@@ -775,6 +806,7 @@ class Auth(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListRoles2Response:
         """List Roles
 
@@ -800,6 +832,7 @@ class Auth(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_role_ids(
@@ -808,6 +841,7 @@ class Auth(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListRoleIdsResponse:
         """List Role IDs
 
@@ -831,6 +865,7 @@ class Auth(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def role(
@@ -838,6 +873,7 @@ class Auth(SyncClient):
         role_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetRoleResponse:
         """Get Role
 
@@ -856,6 +892,7 @@ class Auth(SyncClient):
                 "roleId": role_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def create_role(
@@ -864,6 +901,7 @@ class Auth(SyncClient):
         payload: CreateRoleRequest | CreateRoleRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetRoleResponse:
         """Create Role
 
@@ -892,6 +930,7 @@ class Auth(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def update_role(
@@ -900,6 +939,7 @@ class Auth(SyncClient):
         payload: CreateRoleRequest | CreateRoleRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetRoleResponse:
         """Update Role
 
@@ -926,6 +966,7 @@ class Auth(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def delete_role(
@@ -933,6 +974,7 @@ class Auth(SyncClient):
         role_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete Role
 
@@ -951,6 +993,7 @@ class Auth(SyncClient):
                 "roleId": role_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def expand_scopes(
@@ -958,6 +1001,7 @@ class Auth(SyncClient):
         payload: Scopeset | ScopesetDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Scopeset:
         """Expand Scopes
 
@@ -975,12 +1019,14 @@ class Auth(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def current_scopes(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Scopeset:
         """Get Current Scopes
 
@@ -998,6 +1044,7 @@ class Auth(SyncClient):
             _CURRENT_SCOPES,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def aws_s3_credentials(
@@ -1008,6 +1055,7 @@ class Auth(SyncClient):
         *,
         format: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AwsS3CredentialsResponse:
         """Get Temporary Read/Write Credentials S3
 
@@ -1070,12 +1118,14 @@ class Auth(SyncClient):
                 "format": format,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def azure_accounts(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AzureAccountListResponse:
         """List Accounts Managed by Auth
 
@@ -1092,6 +1142,7 @@ class Auth(SyncClient):
             _AZURE_ACCOUNTS,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def azure_tables(
@@ -1100,6 +1151,7 @@ class Auth(SyncClient):
         *,
         continuation_token: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AzureTableListResponse:
         """List Tables in an Account Managed by Auth
 
@@ -1121,6 +1173,7 @@ class Auth(SyncClient):
                 "continuationToken": continuation_token,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def azure_table_sas(
@@ -1130,6 +1183,7 @@ class Auth(SyncClient):
         level: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AzureTableAccessResponse:
         """Get Shared-Access-Signature for Azure Table
 
@@ -1160,6 +1214,7 @@ class Auth(SyncClient):
                 "level": level,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def azure_containers(
@@ -1168,6 +1223,7 @@ class Auth(SyncClient):
         *,
         continuation_token: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AzureContainerListResponse:
         """List containers in an Account Managed by Auth
 
@@ -1189,6 +1245,7 @@ class Auth(SyncClient):
                 "continuationToken": continuation_token,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def azure_container_sas(
@@ -1198,6 +1255,7 @@ class Auth(SyncClient):
         level: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AzureContainerResponse:
         """Get Shared-Access-Signature for Azure Container
 
@@ -1228,6 +1286,7 @@ class Auth(SyncClient):
                 "level": level,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def sentry_dsn(
@@ -1235,6 +1294,7 @@ class Auth(SyncClient):
         project: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> SentryDsnResponse:
         """Get DSN for Sentry Project
 
@@ -1258,6 +1318,7 @@ class Auth(SyncClient):
                 "project": project,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def websocktunnel_token(
@@ -1266,6 +1327,7 @@ class Auth(SyncClient):
         wst_client: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WebsocktunnelTokenResponse:
         """Get a client token for the Websocktunnel service
 
@@ -1293,6 +1355,7 @@ class Auth(SyncClient):
                 "wstClient": wst_client,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def gcp_credentials(
@@ -1301,6 +1364,7 @@ class Auth(SyncClient):
         service_account: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GcpCredentialsResponse:
         """Get Temporary GCP Credentials
 
@@ -1327,6 +1391,7 @@ class Auth(SyncClient):
                 "serviceAccount": service_account,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def github_repo_token(
@@ -1336,6 +1401,7 @@ class Auth(SyncClient):
         payload: GithubRepoTokenRequest | GithubRepoTokenRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GithubTokenResponse:
         """Get a repository scoped github token
 
@@ -1370,6 +1436,7 @@ class Auth(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def authenticate_hawk(
@@ -1377,6 +1444,7 @@ class Auth(SyncClient):
         payload: AuthenticateHawkRequest | AuthenticateHawkRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AuthenticateHawkResponse:
         """Authenticate Hawk Request
 
@@ -1394,6 +1462,7 @@ class Auth(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def test_authenticate(
@@ -1401,6 +1470,7 @@ class Auth(SyncClient):
         payload: TestAuthenticateRequest | TestAuthenticateRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TestAuthenticateResponse:
         """Test Authentication
 
@@ -1423,12 +1493,14 @@ class Auth(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def test_authenticate_get(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TestAuthenticateResponse:
         """Test Authentication (GET)
 
@@ -1454,12 +1526,14 @@ class Auth(SyncClient):
             _TEST_AUTHENTICATE_GET,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -1474,6 +1548,7 @@ class Auth(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_list_clients(
@@ -1483,6 +1558,7 @@ class Auth(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListClientsResponse, GetClientResponse]:
         """List Clients: every page, fetched as you iterate
 
@@ -1502,6 +1578,7 @@ class Auth(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.clients,
         )
 
@@ -1513,6 +1590,7 @@ class Auth(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[GetEntityHistoryResponse, AuditHistoryItem]:
         """Get Entity History: every page, fetched as you iterate
 
@@ -1534,6 +1612,7 @@ class Auth(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.audit_history,
         )
 
@@ -1544,6 +1623,7 @@ class Auth(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[GetEntityHistoryResponse, AuditHistoryItem]:
         """List Audit History: every page, fetched as you iterate
 
@@ -1564,6 +1644,7 @@ class Auth(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.audit_history,
         )
 
@@ -1573,6 +1654,7 @@ class Auth(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListRoles2Response, GetRoleResponse]:
         """List Roles: every page, fetched as you iterate
 
@@ -1591,6 +1673,7 @@ class Auth(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.roles,
         )
 
@@ -1600,6 +1683,7 @@ class Auth(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListRoleIdsResponse, str]:
         """List Role IDs: every page, fetched as you iterate
 
@@ -1618,6 +1702,7 @@ class Auth(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.role_ids,
         )
 
@@ -1627,6 +1712,7 @@ class Auth(SyncClient):
         *,
         continuation_token: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[AzureTableListResponse, str]:
         """List Tables in an Account Managed by Auth: every page, fetched as you iterate
 
@@ -1647,6 +1733,7 @@ class Auth(SyncClient):
                 "continuationToken": continuation_token,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tables,
         )
 
@@ -1656,6 +1743,7 @@ class Auth(SyncClient):
         *,
         continuation_token: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[AzureContainerListResponse, str]:
         """List containers in an Account Managed by Auth: every page, fetched as you iterate
 
@@ -1676,6 +1764,7 @@ class Auth(SyncClient):
                 "continuationToken": continuation_token,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.containers,
         )
 
@@ -1708,6 +1797,7 @@ class AsyncAuth(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -1720,12 +1810,14 @@ class AsyncAuth(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -1738,12 +1830,14 @@ class AsyncAuth(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -1756,6 +1850,7 @@ class AsyncAuth(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_clients(
@@ -1765,6 +1860,7 @@ class AsyncAuth(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListClientsResponse:
         """List Clients
 
@@ -1793,6 +1889,7 @@ class AsyncAuth(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def client(
@@ -1800,6 +1897,7 @@ class AsyncAuth(AsyncClient):
         client_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetClientResponse:
         """Get Client
 
@@ -1817,6 +1915,7 @@ class AsyncAuth(AsyncClient):
                 "clientId": client_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def create_client(
@@ -1825,6 +1924,7 @@ class AsyncAuth(AsyncClient):
         payload: CreateClientRequest | CreateClientRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> CreateClientResponse:
         """Create Client
 
@@ -1856,6 +1956,7 @@ class AsyncAuth(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def get_entity_history(
@@ -1866,6 +1967,7 @@ class AsyncAuth(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetEntityHistoryResponse:
         """Get Entity History
 
@@ -1888,6 +1990,7 @@ class AsyncAuth(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_audit_history(
@@ -1897,6 +2000,7 @@ class AsyncAuth(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetEntityHistoryResponse:
         """List Audit History
 
@@ -1918,6 +2022,7 @@ class AsyncAuth(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def reset_access_token(
@@ -1925,6 +2030,7 @@ class AsyncAuth(AsyncClient):
         client_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> CreateClientResponse:
         """Reset `accessToken`
 
@@ -1947,6 +2053,7 @@ class AsyncAuth(AsyncClient):
                 "clientId": client_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def update_client(
@@ -1955,6 +2062,7 @@ class AsyncAuth(AsyncClient):
         payload: CreateClientRequest | CreateClientRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetClientResponse:
         """Update Client
 
@@ -1979,6 +2087,7 @@ class AsyncAuth(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def enable_client(
@@ -1986,6 +2095,7 @@ class AsyncAuth(AsyncClient):
         client_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetClientResponse:
         """Enable Client
 
@@ -2007,6 +2117,7 @@ class AsyncAuth(AsyncClient):
                 "clientId": client_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def disable_client(
@@ -2014,6 +2125,7 @@ class AsyncAuth(AsyncClient):
         client_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetClientResponse:
         """Disable Client
 
@@ -2034,6 +2146,7 @@ class AsyncAuth(AsyncClient):
                 "clientId": client_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def delete_client(
@@ -2041,6 +2154,7 @@ class AsyncAuth(AsyncClient):
         client_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete Client
 
@@ -2059,12 +2173,14 @@ class AsyncAuth(AsyncClient):
                 "clientId": client_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_roles(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListRolesResponse:
         """List Roles (no pagination)
 
@@ -2084,6 +2200,7 @@ class AsyncAuth(AsyncClient):
             _LIST_ROLES,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_roles2(
@@ -2092,6 +2209,7 @@ class AsyncAuth(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListRoles2Response:
         """List Roles
 
@@ -2117,6 +2235,7 @@ class AsyncAuth(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_role_ids(
@@ -2125,6 +2244,7 @@ class AsyncAuth(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListRoleIdsResponse:
         """List Role IDs
 
@@ -2148,6 +2268,7 @@ class AsyncAuth(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def role(
@@ -2155,6 +2276,7 @@ class AsyncAuth(AsyncClient):
         role_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetRoleResponse:
         """Get Role
 
@@ -2173,6 +2295,7 @@ class AsyncAuth(AsyncClient):
                 "roleId": role_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def create_role(
@@ -2181,6 +2304,7 @@ class AsyncAuth(AsyncClient):
         payload: CreateRoleRequest | CreateRoleRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetRoleResponse:
         """Create Role
 
@@ -2209,6 +2333,7 @@ class AsyncAuth(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def update_role(
@@ -2217,6 +2342,7 @@ class AsyncAuth(AsyncClient):
         payload: CreateRoleRequest | CreateRoleRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetRoleResponse:
         """Update Role
 
@@ -2243,6 +2369,7 @@ class AsyncAuth(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def delete_role(
@@ -2250,6 +2377,7 @@ class AsyncAuth(AsyncClient):
         role_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete Role
 
@@ -2268,6 +2396,7 @@ class AsyncAuth(AsyncClient):
                 "roleId": role_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def expand_scopes(
@@ -2275,6 +2404,7 @@ class AsyncAuth(AsyncClient):
         payload: Scopeset | ScopesetDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Scopeset:
         """Expand Scopes
 
@@ -2292,12 +2422,14 @@ class AsyncAuth(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def current_scopes(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Scopeset:
         """Get Current Scopes
 
@@ -2315,6 +2447,7 @@ class AsyncAuth(AsyncClient):
             _CURRENT_SCOPES,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def aws_s3_credentials(
@@ -2325,6 +2458,7 @@ class AsyncAuth(AsyncClient):
         *,
         format: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AwsS3CredentialsResponse:
         """Get Temporary Read/Write Credentials S3
 
@@ -2387,12 +2521,14 @@ class AsyncAuth(AsyncClient):
                 "format": format,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def azure_accounts(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AzureAccountListResponse:
         """List Accounts Managed by Auth
 
@@ -2409,6 +2545,7 @@ class AsyncAuth(AsyncClient):
             _AZURE_ACCOUNTS,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def azure_tables(
@@ -2417,6 +2554,7 @@ class AsyncAuth(AsyncClient):
         *,
         continuation_token: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AzureTableListResponse:
         """List Tables in an Account Managed by Auth
 
@@ -2438,6 +2576,7 @@ class AsyncAuth(AsyncClient):
                 "continuationToken": continuation_token,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def azure_table_sas(
@@ -2447,6 +2586,7 @@ class AsyncAuth(AsyncClient):
         level: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AzureTableAccessResponse:
         """Get Shared-Access-Signature for Azure Table
 
@@ -2477,6 +2617,7 @@ class AsyncAuth(AsyncClient):
                 "level": level,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def azure_containers(
@@ -2485,6 +2626,7 @@ class AsyncAuth(AsyncClient):
         *,
         continuation_token: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AzureContainerListResponse:
         """List containers in an Account Managed by Auth
 
@@ -2506,6 +2648,7 @@ class AsyncAuth(AsyncClient):
                 "continuationToken": continuation_token,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def azure_container_sas(
@@ -2515,6 +2658,7 @@ class AsyncAuth(AsyncClient):
         level: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AzureContainerResponse:
         """Get Shared-Access-Signature for Azure Container
 
@@ -2545,6 +2689,7 @@ class AsyncAuth(AsyncClient):
                 "level": level,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def sentry_dsn(
@@ -2552,6 +2697,7 @@ class AsyncAuth(AsyncClient):
         project: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> SentryDsnResponse:
         """Get DSN for Sentry Project
 
@@ -2575,6 +2721,7 @@ class AsyncAuth(AsyncClient):
                 "project": project,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def websocktunnel_token(
@@ -2583,6 +2730,7 @@ class AsyncAuth(AsyncClient):
         wst_client: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WebsocktunnelTokenResponse:
         """Get a client token for the Websocktunnel service
 
@@ -2610,6 +2758,7 @@ class AsyncAuth(AsyncClient):
                 "wstClient": wst_client,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def gcp_credentials(
@@ -2618,6 +2767,7 @@ class AsyncAuth(AsyncClient):
         service_account: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GcpCredentialsResponse:
         """Get Temporary GCP Credentials
 
@@ -2644,6 +2794,7 @@ class AsyncAuth(AsyncClient):
                 "serviceAccount": service_account,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def github_repo_token(
@@ -2653,6 +2804,7 @@ class AsyncAuth(AsyncClient):
         payload: GithubRepoTokenRequest | GithubRepoTokenRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GithubTokenResponse:
         """Get a repository scoped github token
 
@@ -2687,6 +2839,7 @@ class AsyncAuth(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def authenticate_hawk(
@@ -2694,6 +2847,7 @@ class AsyncAuth(AsyncClient):
         payload: AuthenticateHawkRequest | AuthenticateHawkRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AuthenticateHawkResponse:
         """Authenticate Hawk Request
 
@@ -2711,6 +2865,7 @@ class AsyncAuth(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def test_authenticate(
@@ -2718,6 +2873,7 @@ class AsyncAuth(AsyncClient):
         payload: TestAuthenticateRequest | TestAuthenticateRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TestAuthenticateResponse:
         """Test Authentication
 
@@ -2740,12 +2896,14 @@ class AsyncAuth(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def test_authenticate_get(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TestAuthenticateResponse:
         """Test Authentication (GET)
 
@@ -2771,12 +2929,14 @@ class AsyncAuth(AsyncClient):
             _TEST_AUTHENTICATE_GET,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -2791,6 +2951,7 @@ class AsyncAuth(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_list_clients(
@@ -2800,6 +2961,7 @@ class AsyncAuth(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListClientsResponse, GetClientResponse]:
         """List Clients: every page, fetched as you iterate
 
@@ -2819,6 +2981,7 @@ class AsyncAuth(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.clients,
         )
 
@@ -2830,6 +2993,7 @@ class AsyncAuth(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[GetEntityHistoryResponse, AuditHistoryItem]:
         """Get Entity History: every page, fetched as you iterate
 
@@ -2851,6 +3015,7 @@ class AsyncAuth(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.audit_history,
         )
 
@@ -2861,6 +3026,7 @@ class AsyncAuth(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[GetEntityHistoryResponse, AuditHistoryItem]:
         """List Audit History: every page, fetched as you iterate
 
@@ -2881,6 +3047,7 @@ class AsyncAuth(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.audit_history,
         )
 
@@ -2890,6 +3057,7 @@ class AsyncAuth(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListRoles2Response, GetRoleResponse]:
         """List Roles: every page, fetched as you iterate
 
@@ -2908,6 +3076,7 @@ class AsyncAuth(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.roles,
         )
 
@@ -2917,6 +3086,7 @@ class AsyncAuth(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListRoleIdsResponse, str]:
         """List Role IDs: every page, fetched as you iterate
 
@@ -2935,6 +3105,7 @@ class AsyncAuth(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.role_ids,
         )
 
@@ -2944,6 +3115,7 @@ class AsyncAuth(AsyncClient):
         *,
         continuation_token: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[AzureTableListResponse, str]:
         """List Tables in an Account Managed by Auth: every page, fetched as you iterate
 
@@ -2964,6 +3136,7 @@ class AsyncAuth(AsyncClient):
                 "continuationToken": continuation_token,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tables,
         )
 
@@ -2973,6 +3146,7 @@ class AsyncAuth(AsyncClient):
         *,
         continuation_token: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[AzureContainerListResponse, str]:
         """List containers in an Account Managed by Auth: every page, fetched as you iterate
 
@@ -2993,6 +3167,7 @@ class AsyncAuth(AsyncClient):
                 "continuationToken": continuation_token,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.containers,
         )
 

@@ -130,6 +130,7 @@ _RENDER_TASKCLUSTER_YML: Endpoint[RenderTaskclusterYmlOutput] = Endpoint(
     input_type="taskcluster_typed._models.github.v1.render_taskcluster_yml_input:RenderTaskclusterYmlInput",
     output_type="taskcluster_typed._models.github.v1.render_taskcluster_yml_output:RenderTaskclusterYmlOutput",
     stability="experimental",
+    idempotent=True,
 )
 _HEARTBEAT: Endpoint[None] = Endpoint(
     service="github",
@@ -169,6 +170,7 @@ class Github(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -181,12 +183,14 @@ class Github(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -199,12 +203,14 @@ class Github(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -217,6 +223,7 @@ class Github(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def builds(
@@ -229,6 +236,7 @@ class Github(SyncClient):
         sha: str | None = None,
         pull_request: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> BuildList:
         """List of Builds
 
@@ -254,6 +262,7 @@ class Github(SyncClient):
                 "pullRequest": pull_request,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def cancel_builds(
@@ -264,6 +273,7 @@ class Github(SyncClient):
         sha: str | None = None,
         pull_request: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> BuildList:
         """Cancel repository builds
 
@@ -286,6 +296,7 @@ class Github(SyncClient):
                 "pullRequest": pull_request,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def badge(
@@ -295,6 +306,7 @@ class Github(SyncClient):
         branch: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """Latest Build Status Badge
 
@@ -315,6 +327,7 @@ class Github(SyncClient):
                 "branch": branch,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def repository(
@@ -323,6 +336,7 @@ class Github(SyncClient):
         repo: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Repository:
         """Get Repository Info
 
@@ -342,6 +356,7 @@ class Github(SyncClient):
                 "repo": repo,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def latest(
@@ -351,6 +366,7 @@ class Github(SyncClient):
         branch: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """Latest Status for Branch
 
@@ -374,6 +390,7 @@ class Github(SyncClient):
                 "branch": branch,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def create_status(
@@ -384,6 +401,7 @@ class Github(SyncClient):
         payload: CreateStatus | CreateStatusDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Post a status against a given changeset
 
@@ -407,6 +425,7 @@ class Github(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def create_comment(
@@ -417,6 +436,7 @@ class Github(SyncClient):
         payload: CreateComment | CreateCommentDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Post a comment on a given GitHub Issue or Pull Request
 
@@ -437,6 +457,7 @@ class Github(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def render_taskcluster_yml(
@@ -444,6 +465,7 @@ class Github(SyncClient):
         payload: RenderTaskclusterYmlInput | RenderTaskclusterYmlInputDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> RenderTaskclusterYmlOutput:
         """Render .taskcluster.yml file
 
@@ -459,12 +481,14 @@ class Github(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -479,6 +503,7 @@ class Github(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_builds(
@@ -491,6 +516,7 @@ class Github(SyncClient):
         sha: str | None = None,
         pull_request: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[BuildList, Build]:
         """List of Builds: every page, fetched as you iterate
 
@@ -513,6 +539,7 @@ class Github(SyncClient):
                 "pullRequest": pull_request,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.builds,
         )
 
@@ -547,6 +574,7 @@ class AsyncGithub(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -559,12 +587,14 @@ class AsyncGithub(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -577,12 +607,14 @@ class AsyncGithub(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -595,6 +627,7 @@ class AsyncGithub(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def builds(
@@ -607,6 +640,7 @@ class AsyncGithub(AsyncClient):
         sha: str | None = None,
         pull_request: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> BuildList:
         """List of Builds
 
@@ -632,6 +666,7 @@ class AsyncGithub(AsyncClient):
                 "pullRequest": pull_request,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def cancel_builds(
@@ -642,6 +677,7 @@ class AsyncGithub(AsyncClient):
         sha: str | None = None,
         pull_request: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> BuildList:
         """Cancel repository builds
 
@@ -664,6 +700,7 @@ class AsyncGithub(AsyncClient):
                 "pullRequest": pull_request,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def badge(
@@ -673,6 +710,7 @@ class AsyncGithub(AsyncClient):
         branch: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """Latest Build Status Badge
 
@@ -693,6 +731,7 @@ class AsyncGithub(AsyncClient):
                 "branch": branch,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def repository(
@@ -701,6 +740,7 @@ class AsyncGithub(AsyncClient):
         repo: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Repository:
         """Get Repository Info
 
@@ -720,6 +760,7 @@ class AsyncGithub(AsyncClient):
                 "repo": repo,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def latest(
@@ -729,6 +770,7 @@ class AsyncGithub(AsyncClient):
         branch: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """Latest Status for Branch
 
@@ -752,6 +794,7 @@ class AsyncGithub(AsyncClient):
                 "branch": branch,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def create_status(
@@ -762,6 +805,7 @@ class AsyncGithub(AsyncClient):
         payload: CreateStatus | CreateStatusDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Post a status against a given changeset
 
@@ -785,6 +829,7 @@ class AsyncGithub(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def create_comment(
@@ -795,6 +840,7 @@ class AsyncGithub(AsyncClient):
         payload: CreateComment | CreateCommentDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Post a comment on a given GitHub Issue or Pull Request
 
@@ -815,6 +861,7 @@ class AsyncGithub(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def render_taskcluster_yml(
@@ -822,6 +869,7 @@ class AsyncGithub(AsyncClient):
         payload: RenderTaskclusterYmlInput | RenderTaskclusterYmlInputDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> RenderTaskclusterYmlOutput:
         """Render .taskcluster.yml file
 
@@ -837,12 +885,14 @@ class AsyncGithub(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -857,6 +907,7 @@ class AsyncGithub(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_builds(
@@ -869,6 +920,7 @@ class AsyncGithub(AsyncClient):
         sha: str | None = None,
         pull_request: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[BuildList, Build]:
         """List of Builds: every page, fetched as you iterate
 
@@ -891,6 +943,7 @@ class AsyncGithub(AsyncClient):
                 "pullRequest": pull_request,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.builds,
         )
 

@@ -180,6 +180,7 @@ class Hooks(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -192,12 +193,14 @@ class Hooks(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -210,12 +213,14 @@ class Hooks(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -228,12 +233,14 @@ class Hooks(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_hook_groups(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListHookGroupsResponse:
         """List hook groups
 
@@ -249,6 +256,7 @@ class Hooks(SyncClient):
             _LIST_HOOK_GROUPS,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_hooks(
@@ -256,6 +264,7 @@ class Hooks(SyncClient):
         hook_group_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListHooksResponse:
         """List hooks in a given group
 
@@ -274,6 +283,7 @@ class Hooks(SyncClient):
                 "hookGroupId": hook_group_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def hook(
@@ -282,6 +292,7 @@ class Hooks(SyncClient):
         hook_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> HookDefinition:
         """Get hook definition
 
@@ -301,6 +312,7 @@ class Hooks(SyncClient):
                 "hookId": hook_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def get_hook_status(
@@ -309,6 +321,7 @@ class Hooks(SyncClient):
         hook_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> HookStatus:
         """Get hook status
 
@@ -331,6 +344,7 @@ class Hooks(SyncClient):
                 "hookId": hook_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def create_hook(
@@ -340,6 +354,7 @@ class Hooks(SyncClient):
         payload: CreateHookRequest | CreateHookRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> HookDefinition:
         """Create a hook
 
@@ -365,6 +380,7 @@ class Hooks(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def update_hook(
@@ -374,6 +390,7 @@ class Hooks(SyncClient):
         payload: CreateHookRequest | CreateHookRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> HookDefinition:
         """Update a hook
 
@@ -396,6 +413,7 @@ class Hooks(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def remove_hook(
@@ -404,6 +422,7 @@ class Hooks(SyncClient):
         hook_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete a hook
 
@@ -422,6 +441,7 @@ class Hooks(SyncClient):
                 "hookId": hook_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def trigger_hook(
@@ -431,6 +451,7 @@ class Hooks(SyncClient):
         payload: TriggerHook | TriggerHookDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TriggerHookResponse:
         """Trigger a hook
 
@@ -457,6 +478,7 @@ class Hooks(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def get_trigger_token(
@@ -465,6 +487,7 @@ class Hooks(SyncClient):
         hook_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TriggerTokenResponse:
         """Get a trigger token
 
@@ -484,6 +507,7 @@ class Hooks(SyncClient):
                 "hookId": hook_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def reset_trigger_token(
@@ -492,6 +516,7 @@ class Hooks(SyncClient):
         hook_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TriggerTokenResponse:
         """Reset a trigger token
 
@@ -511,6 +536,7 @@ class Hooks(SyncClient):
                 "hookId": hook_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def trigger_hook_with_token(
@@ -521,6 +547,7 @@ class Hooks(SyncClient):
         payload: TriggerHook | TriggerHookDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TriggerHookResponse:
         """Trigger a hook with a token
 
@@ -544,6 +571,7 @@ class Hooks(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_last_fires(
@@ -554,6 +582,7 @@ class Hooks(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListLastFiresResponse:
         """Get information about recent hook fires
 
@@ -579,12 +608,14 @@ class Hooks(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -599,6 +630,7 @@ class Hooks(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_list_last_fires(
@@ -609,6 +641,7 @@ class Hooks(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListLastFiresResponse, LastFire]:
         """Get information about recent hook fires: every page, fetched as you iterate
 
@@ -630,6 +663,7 @@ class Hooks(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.last_fires,
         )
 
@@ -657,6 +691,7 @@ class AsyncHooks(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -669,12 +704,14 @@ class AsyncHooks(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -687,12 +724,14 @@ class AsyncHooks(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -705,12 +744,14 @@ class AsyncHooks(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_hook_groups(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListHookGroupsResponse:
         """List hook groups
 
@@ -726,6 +767,7 @@ class AsyncHooks(AsyncClient):
             _LIST_HOOK_GROUPS,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_hooks(
@@ -733,6 +775,7 @@ class AsyncHooks(AsyncClient):
         hook_group_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListHooksResponse:
         """List hooks in a given group
 
@@ -751,6 +794,7 @@ class AsyncHooks(AsyncClient):
                 "hookGroupId": hook_group_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def hook(
@@ -759,6 +803,7 @@ class AsyncHooks(AsyncClient):
         hook_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> HookDefinition:
         """Get hook definition
 
@@ -778,6 +823,7 @@ class AsyncHooks(AsyncClient):
                 "hookId": hook_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def get_hook_status(
@@ -786,6 +832,7 @@ class AsyncHooks(AsyncClient):
         hook_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> HookStatus:
         """Get hook status
 
@@ -808,6 +855,7 @@ class AsyncHooks(AsyncClient):
                 "hookId": hook_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def create_hook(
@@ -817,6 +865,7 @@ class AsyncHooks(AsyncClient):
         payload: CreateHookRequest | CreateHookRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> HookDefinition:
         """Create a hook
 
@@ -842,6 +891,7 @@ class AsyncHooks(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def update_hook(
@@ -851,6 +901,7 @@ class AsyncHooks(AsyncClient):
         payload: CreateHookRequest | CreateHookRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> HookDefinition:
         """Update a hook
 
@@ -873,6 +924,7 @@ class AsyncHooks(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def remove_hook(
@@ -881,6 +933,7 @@ class AsyncHooks(AsyncClient):
         hook_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete a hook
 
@@ -899,6 +952,7 @@ class AsyncHooks(AsyncClient):
                 "hookId": hook_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def trigger_hook(
@@ -908,6 +962,7 @@ class AsyncHooks(AsyncClient):
         payload: TriggerHook | TriggerHookDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TriggerHookResponse:
         """Trigger a hook
 
@@ -934,6 +989,7 @@ class AsyncHooks(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def get_trigger_token(
@@ -942,6 +998,7 @@ class AsyncHooks(AsyncClient):
         hook_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TriggerTokenResponse:
         """Get a trigger token
 
@@ -961,6 +1018,7 @@ class AsyncHooks(AsyncClient):
                 "hookId": hook_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def reset_trigger_token(
@@ -969,6 +1027,7 @@ class AsyncHooks(AsyncClient):
         hook_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TriggerTokenResponse:
         """Reset a trigger token
 
@@ -988,6 +1047,7 @@ class AsyncHooks(AsyncClient):
                 "hookId": hook_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def trigger_hook_with_token(
@@ -998,6 +1058,7 @@ class AsyncHooks(AsyncClient):
         payload: TriggerHook | TriggerHookDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TriggerHookResponse:
         """Trigger a hook with a token
 
@@ -1021,6 +1082,7 @@ class AsyncHooks(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_last_fires(
@@ -1031,6 +1093,7 @@ class AsyncHooks(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListLastFiresResponse:
         """Get information about recent hook fires
 
@@ -1056,12 +1119,14 @@ class AsyncHooks(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -1076,6 +1141,7 @@ class AsyncHooks(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_list_last_fires(
@@ -1086,6 +1152,7 @@ class AsyncHooks(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListLastFiresResponse, LastFire]:
         """Get information about recent hook fires: every page, fetched as you iterate
 
@@ -1107,6 +1174,7 @@ class AsyncHooks(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.last_fires,
         )
 

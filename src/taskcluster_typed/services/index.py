@@ -73,6 +73,7 @@ _FIND_TASKS_AT_INDEX: Endpoint[ListTasksResponse] = Endpoint(
     input_type="taskcluster_typed._models.index.v1.list_tasks_at_index:ListTasksAtIndex",
     output_type="taskcluster_typed._models.index.v1.list_tasks_response:ListTasksResponse",
     stability="experimental",
+    idempotent=True,
 )
 _LIST_NAMESPACES: Endpoint[ListNamespacesResponse] = Endpoint(
     service="index",
@@ -153,6 +154,7 @@ class Index(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -165,12 +167,14 @@ class Index(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -183,12 +187,14 @@ class Index(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -201,6 +207,7 @@ class Index(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def find_task(
@@ -208,6 +215,7 @@ class Index(SyncClient):
         index_path: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> IndexedTaskResponse:
         """Find Indexed Task
 
@@ -226,6 +234,7 @@ class Index(SyncClient):
                 "indexPath": index_path,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def find_tasks_at_index(
@@ -235,6 +244,7 @@ class Index(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListTasksResponse:
         """Find tasks at indexes
 
@@ -262,6 +272,7 @@ class Index(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_namespaces(
@@ -271,6 +282,7 @@ class Index(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListNamespacesResponse:
         """List Namespaces
 
@@ -298,6 +310,7 @@ class Index(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_tasks(
@@ -307,6 +320,7 @@ class Index(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListTasksResponse:
         """List Tasks
 
@@ -337,6 +351,7 @@ class Index(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def insert_task(
@@ -345,6 +360,7 @@ class Index(SyncClient):
         payload: InsertTaskRequest | InsertTaskRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> IndexedTaskResponse:
         """Insert Task into Index
 
@@ -367,6 +383,7 @@ class Index(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def delete_task(
@@ -374,6 +391,7 @@ class Index(SyncClient):
         namespace: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Remove Task from Index
 
@@ -394,6 +412,7 @@ class Index(SyncClient):
                 "namespace": namespace,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def find_artifact_from_task(
@@ -402,6 +421,7 @@ class Index(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """Get Artifact From Indexed Task
 
@@ -433,12 +453,14 @@ class Index(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -453,6 +475,7 @@ class Index(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_find_tasks_at_index(
@@ -462,6 +485,7 @@ class Index(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListTasksResponse, Task]:
         """Find tasks at indexes: every page, fetched as you iterate
 
@@ -481,6 +505,7 @@ class Index(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -491,6 +516,7 @@ class Index(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListNamespacesResponse, NamespaceEntry]:
         """List Namespaces: every page, fetched as you iterate
 
@@ -511,6 +537,7 @@ class Index(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.namespaces,
         )
 
@@ -521,6 +548,7 @@ class Index(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListTasksResponse, Task]:
         """List Tasks: every page, fetched as you iterate
 
@@ -541,6 +569,7 @@ class Index(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -574,6 +603,7 @@ class AsyncIndex(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -586,12 +616,14 @@ class AsyncIndex(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -604,12 +636,14 @@ class AsyncIndex(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -622,6 +656,7 @@ class AsyncIndex(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def find_task(
@@ -629,6 +664,7 @@ class AsyncIndex(AsyncClient):
         index_path: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> IndexedTaskResponse:
         """Find Indexed Task
 
@@ -647,6 +683,7 @@ class AsyncIndex(AsyncClient):
                 "indexPath": index_path,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def find_tasks_at_index(
@@ -656,6 +693,7 @@ class AsyncIndex(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListTasksResponse:
         """Find tasks at indexes
 
@@ -683,6 +721,7 @@ class AsyncIndex(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_namespaces(
@@ -692,6 +731,7 @@ class AsyncIndex(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListNamespacesResponse:
         """List Namespaces
 
@@ -719,6 +759,7 @@ class AsyncIndex(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_tasks(
@@ -728,6 +769,7 @@ class AsyncIndex(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListTasksResponse:
         """List Tasks
 
@@ -758,6 +800,7 @@ class AsyncIndex(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def insert_task(
@@ -766,6 +809,7 @@ class AsyncIndex(AsyncClient):
         payload: InsertTaskRequest | InsertTaskRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> IndexedTaskResponse:
         """Insert Task into Index
 
@@ -788,6 +832,7 @@ class AsyncIndex(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def delete_task(
@@ -795,6 +840,7 @@ class AsyncIndex(AsyncClient):
         namespace: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Remove Task from Index
 
@@ -815,6 +861,7 @@ class AsyncIndex(AsyncClient):
                 "namespace": namespace,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def find_artifact_from_task(
@@ -823,6 +870,7 @@ class AsyncIndex(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """Get Artifact From Indexed Task
 
@@ -854,12 +902,14 @@ class AsyncIndex(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -874,6 +924,7 @@ class AsyncIndex(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_find_tasks_at_index(
@@ -883,6 +934,7 @@ class AsyncIndex(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListTasksResponse, Task]:
         """Find tasks at indexes: every page, fetched as you iterate
 
@@ -902,6 +954,7 @@ class AsyncIndex(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -912,6 +965,7 @@ class AsyncIndex(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListNamespacesResponse, NamespaceEntry]:
         """List Namespaces: every page, fetched as you iterate
 
@@ -932,6 +986,7 @@ class AsyncIndex(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.namespaces,
         )
 
@@ -942,6 +997,7 @@ class AsyncIndex(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListTasksResponse, Task]:
         """List Tasks: every page, fetched as you iterate
 
@@ -962,6 +1018,7 @@ class AsyncIndex(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 

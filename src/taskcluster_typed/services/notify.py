@@ -151,6 +151,7 @@ class Notify(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -163,12 +164,14 @@ class Notify(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -181,12 +184,14 @@ class Notify(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -199,6 +204,7 @@ class Notify(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def email(
@@ -206,6 +212,7 @@ class Notify(SyncClient):
         payload: EmailRequest | EmailRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Send an Email
 
@@ -228,6 +235,7 @@ class Notify(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def pulse(
@@ -235,6 +243,7 @@ class Notify(SyncClient):
         payload: PulseRequest | PulseRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Publish a Pulse Message
 
@@ -253,6 +262,7 @@ class Notify(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def matrix(
@@ -260,6 +270,7 @@ class Notify(SyncClient):
         payload: MatrixRequest | MatrixRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Post Matrix Message
 
@@ -285,6 +296,7 @@ class Notify(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def slack(
@@ -292,6 +304,7 @@ class Notify(SyncClient):
         payload: SlackRequest | SlackRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Post Slack Message
 
@@ -316,6 +329,7 @@ class Notify(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def add_denylist_address(
@@ -323,6 +337,7 @@ class Notify(SyncClient):
         payload: NotificationAddress | NotificationAddressDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Denylist Given Address
 
@@ -340,6 +355,7 @@ class Notify(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def delete_denylist_address(
@@ -347,6 +363,7 @@ class Notify(SyncClient):
         payload: NotificationAddress | NotificationAddressDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete Denylisted Address
 
@@ -363,6 +380,7 @@ class Notify(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_denylist(
@@ -371,6 +389,7 @@ class Notify(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> NotificationAddressList:
         """List Denylisted Notifications
 
@@ -400,12 +419,14 @@ class Notify(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -420,6 +441,7 @@ class Notify(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_list_denylist(
@@ -428,6 +450,7 @@ class Notify(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[NotificationAddressList, NotificationAddress]:
         """List Denylisted Notifications: every page, fetched as you iterate
 
@@ -446,6 +469,7 @@ class Notify(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.addresses,
         )
 
@@ -474,6 +498,7 @@ class AsyncNotify(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -486,12 +511,14 @@ class AsyncNotify(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -504,12 +531,14 @@ class AsyncNotify(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -522,6 +551,7 @@ class AsyncNotify(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def email(
@@ -529,6 +559,7 @@ class AsyncNotify(AsyncClient):
         payload: EmailRequest | EmailRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Send an Email
 
@@ -551,6 +582,7 @@ class AsyncNotify(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def pulse(
@@ -558,6 +590,7 @@ class AsyncNotify(AsyncClient):
         payload: PulseRequest | PulseRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Publish a Pulse Message
 
@@ -576,6 +609,7 @@ class AsyncNotify(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def matrix(
@@ -583,6 +617,7 @@ class AsyncNotify(AsyncClient):
         payload: MatrixRequest | MatrixRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Post Matrix Message
 
@@ -608,6 +643,7 @@ class AsyncNotify(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def slack(
@@ -615,6 +651,7 @@ class AsyncNotify(AsyncClient):
         payload: SlackRequest | SlackRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Post Slack Message
 
@@ -639,6 +676,7 @@ class AsyncNotify(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def add_denylist_address(
@@ -646,6 +684,7 @@ class AsyncNotify(AsyncClient):
         payload: NotificationAddress | NotificationAddressDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Denylist Given Address
 
@@ -663,6 +702,7 @@ class AsyncNotify(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def delete_denylist_address(
@@ -670,6 +710,7 @@ class AsyncNotify(AsyncClient):
         payload: NotificationAddress | NotificationAddressDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete Denylisted Address
 
@@ -686,6 +727,7 @@ class AsyncNotify(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_denylist(
@@ -694,6 +736,7 @@ class AsyncNotify(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> NotificationAddressList:
         """List Denylisted Notifications
 
@@ -723,12 +766,14 @@ class AsyncNotify(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -743,6 +788,7 @@ class AsyncNotify(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_list_denylist(
@@ -751,6 +797,7 @@ class AsyncNotify(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[NotificationAddressList, NotificationAddress]:
         """List Denylisted Notifications: every page, fetched as you iterate
 
@@ -769,6 +816,7 @@ class AsyncNotify(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.addresses,
         )
 

@@ -69,6 +69,7 @@ _FINISH_UPLOAD: Endpoint[None] = Endpoint(
     method="POST",
     route="/finish-upload/<name>",
     input_type="taskcluster_typed._models.object.v1.finish_upload_request:FinishUploadRequest",
+    idempotent=True,
 )
 _START_DOWNLOAD: Endpoint[DownloadObjectResponse] = Endpoint(
     service="object",
@@ -126,6 +127,7 @@ class Object(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -138,12 +140,14 @@ class Object(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -156,12 +160,14 @@ class Object(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -174,6 +180,7 @@ class Object(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def create_upload(
@@ -182,6 +189,7 @@ class Object(SyncClient):
         payload: CreateUploadRequest | CreateUploadRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> CreateUploadResponse:
         """Begin upload of a new object
 
@@ -217,6 +225,7 @@ class Object(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def finish_upload(
@@ -225,6 +234,7 @@ class Object(SyncClient):
         payload: FinishUploadRequest | FinishUploadRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Mark an upload as complete.
 
@@ -253,6 +263,7 @@ class Object(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def start_download(
@@ -261,6 +272,7 @@ class Object(SyncClient):
         payload: DownloadObjectRequest | DownloadObjectRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> DownloadObjectResponse:
         """Download object data
 
@@ -284,6 +296,7 @@ class Object(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def object(
@@ -291,6 +304,7 @@ class Object(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetObjectResponse:
         """Get an object's metadata
 
@@ -309,6 +323,7 @@ class Object(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def download(
@@ -316,6 +331,7 @@ class Object(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """Get an object's data
 
@@ -345,12 +361,14 @@ class Object(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -365,6 +383,7 @@ class Object(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
 
@@ -395,6 +414,7 @@ class AsyncObject(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -407,12 +427,14 @@ class AsyncObject(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -425,12 +447,14 @@ class AsyncObject(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -443,6 +467,7 @@ class AsyncObject(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def create_upload(
@@ -451,6 +476,7 @@ class AsyncObject(AsyncClient):
         payload: CreateUploadRequest | CreateUploadRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> CreateUploadResponse:
         """Begin upload of a new object
 
@@ -486,6 +512,7 @@ class AsyncObject(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def finish_upload(
@@ -494,6 +521,7 @@ class AsyncObject(AsyncClient):
         payload: FinishUploadRequest | FinishUploadRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Mark an upload as complete.
 
@@ -522,6 +550,7 @@ class AsyncObject(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def start_download(
@@ -530,6 +559,7 @@ class AsyncObject(AsyncClient):
         payload: DownloadObjectRequest | DownloadObjectRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> DownloadObjectResponse:
         """Download object data
 
@@ -553,6 +583,7 @@ class AsyncObject(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def object(
@@ -560,6 +591,7 @@ class AsyncObject(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetObjectResponse:
         """Get an object's metadata
 
@@ -578,6 +610,7 @@ class AsyncObject(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def download(
@@ -585,6 +618,7 @@ class AsyncObject(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """Get an object's data
 
@@ -614,12 +648,14 @@ class AsyncObject(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -634,6 +670,7 @@ class AsyncObject(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
 

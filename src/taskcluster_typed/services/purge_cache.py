@@ -116,6 +116,7 @@ class PurgeCache(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -128,12 +129,14 @@ class PurgeCache(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -146,12 +149,14 @@ class PurgeCache(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -164,6 +169,7 @@ class PurgeCache(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def purge_cache(
@@ -172,6 +178,7 @@ class PurgeCache(SyncClient):
         payload: PurgeCacheRequest | PurgeCacheRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Purge Worker Cache
 
@@ -194,6 +201,7 @@ class PurgeCache(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def all_purge_requests(
@@ -202,6 +210,7 @@ class PurgeCache(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AllPurgeCacheRequestList:
         """All Open Purge Requests
 
@@ -227,6 +236,7 @@ class PurgeCache(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def purge_requests(
@@ -235,6 +245,7 @@ class PurgeCache(SyncClient):
         *,
         since: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> PurgeCacheRequestList:
         """Open Purge Requests for a worker pool
 
@@ -258,12 +269,14 @@ class PurgeCache(SyncClient):
                 "since": since,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -278,6 +291,7 @@ class PurgeCache(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_all_purge_requests(
@@ -286,6 +300,7 @@ class PurgeCache(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[AllPurgeCacheRequestList, PurgeCacheRequestsEntry]:
         """All Open Purge Requests: every page, fetched as you iterate
 
@@ -304,6 +319,7 @@ class PurgeCache(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.requests,
         )
 
@@ -335,6 +351,7 @@ class AsyncPurgeCache(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -347,12 +364,14 @@ class AsyncPurgeCache(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -365,12 +384,14 @@ class AsyncPurgeCache(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -383,6 +404,7 @@ class AsyncPurgeCache(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def purge_cache(
@@ -391,6 +413,7 @@ class AsyncPurgeCache(AsyncClient):
         payload: PurgeCacheRequest | PurgeCacheRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Purge Worker Cache
 
@@ -413,6 +436,7 @@ class AsyncPurgeCache(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def all_purge_requests(
@@ -421,6 +445,7 @@ class AsyncPurgeCache(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AllPurgeCacheRequestList:
         """All Open Purge Requests
 
@@ -446,6 +471,7 @@ class AsyncPurgeCache(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def purge_requests(
@@ -454,6 +480,7 @@ class AsyncPurgeCache(AsyncClient):
         *,
         since: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> PurgeCacheRequestList:
         """Open Purge Requests for a worker pool
 
@@ -477,12 +504,14 @@ class AsyncPurgeCache(AsyncClient):
                 "since": since,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -497,6 +526,7 @@ class AsyncPurgeCache(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_all_purge_requests(
@@ -505,6 +535,7 @@ class AsyncPurgeCache(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[AllPurgeCacheRequestList, PurgeCacheRequestsEntry]:
         """All Open Purge Requests: every page, fetched as you iterate
 
@@ -523,6 +554,7 @@ class AsyncPurgeCache(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.requests,
         )
 

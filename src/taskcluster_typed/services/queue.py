@@ -146,6 +146,7 @@ _TASKS: Endpoint[TasksResponse] = Endpoint(
     input_type="taskcluster_typed._models.queue.v1.tasks_request:TasksRequest",
     output_type="taskcluster_typed._models.queue.v1.tasks_response:TasksResponse",
     stability="experimental",
+    idempotent=True,
 )
 _STATUSES: Endpoint[TasksStatusesResponse] = Endpoint(
     service="queue",
@@ -159,6 +160,7 @@ _STATUSES: Endpoint[TasksStatusesResponse] = Endpoint(
     input_type="taskcluster_typed._models.queue.v1.tasks_request:TasksRequest",
     output_type="taskcluster_typed._models.queue.v1.tasks_statuses_response:TasksStatusesResponse",
     stability="experimental",
+    idempotent=True,
 )
 _STATUS: Endpoint[TaskStatusResponse] = Endpoint(
     service="queue",
@@ -226,6 +228,7 @@ _SCHEDULE_TASK: Endpoint[TaskStatusResponse] = Endpoint(
     method="POST",
     route="/task/<taskId>/schedule",
     output_type="taskcluster_typed._models.queue.v1.task_status_response:TaskStatusResponse",
+    idempotent=True,
 )
 _RERUN_TASK: Endpoint[TaskStatusResponse] = Endpoint(
     service="queue",
@@ -233,6 +236,7 @@ _RERUN_TASK: Endpoint[TaskStatusResponse] = Endpoint(
     method="POST",
     route="/task/<taskId>/rerun",
     output_type="taskcluster_typed._models.queue.v1.task_status_response:TaskStatusResponse",
+    idempotent=True,
 )
 _CANCEL_TASK: Endpoint[TaskStatusResponse] = Endpoint(
     service="queue",
@@ -240,6 +244,7 @@ _CANCEL_TASK: Endpoint[TaskStatusResponse] = Endpoint(
     method="POST",
     route="/task/<taskId>/cancel",
     output_type="taskcluster_typed._models.queue.v1.task_status_response:TaskStatusResponse",
+    idempotent=True,
 )
 _CHANGE_TASK_PRIORITY: Endpoint[TaskStatusResponse] = Endpoint(
     service="queue",
@@ -595,6 +600,7 @@ class Queue(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -607,12 +613,14 @@ class Queue(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -625,12 +633,14 @@ class Queue(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -643,6 +653,7 @@ class Queue(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def task(
@@ -650,6 +661,7 @@ class Queue(SyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Task:
         """Get Task Definition
 
@@ -669,6 +681,7 @@ class Queue(SyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def tasks(
@@ -678,6 +691,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TasksResponse:
         """Get multiple task definitions
 
@@ -700,6 +714,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def statuses(
@@ -709,6 +724,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TasksStatusesResponse:
         """Get multiple task definitions
 
@@ -732,6 +748,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def status(
@@ -739,6 +756,7 @@ class Queue(SyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Get task status
 
@@ -756,6 +774,7 @@ class Queue(SyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_task_group(
@@ -765,6 +784,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListTaskGroupResponse:
         """List Task Group
 
@@ -804,6 +824,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def cancel_task_group(
@@ -811,6 +832,7 @@ class Queue(SyncClient):
         task_group_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> CancelTaskGroupResponse:
         """Cancel Task Group
 
@@ -836,6 +858,7 @@ class Queue(SyncClient):
                 "taskGroupId": task_group_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def get_task_group(
@@ -843,6 +866,7 @@ class Queue(SyncClient):
         task_group_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskGroupResponse:
         """Get Task Group
 
@@ -866,6 +890,7 @@ class Queue(SyncClient):
                 "taskGroupId": task_group_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def seal_task_group(
@@ -873,6 +898,7 @@ class Queue(SyncClient):
         task_group_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskGroupResponse:
         """Seal Task Group
 
@@ -898,6 +924,7 @@ class Queue(SyncClient):
                 "taskGroupId": task_group_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_dependent_tasks(
@@ -907,6 +934,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListDependentTasksResponse:
         """List Dependent Tasks
 
@@ -943,6 +971,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def create_task(
@@ -951,6 +980,7 @@ class Queue(SyncClient):
         payload: CreateTaskRequest | CreateTaskRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Create New Task
 
@@ -1004,6 +1034,7 @@ class Queue(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def schedule_task(
@@ -1011,6 +1042,7 @@ class Queue(SyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Schedule Defined Task
 
@@ -1046,6 +1078,7 @@ class Queue(SyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def rerun_task(
@@ -1053,6 +1086,7 @@ class Queue(SyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Rerun a Resolved Task
 
@@ -1086,6 +1120,7 @@ class Queue(SyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def cancel_task(
@@ -1093,6 +1128,7 @@ class Queue(SyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Cancel Task
 
@@ -1126,6 +1162,7 @@ class Queue(SyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def change_task_priority(
@@ -1134,6 +1171,7 @@ class Queue(SyncClient):
         payload: ChangeTaskPriorityRequest | ChangeTaskPriorityRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Change Task Priority
 
@@ -1157,6 +1195,7 @@ class Queue(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def change_task_group_priority(
@@ -1165,6 +1204,7 @@ class Queue(SyncClient):
         payload: ChangeTaskPriorityRequest | ChangeTaskPriorityRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskGroupPriorityChangeResponse:
         """Change Task Group Priority
 
@@ -1187,6 +1227,7 @@ class Queue(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def claim_work(
@@ -1195,6 +1236,7 @@ class Queue(SyncClient):
         payload: ClaimWorkRequest | ClaimWorkRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ClaimWorkResponse:
         """Claim Work
 
@@ -1222,6 +1264,7 @@ class Queue(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def claim_task(
@@ -1231,6 +1274,7 @@ class Queue(SyncClient):
         payload: TaskClaimRequest | TaskClaimRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskClaimResponse:
         """Claim Task
 
@@ -1253,6 +1297,7 @@ class Queue(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def reclaim_task(
@@ -1261,6 +1306,7 @@ class Queue(SyncClient):
         run_id: str | int,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskReclaimResponse:
         """Reclaim task
 
@@ -1299,6 +1345,7 @@ class Queue(SyncClient):
                 "runId": run_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def report_completed(
@@ -1307,6 +1354,7 @@ class Queue(SyncClient):
         run_id: str | int,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Report Run Completed
 
@@ -1325,6 +1373,7 @@ class Queue(SyncClient):
                 "runId": run_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def report_failed(
@@ -1333,6 +1382,7 @@ class Queue(SyncClient):
         run_id: str | int,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Report Run Failed
 
@@ -1357,6 +1407,7 @@ class Queue(SyncClient):
                 "runId": run_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def report_exception(
@@ -1366,6 +1417,7 @@ class Queue(SyncClient):
         payload: TaskExceptionRequest | TaskExceptionRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Report Task Exception
 
@@ -1397,6 +1449,7 @@ class Queue(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def create_artifact(
@@ -1407,6 +1460,7 @@ class Queue(SyncClient):
         payload: PostArtifactRequest | PostArtifactRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> PostArtifactResponse:
         """Create Artifact
 
@@ -1435,6 +1489,7 @@ class Queue(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def finish_artifact(
@@ -1445,6 +1500,7 @@ class Queue(SyncClient):
         payload: FinishArtifactRequest | FinishArtifactRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Finish Artifact
 
@@ -1472,6 +1528,7 @@ class Queue(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def get_artifact(
@@ -1481,6 +1538,7 @@ class Queue(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetArtifactResponse:
         """Get Artifact Data from Run
 
@@ -1548,6 +1606,7 @@ class Queue(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def get_latest_artifact(
@@ -1556,6 +1615,7 @@ class Queue(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetArtifactResponse:
         """Get Artifact Data from Latest Run
 
@@ -1626,6 +1686,7 @@ class Queue(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_artifacts(
@@ -1636,6 +1697,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListArtifactsResponse:
         """Get Artifacts from Run
 
@@ -1666,6 +1728,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_latest_artifacts(
@@ -1675,6 +1738,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListArtifactsResponse:
         """Get Artifacts from Latest Run
 
@@ -1705,6 +1769,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def artifact_info(
@@ -1714,6 +1779,7 @@ class Queue(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ArtifactResponse:
         """Get Artifact Information From Run
 
@@ -1737,6 +1803,7 @@ class Queue(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def latest_artifact_info(
@@ -1745,6 +1812,7 @@ class Queue(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ArtifactResponse:
         """Get Artifact Information From Latest Run
 
@@ -1767,6 +1835,7 @@ class Queue(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def artifact(
@@ -1776,6 +1845,7 @@ class Queue(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ArtifactContentResponse:
         """Get Artifact Content From Run
 
@@ -1802,6 +1872,7 @@ class Queue(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def latest_artifact(
@@ -1810,6 +1881,7 @@ class Queue(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ArtifactContentResponse:
         """Get Artifact Content From Latest Run
 
@@ -1835,6 +1907,7 @@ class Queue(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_provisioners(
@@ -1843,6 +1916,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListProvisionersResponse:
         """Get a list of all active provisioners
 
@@ -1872,6 +1946,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def get_provisioner(
@@ -1879,6 +1954,7 @@ class Queue(SyncClient):
         provisioner_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ProvisionerResponse:
         """Get an active provisioner
 
@@ -1901,6 +1977,7 @@ class Queue(SyncClient):
                 "provisionerId": provisioner_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def pending_tasks(
@@ -1908,6 +1985,7 @@ class Queue(SyncClient):
         task_queue_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> PendingTasksResponse:
         """Get Number of Pending Tasks
 
@@ -1931,6 +2009,7 @@ class Queue(SyncClient):
                 "taskQueueId": task_queue_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def task_queue_counts(
@@ -1938,6 +2017,7 @@ class Queue(SyncClient):
         task_queue_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskQueueCountsResponse:
         """Get Number of Pending and Claimed Tasks
 
@@ -1960,6 +2040,7 @@ class Queue(SyncClient):
                 "taskQueueId": task_queue_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_pending_tasks(
@@ -1969,6 +2050,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListPendingTasksResponse:
         """List Pending Tasks
 
@@ -1993,6 +2075,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_claimed_tasks(
@@ -2002,6 +2085,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListClaimedTasksResponse:
         """List claimed Tasks
 
@@ -2026,6 +2110,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_worker_types(
@@ -2035,6 +2120,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListWorkertypesResponse:
         """Get a list of all active worker-types
 
@@ -2062,6 +2148,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def get_worker_type(
@@ -2070,6 +2157,7 @@ class Queue(SyncClient):
         worker_type: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkertypeResponse:
         """Get a worker-type
 
@@ -2089,6 +2177,7 @@ class Queue(SyncClient):
                 "workerType": worker_type,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_task_queues(
@@ -2097,6 +2186,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListTaskqueuesResponse:
         """Get a list of all active task queues
 
@@ -2121,6 +2211,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def get_task_queue(
@@ -2128,6 +2219,7 @@ class Queue(SyncClient):
         task_queue_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskqueueResponse:
         """Get a task queue
 
@@ -2145,6 +2237,7 @@ class Queue(SyncClient):
                 "taskQueueId": task_queue_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_workers(
@@ -2156,6 +2249,7 @@ class Queue(SyncClient):
         limit: int | None = None,
         quarantined: bool | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListWorkersResponse:
         """Get a list of all active workers of a workerType
 
@@ -2189,6 +2283,7 @@ class Queue(SyncClient):
                 "quarantined": quarantined,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def get_worker(
@@ -2199,6 +2294,7 @@ class Queue(SyncClient):
         worker_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerResponse:
         """Get a worker from worker-type
 
@@ -2220,6 +2316,7 @@ class Queue(SyncClient):
                 "workerId": worker_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def quarantine_worker(
@@ -2231,6 +2328,7 @@ class Queue(SyncClient):
         payload: QuarantineWorkerRequest | QuarantineWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerResponse:
         """Quarantine a worker
 
@@ -2253,6 +2351,7 @@ class Queue(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def declare_worker(
@@ -2264,6 +2363,7 @@ class Queue(SyncClient):
         payload: UpdateWorkerRequest | UpdateWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerResponse:
         """Declare a worker
 
@@ -2289,12 +2389,14 @@ class Queue(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -2309,6 +2411,7 @@ class Queue(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_tasks(
@@ -2318,6 +2421,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[TasksResponse, TasksResponseTask]:
         """Get multiple task definitions: every page, fetched as you iterate
 
@@ -2337,6 +2441,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -2347,6 +2452,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[TasksStatusesResponse, Status]:
         """Get multiple task definitions: every page, fetched as you iterate
 
@@ -2366,6 +2472,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.statuses,
         )
 
@@ -2376,6 +2483,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListTaskGroupResponse, TaskDefinitionAndStatus]:
         """List Task Group: every page, fetched as you iterate
 
@@ -2396,6 +2504,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -2406,6 +2515,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListDependentTasksResponse, TaskDefinitionAndStatus]:
         """List Dependent Tasks: every page, fetched as you iterate
 
@@ -2426,6 +2536,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -2437,6 +2548,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListArtifactsResponse, ArtifactResponse]:
         """Get Artifacts from Run: every page, fetched as you iterate
 
@@ -2458,6 +2570,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.artifacts,
         )
 
@@ -2468,6 +2581,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListArtifactsResponse, ArtifactResponse]:
         """Get Artifacts from Latest Run: every page, fetched as you iterate
 
@@ -2488,6 +2602,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.artifacts,
         )
 
@@ -2497,6 +2612,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListProvisionersResponse, ProvisionerInformation]:
         """Get a list of all active provisioners: every page, fetched as you iterate
 
@@ -2516,6 +2632,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.provisioners,
         )
 
@@ -2526,6 +2643,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListPendingTasksResponse, TasksThatAreCurrentlyPendingInAGivenTaskQueueItem]:
         """List Pending Tasks: every page, fetched as you iterate
 
@@ -2546,6 +2664,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -2556,6 +2675,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListClaimedTasksResponse, TaskThatAreCurrentlyRunningInAGivenTaskQueueItem]:
         """List claimed Tasks: every page, fetched as you iterate
 
@@ -2576,6 +2696,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -2586,6 +2707,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListWorkertypesResponse, WorkerType]:
         """Get a list of all active worker-types: every page, fetched as you iterate
 
@@ -2607,6 +2729,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.worker_types,
         )
 
@@ -2616,6 +2739,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListTaskqueuesResponse, TaskQueue]:
         """Get a list of all active task queues: every page, fetched as you iterate
 
@@ -2634,6 +2758,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.task_queues,
         )
 
@@ -2646,6 +2771,7 @@ class Queue(SyncClient):
         limit: int | None = None,
         quarantined: bool | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListWorkersResponse, Worker]:
         """Get a list of all active workers of a workerType: every page, fetched as you iterate
 
@@ -2669,6 +2795,7 @@ class Queue(SyncClient):
                 "quarantined": quarantined,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.workers,
         )
 
@@ -2740,6 +2867,7 @@ class AsyncQueue(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -2752,12 +2880,14 @@ class AsyncQueue(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -2770,12 +2900,14 @@ class AsyncQueue(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -2788,6 +2920,7 @@ class AsyncQueue(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def task(
@@ -2795,6 +2928,7 @@ class AsyncQueue(AsyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Task:
         """Get Task Definition
 
@@ -2814,6 +2948,7 @@ class AsyncQueue(AsyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def tasks(
@@ -2823,6 +2958,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TasksResponse:
         """Get multiple task definitions
 
@@ -2845,6 +2981,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def statuses(
@@ -2854,6 +2991,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TasksStatusesResponse:
         """Get multiple task definitions
 
@@ -2877,6 +3015,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def status(
@@ -2884,6 +3023,7 @@ class AsyncQueue(AsyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Get task status
 
@@ -2901,6 +3041,7 @@ class AsyncQueue(AsyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_task_group(
@@ -2910,6 +3051,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListTaskGroupResponse:
         """List Task Group
 
@@ -2949,6 +3091,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def cancel_task_group(
@@ -2956,6 +3099,7 @@ class AsyncQueue(AsyncClient):
         task_group_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> CancelTaskGroupResponse:
         """Cancel Task Group
 
@@ -2981,6 +3125,7 @@ class AsyncQueue(AsyncClient):
                 "taskGroupId": task_group_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def get_task_group(
@@ -2988,6 +3133,7 @@ class AsyncQueue(AsyncClient):
         task_group_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskGroupResponse:
         """Get Task Group
 
@@ -3011,6 +3157,7 @@ class AsyncQueue(AsyncClient):
                 "taskGroupId": task_group_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def seal_task_group(
@@ -3018,6 +3165,7 @@ class AsyncQueue(AsyncClient):
         task_group_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskGroupResponse:
         """Seal Task Group
 
@@ -3043,6 +3191,7 @@ class AsyncQueue(AsyncClient):
                 "taskGroupId": task_group_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_dependent_tasks(
@@ -3052,6 +3201,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListDependentTasksResponse:
         """List Dependent Tasks
 
@@ -3088,6 +3238,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def create_task(
@@ -3096,6 +3247,7 @@ class AsyncQueue(AsyncClient):
         payload: CreateTaskRequest | CreateTaskRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Create New Task
 
@@ -3149,6 +3301,7 @@ class AsyncQueue(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def schedule_task(
@@ -3156,6 +3309,7 @@ class AsyncQueue(AsyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Schedule Defined Task
 
@@ -3191,6 +3345,7 @@ class AsyncQueue(AsyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def rerun_task(
@@ -3198,6 +3353,7 @@ class AsyncQueue(AsyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Rerun a Resolved Task
 
@@ -3231,6 +3387,7 @@ class AsyncQueue(AsyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def cancel_task(
@@ -3238,6 +3395,7 @@ class AsyncQueue(AsyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Cancel Task
 
@@ -3271,6 +3429,7 @@ class AsyncQueue(AsyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def change_task_priority(
@@ -3279,6 +3438,7 @@ class AsyncQueue(AsyncClient):
         payload: ChangeTaskPriorityRequest | ChangeTaskPriorityRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Change Task Priority
 
@@ -3302,6 +3462,7 @@ class AsyncQueue(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def change_task_group_priority(
@@ -3310,6 +3471,7 @@ class AsyncQueue(AsyncClient):
         payload: ChangeTaskPriorityRequest | ChangeTaskPriorityRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskGroupPriorityChangeResponse:
         """Change Task Group Priority
 
@@ -3332,6 +3494,7 @@ class AsyncQueue(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def claim_work(
@@ -3340,6 +3503,7 @@ class AsyncQueue(AsyncClient):
         payload: ClaimWorkRequest | ClaimWorkRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ClaimWorkResponse:
         """Claim Work
 
@@ -3367,6 +3531,7 @@ class AsyncQueue(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def claim_task(
@@ -3376,6 +3541,7 @@ class AsyncQueue(AsyncClient):
         payload: TaskClaimRequest | TaskClaimRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskClaimResponse:
         """Claim Task
 
@@ -3398,6 +3564,7 @@ class AsyncQueue(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def reclaim_task(
@@ -3406,6 +3573,7 @@ class AsyncQueue(AsyncClient):
         run_id: str | int,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskReclaimResponse:
         """Reclaim task
 
@@ -3444,6 +3612,7 @@ class AsyncQueue(AsyncClient):
                 "runId": run_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def report_completed(
@@ -3452,6 +3621,7 @@ class AsyncQueue(AsyncClient):
         run_id: str | int,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Report Run Completed
 
@@ -3470,6 +3640,7 @@ class AsyncQueue(AsyncClient):
                 "runId": run_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def report_failed(
@@ -3478,6 +3649,7 @@ class AsyncQueue(AsyncClient):
         run_id: str | int,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Report Run Failed
 
@@ -3502,6 +3674,7 @@ class AsyncQueue(AsyncClient):
                 "runId": run_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def report_exception(
@@ -3511,6 +3684,7 @@ class AsyncQueue(AsyncClient):
         payload: TaskExceptionRequest | TaskExceptionRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Report Task Exception
 
@@ -3542,6 +3716,7 @@ class AsyncQueue(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def create_artifact(
@@ -3552,6 +3727,7 @@ class AsyncQueue(AsyncClient):
         payload: PostArtifactRequest | PostArtifactRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> PostArtifactResponse:
         """Create Artifact
 
@@ -3580,6 +3756,7 @@ class AsyncQueue(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def finish_artifact(
@@ -3590,6 +3767,7 @@ class AsyncQueue(AsyncClient):
         payload: FinishArtifactRequest | FinishArtifactRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Finish Artifact
 
@@ -3617,6 +3795,7 @@ class AsyncQueue(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def get_artifact(
@@ -3626,6 +3805,7 @@ class AsyncQueue(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetArtifactResponse:
         """Get Artifact Data from Run
 
@@ -3693,6 +3873,7 @@ class AsyncQueue(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def get_latest_artifact(
@@ -3701,6 +3882,7 @@ class AsyncQueue(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetArtifactResponse:
         """Get Artifact Data from Latest Run
 
@@ -3771,6 +3953,7 @@ class AsyncQueue(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_artifacts(
@@ -3781,6 +3964,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListArtifactsResponse:
         """Get Artifacts from Run
 
@@ -3811,6 +3995,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_latest_artifacts(
@@ -3820,6 +4005,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListArtifactsResponse:
         """Get Artifacts from Latest Run
 
@@ -3850,6 +4036,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def artifact_info(
@@ -3859,6 +4046,7 @@ class AsyncQueue(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ArtifactResponse:
         """Get Artifact Information From Run
 
@@ -3882,6 +4070,7 @@ class AsyncQueue(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def latest_artifact_info(
@@ -3890,6 +4079,7 @@ class AsyncQueue(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ArtifactResponse:
         """Get Artifact Information From Latest Run
 
@@ -3912,6 +4102,7 @@ class AsyncQueue(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def artifact(
@@ -3921,6 +4112,7 @@ class AsyncQueue(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ArtifactContentResponse:
         """Get Artifact Content From Run
 
@@ -3947,6 +4139,7 @@ class AsyncQueue(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def latest_artifact(
@@ -3955,6 +4148,7 @@ class AsyncQueue(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ArtifactContentResponse:
         """Get Artifact Content From Latest Run
 
@@ -3980,6 +4174,7 @@ class AsyncQueue(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_provisioners(
@@ -3988,6 +4183,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListProvisionersResponse:
         """Get a list of all active provisioners
 
@@ -4017,6 +4213,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def get_provisioner(
@@ -4024,6 +4221,7 @@ class AsyncQueue(AsyncClient):
         provisioner_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ProvisionerResponse:
         """Get an active provisioner
 
@@ -4046,6 +4244,7 @@ class AsyncQueue(AsyncClient):
                 "provisionerId": provisioner_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def pending_tasks(
@@ -4053,6 +4252,7 @@ class AsyncQueue(AsyncClient):
         task_queue_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> PendingTasksResponse:
         """Get Number of Pending Tasks
 
@@ -4076,6 +4276,7 @@ class AsyncQueue(AsyncClient):
                 "taskQueueId": task_queue_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def task_queue_counts(
@@ -4083,6 +4284,7 @@ class AsyncQueue(AsyncClient):
         task_queue_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskQueueCountsResponse:
         """Get Number of Pending and Claimed Tasks
 
@@ -4105,6 +4307,7 @@ class AsyncQueue(AsyncClient):
                 "taskQueueId": task_queue_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_pending_tasks(
@@ -4114,6 +4317,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListPendingTasksResponse:
         """List Pending Tasks
 
@@ -4138,6 +4342,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_claimed_tasks(
@@ -4147,6 +4352,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListClaimedTasksResponse:
         """List claimed Tasks
 
@@ -4171,6 +4377,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_worker_types(
@@ -4180,6 +4387,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListWorkertypesResponse:
         """Get a list of all active worker-types
 
@@ -4207,6 +4415,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def get_worker_type(
@@ -4215,6 +4424,7 @@ class AsyncQueue(AsyncClient):
         worker_type: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkertypeResponse:
         """Get a worker-type
 
@@ -4234,6 +4444,7 @@ class AsyncQueue(AsyncClient):
                 "workerType": worker_type,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_task_queues(
@@ -4242,6 +4453,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListTaskqueuesResponse:
         """Get a list of all active task queues
 
@@ -4266,6 +4478,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def get_task_queue(
@@ -4273,6 +4486,7 @@ class AsyncQueue(AsyncClient):
         task_queue_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskqueueResponse:
         """Get a task queue
 
@@ -4290,6 +4504,7 @@ class AsyncQueue(AsyncClient):
                 "taskQueueId": task_queue_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_workers(
@@ -4301,6 +4516,7 @@ class AsyncQueue(AsyncClient):
         limit: int | None = None,
         quarantined: bool | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListWorkersResponse:
         """Get a list of all active workers of a workerType
 
@@ -4334,6 +4550,7 @@ class AsyncQueue(AsyncClient):
                 "quarantined": quarantined,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def get_worker(
@@ -4344,6 +4561,7 @@ class AsyncQueue(AsyncClient):
         worker_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerResponse:
         """Get a worker from worker-type
 
@@ -4365,6 +4583,7 @@ class AsyncQueue(AsyncClient):
                 "workerId": worker_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def quarantine_worker(
@@ -4376,6 +4595,7 @@ class AsyncQueue(AsyncClient):
         payload: QuarantineWorkerRequest | QuarantineWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerResponse:
         """Quarantine a worker
 
@@ -4398,6 +4618,7 @@ class AsyncQueue(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def declare_worker(
@@ -4409,6 +4630,7 @@ class AsyncQueue(AsyncClient):
         payload: UpdateWorkerRequest | UpdateWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerResponse:
         """Declare a worker
 
@@ -4434,12 +4656,14 @@ class AsyncQueue(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -4454,6 +4678,7 @@ class AsyncQueue(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_tasks(
@@ -4463,6 +4688,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[TasksResponse, TasksResponseTask]:
         """Get multiple task definitions: every page, fetched as you iterate
 
@@ -4482,6 +4708,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -4492,6 +4719,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[TasksStatusesResponse, Status]:
         """Get multiple task definitions: every page, fetched as you iterate
 
@@ -4511,6 +4739,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.statuses,
         )
 
@@ -4521,6 +4750,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListTaskGroupResponse, TaskDefinitionAndStatus]:
         """List Task Group: every page, fetched as you iterate
 
@@ -4541,6 +4771,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -4551,6 +4782,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListDependentTasksResponse, TaskDefinitionAndStatus]:
         """List Dependent Tasks: every page, fetched as you iterate
 
@@ -4571,6 +4803,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -4582,6 +4815,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListArtifactsResponse, ArtifactResponse]:
         """Get Artifacts from Run: every page, fetched as you iterate
 
@@ -4603,6 +4837,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.artifacts,
         )
 
@@ -4613,6 +4848,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListArtifactsResponse, ArtifactResponse]:
         """Get Artifacts from Latest Run: every page, fetched as you iterate
 
@@ -4633,6 +4869,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.artifacts,
         )
 
@@ -4642,6 +4879,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListProvisionersResponse, ProvisionerInformation]:
         """Get a list of all active provisioners: every page, fetched as you iterate
 
@@ -4661,6 +4899,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.provisioners,
         )
 
@@ -4671,6 +4910,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[
         ListPendingTasksResponse, TasksThatAreCurrentlyPendingInAGivenTaskQueueItem
     ]:
@@ -4693,6 +4933,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -4703,6 +4944,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListClaimedTasksResponse, TaskThatAreCurrentlyRunningInAGivenTaskQueueItem]:
         """List claimed Tasks: every page, fetched as you iterate
 
@@ -4723,6 +4965,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -4733,6 +4976,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListWorkertypesResponse, WorkerType]:
         """Get a list of all active worker-types: every page, fetched as you iterate
 
@@ -4754,6 +4998,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.worker_types,
         )
 
@@ -4763,6 +5008,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListTaskqueuesResponse, TaskQueue]:
         """Get a list of all active task queues: every page, fetched as you iterate
 
@@ -4781,6 +5027,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.task_queues,
         )
 
@@ -4793,6 +5040,7 @@ class AsyncQueue(AsyncClient):
         limit: int | None = None,
         quarantined: bool | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListWorkersResponse, Worker]:
         """Get a list of all active workers of a workerType: every page, fetched as you iterate
 
@@ -4816,6 +5064,7 @@ class AsyncQueue(AsyncClient):
                 "quarantined": quarantined,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.workers,
         )
 

@@ -115,6 +115,7 @@ class Secrets(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -127,12 +128,14 @@ class Secrets(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -145,12 +148,14 @@ class Secrets(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -163,6 +168,7 @@ class Secrets(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def set(
@@ -171,6 +177,7 @@ class Secrets(SyncClient):
         payload: Secret | SecretDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Set Secret
 
@@ -190,6 +197,7 @@ class Secrets(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def remove(
@@ -197,6 +205,7 @@ class Secrets(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete Secret
 
@@ -214,6 +223,7 @@ class Secrets(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def get(
@@ -221,6 +231,7 @@ class Secrets(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Secret:
         """Read Secret
 
@@ -241,6 +252,7 @@ class Secrets(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list(
@@ -249,6 +261,7 @@ class Secrets(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> SecretList:
         """List Secrets
 
@@ -278,12 +291,14 @@ class Secrets(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -298,6 +313,7 @@ class Secrets(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_list(
@@ -306,6 +322,7 @@ class Secrets(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[SecretList, str]:
         """List Secrets: every page, fetched as you iterate
 
@@ -324,6 +341,7 @@ class Secrets(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.secrets,
         )
 
@@ -357,6 +375,7 @@ class AsyncSecrets(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -369,12 +388,14 @@ class AsyncSecrets(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -387,12 +408,14 @@ class AsyncSecrets(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -405,6 +428,7 @@ class AsyncSecrets(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def set(
@@ -413,6 +437,7 @@ class AsyncSecrets(AsyncClient):
         payload: Secret | SecretDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Set Secret
 
@@ -432,6 +457,7 @@ class AsyncSecrets(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def remove(
@@ -439,6 +465,7 @@ class AsyncSecrets(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete Secret
 
@@ -456,6 +483,7 @@ class AsyncSecrets(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def get(
@@ -463,6 +491,7 @@ class AsyncSecrets(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Secret:
         """Read Secret
 
@@ -483,6 +512,7 @@ class AsyncSecrets(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list(
@@ -491,6 +521,7 @@ class AsyncSecrets(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> SecretList:
         """List Secrets
 
@@ -520,12 +551,14 @@ class AsyncSecrets(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -540,6 +573,7 @@ class AsyncSecrets(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_list(
@@ -548,6 +582,7 @@ class AsyncSecrets(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[SecretList, str]:
         """List Secrets: every page, fetched as you iterate
 
@@ -566,6 +601,7 @@ class AsyncSecrets(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.secrets,
         )
 

@@ -84,6 +84,7 @@ class WebServer(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -96,12 +97,14 @@ class WebServer(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -114,12 +117,14 @@ class WebServer(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -132,6 +137,7 @@ class WebServer(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def task_group_profile(
@@ -139,6 +145,7 @@ class WebServer(SyncClient):
         task_group_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Task Group Profile
 
@@ -153,6 +160,7 @@ class WebServer(SyncClient):
                 "taskGroupId": task_group_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def task_profile(
@@ -160,6 +168,7 @@ class WebServer(SyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Task Log Profile
 
@@ -174,12 +183,14 @@ class WebServer(SyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -194,6 +205,7 @@ class WebServer(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
 
@@ -222,6 +234,7 @@ class AsyncWebServer(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -234,12 +247,14 @@ class AsyncWebServer(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -252,12 +267,14 @@ class AsyncWebServer(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -270,6 +287,7 @@ class AsyncWebServer(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def task_group_profile(
@@ -277,6 +295,7 @@ class AsyncWebServer(AsyncClient):
         task_group_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Task Group Profile
 
@@ -291,6 +310,7 @@ class AsyncWebServer(AsyncClient):
                 "taskGroupId": task_group_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def task_profile(
@@ -298,6 +318,7 @@ class AsyncWebServer(AsyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Task Log Profile
 
@@ -312,12 +333,14 @@ class AsyncWebServer(AsyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -332,6 +355,7 @@ class AsyncWebServer(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
 

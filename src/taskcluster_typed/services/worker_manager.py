@@ -357,6 +357,7 @@ class WorkerManager(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -369,12 +370,14 @@ class WorkerManager(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -387,12 +390,14 @@ class WorkerManager(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -405,6 +410,7 @@ class WorkerManager(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_providers(
@@ -413,6 +419,7 @@ class WorkerManager(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ProviderList:
         """List Providers
 
@@ -432,6 +439,7 @@ class WorkerManager(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def create_worker_pool(
@@ -440,6 +448,7 @@ class WorkerManager(SyncClient):
         payload: CreateWorkerPoolRequest | CreateWorkerPoolRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolFull:
         """Create Worker Pool
 
@@ -460,6 +469,7 @@ class WorkerManager(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def update_worker_pool(
@@ -468,6 +478,7 @@ class WorkerManager(SyncClient):
         payload: UpdateWorkerPoolRequest | UpdateWorkerPoolRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolFull:
         """Update Worker Pool
 
@@ -494,6 +505,7 @@ class WorkerManager(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def delete_worker_pool(
@@ -501,6 +513,7 @@ class WorkerManager(SyncClient):
         worker_pool_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolFull:
         """Delete Worker Pool
 
@@ -521,6 +534,7 @@ class WorkerManager(SyncClient):
                 "workerPoolId": worker_pool_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_worker_pool_launch_configs(
@@ -531,6 +545,7 @@ class WorkerManager(SyncClient):
         limit: int | None = None,
         include_archived: bool | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolLaunchConfigList:
         """List Worker Pool Launch Configs
 
@@ -555,6 +570,7 @@ class WorkerManager(SyncClient):
                 "includeArchived": include_archived,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def worker_pool_stats(
@@ -562,6 +578,7 @@ class WorkerManager(SyncClient):
         worker_pool_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolStats:
         """Get Worker Pool Statistics
 
@@ -580,6 +597,7 @@ class WorkerManager(SyncClient):
                 "workerPoolId": worker_pool_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def worker_pool(
@@ -587,6 +605,7 @@ class WorkerManager(SyncClient):
         worker_pool_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolFull:
         """Get Worker Pool
 
@@ -604,6 +623,7 @@ class WorkerManager(SyncClient):
                 "workerPoolId": worker_pool_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_worker_pools(
@@ -612,6 +632,7 @@ class WorkerManager(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolList:
         """List All Worker Pools
 
@@ -631,6 +652,7 @@ class WorkerManager(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_worker_pools_stats(
@@ -639,6 +661,7 @@ class WorkerManager(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolListStats:
         """List All Worker Pools Stats
 
@@ -658,6 +681,7 @@ class WorkerManager(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def report_worker_error(
@@ -666,6 +690,7 @@ class WorkerManager(SyncClient):
         payload: ReportWorkerErrorRequest | ReportWorkerErrorRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolError:
         """Report an error from a worker
 
@@ -694,6 +719,7 @@ class WorkerManager(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def worker_pool_error_stats(
@@ -701,6 +727,7 @@ class WorkerManager(SyncClient):
         *,
         worker_pool_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolErrorStats:
         """List Worker Pool Errors Count
 
@@ -723,6 +750,7 @@ class WorkerManager(SyncClient):
                 "workerPoolId": worker_pool_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_worker_pool_errors(
@@ -734,6 +762,7 @@ class WorkerManager(SyncClient):
         launch_config_id: str | None = None,
         error_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolErrorList:
         """List Worker Pool Errors
 
@@ -757,6 +786,7 @@ class WorkerManager(SyncClient):
                 "errorId": error_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_workers_for_worker_group(
@@ -767,6 +797,7 @@ class WorkerManager(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerList:
         """Workers in a specific Worker Group in a Worker Pool
 
@@ -789,6 +820,7 @@ class WorkerManager(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def worker(
@@ -798,6 +830,7 @@ class WorkerManager(SyncClient):
         worker_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerFull:
         """Get a Worker
 
@@ -817,6 +850,7 @@ class WorkerManager(SyncClient):
                 "workerId": worker_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def create_worker(
@@ -827,6 +861,7 @@ class WorkerManager(SyncClient):
         payload: CreateWorkerRequest | CreateWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerFull:
         """Create a Worker
 
@@ -852,6 +887,7 @@ class WorkerManager(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def update_worker(
@@ -862,6 +898,7 @@ class WorkerManager(SyncClient):
         payload: CreateWorkerRequest | CreateWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerFull:
         """Update an existing Worker
 
@@ -888,6 +925,7 @@ class WorkerManager(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def remove_worker(
@@ -897,6 +935,7 @@ class WorkerManager(SyncClient):
         worker_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Remove a Worker
 
@@ -920,6 +959,7 @@ class WorkerManager(SyncClient):
                 "workerId": worker_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def should_worker_terminate(
@@ -929,6 +969,7 @@ class WorkerManager(SyncClient):
         worker_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ShouldWorkerTerminateResponse:
         """Should worker terminate
 
@@ -954,6 +995,7 @@ class WorkerManager(SyncClient):
                 "workerId": worker_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_workers_for_worker_pool(
@@ -965,6 +1007,7 @@ class WorkerManager(SyncClient):
         launch_config_id: str | None = None,
         state: Literal["requested", "running", "stopping", "stopped"] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerList:
         """Workers in a Worker Pool
 
@@ -988,6 +1031,7 @@ class WorkerManager(SyncClient):
                 "state": state,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def register_worker(
@@ -995,6 +1039,7 @@ class WorkerManager(SyncClient):
         payload: RegisterWorkerRequest | RegisterWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> RegisterWorkerResponse:
         """Register a running worker
 
@@ -1011,6 +1056,7 @@ class WorkerManager(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def reregister_worker(
@@ -1018,6 +1064,7 @@ class WorkerManager(SyncClient):
         payload: ReregisterWorkerRequest | ReregisterWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ReregisterWorkerResponse:
         """Reregister a Worker
 
@@ -1039,6 +1086,7 @@ class WorkerManager(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_workers(
@@ -1052,6 +1100,7 @@ class WorkerManager(SyncClient):
         quarantined: bool | None = None,
         worker_state: Literal["requested", "running", "stopping", "stopped"] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListWorkersResponse:
         """Get a list of all active workers of a workerType
 
@@ -1087,6 +1136,7 @@ class WorkerManager(SyncClient):
                 "workerState": worker_state,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def get_worker(
@@ -1097,6 +1147,7 @@ class WorkerManager(SyncClient):
         worker_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerResponse:
         """Get a worker
 
@@ -1117,12 +1168,14 @@ class WorkerManager(SyncClient):
                 "workerId": worker_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -1137,6 +1190,7 @@ class WorkerManager(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_list_providers(
@@ -1145,6 +1199,7 @@ class WorkerManager(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ProviderList, Provider]:
         """List Providers: every page, fetched as you iterate
 
@@ -1163,6 +1218,7 @@ class WorkerManager(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.providers,
         )
 
@@ -1174,6 +1230,7 @@ class WorkerManager(SyncClient):
         limit: int | None = None,
         include_archived: bool | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[WorkerPoolLaunchConfigList, WorkerPoolLaunchConfig]:
         """List Worker Pool Launch Configs: every page, fetched as you iterate
 
@@ -1195,6 +1252,7 @@ class WorkerManager(SyncClient):
                 "includeArchived": include_archived,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.worker_pool_launch_configs,
         )
 
@@ -1204,6 +1262,7 @@ class WorkerManager(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[WorkerPoolList, WorkerPoolFull]:
         """List All Worker Pools: every page, fetched as you iterate
 
@@ -1222,6 +1281,7 @@ class WorkerManager(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.worker_pools,
         )
 
@@ -1231,6 +1291,7 @@ class WorkerManager(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[WorkerPoolListStats, WorkerPoolsStat]:
         """List All Worker Pools Stats: every page, fetched as you iterate
 
@@ -1249,6 +1310,7 @@ class WorkerManager(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.worker_pools_stats,
         )
 
@@ -1261,6 +1323,7 @@ class WorkerManager(SyncClient):
         launch_config_id: str | None = None,
         error_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[WorkerPoolErrorList, WorkerPoolError]:
         """List Worker Pool Errors: every page, fetched as you iterate
 
@@ -1283,6 +1346,7 @@ class WorkerManager(SyncClient):
                 "errorId": error_id,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.worker_pool_errors,
         )
 
@@ -1294,6 +1358,7 @@ class WorkerManager(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[WorkerList, WorkerFull]:
         """Workers in a specific Worker Group in a Worker Pool: every page, fetched as you iterate
 
@@ -1315,6 +1380,7 @@ class WorkerManager(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.workers,
         )
 
@@ -1327,6 +1393,7 @@ class WorkerManager(SyncClient):
         launch_config_id: str | None = None,
         state: Literal["requested", "running", "stopping", "stopped"] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[WorkerList, WorkerFull]:
         """Workers in a Worker Pool: every page, fetched as you iterate
 
@@ -1349,6 +1416,7 @@ class WorkerManager(SyncClient):
                 "state": state,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.workers,
         )
 
@@ -1363,6 +1431,7 @@ class WorkerManager(SyncClient):
         quarantined: bool | None = None,
         worker_state: Literal["requested", "running", "stopping", "stopped"] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListWorkersResponse, Worker]:
         """Get a list of all active workers of a workerType: every page, fetched as you iterate
 
@@ -1387,6 +1456,7 @@ class WorkerManager(SyncClient):
                 "workerState": worker_state,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.workers,
         )
 
@@ -1418,6 +1488,7 @@ class AsyncWorkerManager(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -1430,12 +1501,14 @@ class AsyncWorkerManager(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -1448,12 +1521,14 @@ class AsyncWorkerManager(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -1466,6 +1541,7 @@ class AsyncWorkerManager(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_providers(
@@ -1474,6 +1550,7 @@ class AsyncWorkerManager(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ProviderList:
         """List Providers
 
@@ -1493,6 +1570,7 @@ class AsyncWorkerManager(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def create_worker_pool(
@@ -1501,6 +1579,7 @@ class AsyncWorkerManager(AsyncClient):
         payload: CreateWorkerPoolRequest | CreateWorkerPoolRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolFull:
         """Create Worker Pool
 
@@ -1521,6 +1600,7 @@ class AsyncWorkerManager(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def update_worker_pool(
@@ -1529,6 +1609,7 @@ class AsyncWorkerManager(AsyncClient):
         payload: UpdateWorkerPoolRequest | UpdateWorkerPoolRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolFull:
         """Update Worker Pool
 
@@ -1555,6 +1636,7 @@ class AsyncWorkerManager(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def delete_worker_pool(
@@ -1562,6 +1644,7 @@ class AsyncWorkerManager(AsyncClient):
         worker_pool_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolFull:
         """Delete Worker Pool
 
@@ -1582,6 +1665,7 @@ class AsyncWorkerManager(AsyncClient):
                 "workerPoolId": worker_pool_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_worker_pool_launch_configs(
@@ -1592,6 +1676,7 @@ class AsyncWorkerManager(AsyncClient):
         limit: int | None = None,
         include_archived: bool | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolLaunchConfigList:
         """List Worker Pool Launch Configs
 
@@ -1616,6 +1701,7 @@ class AsyncWorkerManager(AsyncClient):
                 "includeArchived": include_archived,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def worker_pool_stats(
@@ -1623,6 +1709,7 @@ class AsyncWorkerManager(AsyncClient):
         worker_pool_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolStats:
         """Get Worker Pool Statistics
 
@@ -1641,6 +1728,7 @@ class AsyncWorkerManager(AsyncClient):
                 "workerPoolId": worker_pool_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def worker_pool(
@@ -1648,6 +1736,7 @@ class AsyncWorkerManager(AsyncClient):
         worker_pool_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolFull:
         """Get Worker Pool
 
@@ -1665,6 +1754,7 @@ class AsyncWorkerManager(AsyncClient):
                 "workerPoolId": worker_pool_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_worker_pools(
@@ -1673,6 +1763,7 @@ class AsyncWorkerManager(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolList:
         """List All Worker Pools
 
@@ -1692,6 +1783,7 @@ class AsyncWorkerManager(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_worker_pools_stats(
@@ -1700,6 +1792,7 @@ class AsyncWorkerManager(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolListStats:
         """List All Worker Pools Stats
 
@@ -1719,6 +1812,7 @@ class AsyncWorkerManager(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def report_worker_error(
@@ -1727,6 +1821,7 @@ class AsyncWorkerManager(AsyncClient):
         payload: ReportWorkerErrorRequest | ReportWorkerErrorRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolError:
         """Report an error from a worker
 
@@ -1755,6 +1850,7 @@ class AsyncWorkerManager(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def worker_pool_error_stats(
@@ -1762,6 +1858,7 @@ class AsyncWorkerManager(AsyncClient):
         *,
         worker_pool_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolErrorStats:
         """List Worker Pool Errors Count
 
@@ -1784,6 +1881,7 @@ class AsyncWorkerManager(AsyncClient):
                 "workerPoolId": worker_pool_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_worker_pool_errors(
@@ -1795,6 +1893,7 @@ class AsyncWorkerManager(AsyncClient):
         launch_config_id: str | None = None,
         error_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolErrorList:
         """List Worker Pool Errors
 
@@ -1818,6 +1917,7 @@ class AsyncWorkerManager(AsyncClient):
                 "errorId": error_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_workers_for_worker_group(
@@ -1828,6 +1928,7 @@ class AsyncWorkerManager(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerList:
         """Workers in a specific Worker Group in a Worker Pool
 
@@ -1850,6 +1951,7 @@ class AsyncWorkerManager(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def worker(
@@ -1859,6 +1961,7 @@ class AsyncWorkerManager(AsyncClient):
         worker_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerFull:
         """Get a Worker
 
@@ -1878,6 +1981,7 @@ class AsyncWorkerManager(AsyncClient):
                 "workerId": worker_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def create_worker(
@@ -1888,6 +1992,7 @@ class AsyncWorkerManager(AsyncClient):
         payload: CreateWorkerRequest | CreateWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerFull:
         """Create a Worker
 
@@ -1913,6 +2018,7 @@ class AsyncWorkerManager(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def update_worker(
@@ -1923,6 +2029,7 @@ class AsyncWorkerManager(AsyncClient):
         payload: CreateWorkerRequest | CreateWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerFull:
         """Update an existing Worker
 
@@ -1949,6 +2056,7 @@ class AsyncWorkerManager(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def remove_worker(
@@ -1958,6 +2066,7 @@ class AsyncWorkerManager(AsyncClient):
         worker_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Remove a Worker
 
@@ -1981,6 +2090,7 @@ class AsyncWorkerManager(AsyncClient):
                 "workerId": worker_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def should_worker_terminate(
@@ -1990,6 +2100,7 @@ class AsyncWorkerManager(AsyncClient):
         worker_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ShouldWorkerTerminateResponse:
         """Should worker terminate
 
@@ -2015,6 +2126,7 @@ class AsyncWorkerManager(AsyncClient):
                 "workerId": worker_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_workers_for_worker_pool(
@@ -2026,6 +2138,7 @@ class AsyncWorkerManager(AsyncClient):
         launch_config_id: str | None = None,
         state: Literal["requested", "running", "stopping", "stopped"] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerList:
         """Workers in a Worker Pool
 
@@ -2049,6 +2162,7 @@ class AsyncWorkerManager(AsyncClient):
                 "state": state,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def register_worker(
@@ -2056,6 +2170,7 @@ class AsyncWorkerManager(AsyncClient):
         payload: RegisterWorkerRequest | RegisterWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> RegisterWorkerResponse:
         """Register a running worker
 
@@ -2072,6 +2187,7 @@ class AsyncWorkerManager(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def reregister_worker(
@@ -2079,6 +2195,7 @@ class AsyncWorkerManager(AsyncClient):
         payload: ReregisterWorkerRequest | ReregisterWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ReregisterWorkerResponse:
         """Reregister a Worker
 
@@ -2100,6 +2217,7 @@ class AsyncWorkerManager(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_workers(
@@ -2113,6 +2231,7 @@ class AsyncWorkerManager(AsyncClient):
         quarantined: bool | None = None,
         worker_state: Literal["requested", "running", "stopping", "stopped"] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListWorkersResponse:
         """Get a list of all active workers of a workerType
 
@@ -2148,6 +2267,7 @@ class AsyncWorkerManager(AsyncClient):
                 "workerState": worker_state,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def get_worker(
@@ -2158,6 +2278,7 @@ class AsyncWorkerManager(AsyncClient):
         worker_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerResponse:
         """Get a worker
 
@@ -2178,12 +2299,14 @@ class AsyncWorkerManager(AsyncClient):
                 "workerId": worker_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -2198,6 +2321,7 @@ class AsyncWorkerManager(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_list_providers(
@@ -2206,6 +2330,7 @@ class AsyncWorkerManager(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ProviderList, Provider]:
         """List Providers: every page, fetched as you iterate
 
@@ -2224,6 +2349,7 @@ class AsyncWorkerManager(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.providers,
         )
 
@@ -2235,6 +2361,7 @@ class AsyncWorkerManager(AsyncClient):
         limit: int | None = None,
         include_archived: bool | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[WorkerPoolLaunchConfigList, WorkerPoolLaunchConfig]:
         """List Worker Pool Launch Configs: every page, fetched as you iterate
 
@@ -2256,6 +2383,7 @@ class AsyncWorkerManager(AsyncClient):
                 "includeArchived": include_archived,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.worker_pool_launch_configs,
         )
 
@@ -2265,6 +2393,7 @@ class AsyncWorkerManager(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[WorkerPoolList, WorkerPoolFull]:
         """List All Worker Pools: every page, fetched as you iterate
 
@@ -2283,6 +2412,7 @@ class AsyncWorkerManager(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.worker_pools,
         )
 
@@ -2292,6 +2422,7 @@ class AsyncWorkerManager(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[WorkerPoolListStats, WorkerPoolsStat]:
         """List All Worker Pools Stats: every page, fetched as you iterate
 
@@ -2310,6 +2441,7 @@ class AsyncWorkerManager(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.worker_pools_stats,
         )
 
@@ -2322,6 +2454,7 @@ class AsyncWorkerManager(AsyncClient):
         launch_config_id: str | None = None,
         error_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[WorkerPoolErrorList, WorkerPoolError]:
         """List Worker Pool Errors: every page, fetched as you iterate
 
@@ -2344,6 +2477,7 @@ class AsyncWorkerManager(AsyncClient):
                 "errorId": error_id,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.worker_pool_errors,
         )
 
@@ -2355,6 +2489,7 @@ class AsyncWorkerManager(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[WorkerList, WorkerFull]:
         """Workers in a specific Worker Group in a Worker Pool: every page, fetched as you iterate
 
@@ -2376,6 +2511,7 @@ class AsyncWorkerManager(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.workers,
         )
 
@@ -2388,6 +2524,7 @@ class AsyncWorkerManager(AsyncClient):
         launch_config_id: str | None = None,
         state: Literal["requested", "running", "stopping", "stopped"] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[WorkerList, WorkerFull]:
         """Workers in a Worker Pool: every page, fetched as you iterate
 
@@ -2410,6 +2547,7 @@ class AsyncWorkerManager(AsyncClient):
                 "state": state,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.workers,
         )
 
@@ -2424,6 +2562,7 @@ class AsyncWorkerManager(AsyncClient):
         quarantined: bool | None = None,
         worker_state: Literal["requested", "running", "stopping", "stopped"] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListWorkersResponse, Worker]:
         """Get a list of all active workers of a workerType: every page, fetched as you iterate
 
@@ -2448,6 +2587,7 @@ class AsyncWorkerManager(AsyncClient):
                 "workerState": worker_state,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.workers,
         )
 
