@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import io
 import ssl
 from collections.abc import AsyncIterator
 from typing import Any
@@ -162,7 +163,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             data: bytes | None = request.content or None
         except httpx.RequestNotRead:
             data = None
-        payload: Any = data
+        # A large body as a file-like object: aiohttp writes it in pieces (and does not warn).
+        payload: Any = io.BytesIO(data) if data is not None and len(data) > _EAGER_LIMIT else data
         headers = request.headers.multi_items()
         if data is None and not isinstance(request.stream, httpx.ByteStream):
             payload = _body_iterator(request)

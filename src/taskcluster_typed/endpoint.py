@@ -14,6 +14,7 @@ import warnings
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .errors import ResponseValidationError, ValidationError
+from .pipeline import find_non_finite
 from .urls import route_params
 
 if TYPE_CHECKING:
@@ -137,12 +138,16 @@ class Endpoint(Generic[OutT]):
             value = adapter.validate_python(payload)
         except pydantic.ValidationError as error:
             raise ValidationError(self.name, validation_errors("payload", error)) from None
+        import pydantic_core
+
         try:
             data = adapter.dump_json(value, by_alias=True, exclude_unset=True)
-        except pydantic.PydanticSerializationError as error:
+        except pydantic_core.PydanticSerializationError as error:
             raise ValidationError(self.name, [("payload", f"cannot be sent: {error}")]) from None
-        if b"NaN" in data or b"Infinity" in data:
-            _refuse_non_finite(self.name, data)
+        if (b"null" in data or b"NaN" in data or b"Infinity" in data) and (
+            where := find_non_finite(value, "payload")
+        ):
+            raise ValidationError(self.name, [(where, "NaN and Infinity are not valid JSON")])
         return data
 
     def _output(self) -> pydantic.TypeAdapter[Any]:
@@ -195,14 +200,3 @@ class Endpoint(Generic[OutT]):
         finally:
             if paused:
                 gc.enable()
-
-
-def _refuse_non_finite(name: str, data: bytes) -> None:
-    """Raise `ValidationError` naming the first NaN or Infinity in the dumped payload (they are
-    not JSON; pydantic wrote them as constants so that they can be found here)."""
-    from .pipeline import find_non_finite
-
-    value = json.loads(data, parse_constant=lambda _: float("nan"))
-    where = find_non_finite(value, "payload")
-    if where is not None:
-        raise ValidationError(name, [(where, "NaN and Infinity are not valid JSON")])

@@ -284,9 +284,15 @@ def encode_json(value: Any, name: str = "request", root: str = "json") -> bytes:
 
 
 def find_non_finite(value: Any, path: str) -> str | None:
-    """The dotted path of the first NaN or Infinity in `value`, if any."""
+    """The dotted path of the first NaN or Infinity in `value` (JSON-like data, or models),
+    if any."""
     if isinstance(value, float):
         return None if math.isfinite(value) else path
+    fields = getattr(value, "__pydantic_fields__", None)
+    if fields is not None:  # a model: its fields (by wire name) and extra values
+        extra = getattr(value, "__pydantic_extra__", None) or {}
+        items = {info.alias or name: getattr(value, name) for name, info in fields.items()}
+        return find_non_finite({**items, **extra}, path)
     if isinstance(value, dict):
         for key, item in value.items():  # pyright: ignore[reportUnknownVariableType]
             found = find_non_finite(item, f"{path}.{key}")

@@ -229,18 +229,13 @@ class AsyncPipe:
 
         given = self.given_http
         bound: float | None = request.extensions.get(ATTEMPT_TIMEOUT)
-        with anyio.fail_after(bound) as scope:
-            try:
-                if given is not None:
-                    return await given.send(request, follow_redirects=False)
-                _, send = await self._for_loop()
-                return await send(request)
-            except TimeoutError as exc:
-                if not scope.cancel_called:
-                    raise
-                raise httpx.ReadTimeout(
-                    f"the attempt's timeout of {bound:g} s passed", request=request
-                ) from exc
+        with anyio.move_on_after(bound) as scope:
+            if given is not None:
+                return await given.send(request, follow_redirects=False)
+            _, send = await self._for_loop()
+            return await send(request)
+        assert scope.cancelled_caught
+        raise httpx.ReadTimeout(f"the attempt's timeout of {bound:g} s passed", request=request)
 
     async def close(self) -> None:
         """Close the httpx client of the running loop (the others close with their loops)."""

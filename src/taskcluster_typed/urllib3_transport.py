@@ -180,13 +180,15 @@ def _proxy_for(scheme: str, host: str) -> str | None:
 
 
 def _socks_manager(proxy: str, **kwargs: Any) -> urllib3.PoolManager:
-    try:
-        from urllib3.contrib.socks import SOCKSProxyManager
-    except ImportError as exc:
+    import importlib.util
+
+    if importlib.util.find_spec("socks") is None:  # PySocks, urllib3's socks dependency
         raise ConfigurationError(
-            f"a socks proxy is set ({_scheme_of(proxy)}://...) but socks support is not "
+            f"a {_scheme_of(proxy)} proxy is set in the environment but socks support is not "
             "installed: pip install 'taskcluster-typed[socks]'"
-        ) from exc
+        )
+    from urllib3.contrib.socks import SOCKSProxyManager
+
     return SOCKSProxyManager(proxy, **kwargs)
 
 
