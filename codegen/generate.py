@@ -195,7 +195,7 @@ def load_services(
             override=config.pagination_items.get(method),
         )
 
-    return [
+    loaded = [
         load_service(
             refs_dir / snake.service / "v1" / "api.json",
             refs_dir,
@@ -207,6 +207,11 @@ def load_services(
         for snake in services
         if snake.entries
     ]
+    known = {f"{s.name}.{m.wire_name}" for s in loaded for m in s.methods}
+    unknown = sorted(set(config.idempotent_posts) - known)
+    if unknown:
+        raise ValueError(f"idempotent_posts names methods the references do not have: {unknown}")
+    return loaded
 
 
 def typed_dict_exports(package_dir: Path, services: list[Service]) -> dict[str, list[TypeRef]]:

@@ -166,8 +166,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         # A large body as a file-like object: aiohttp writes it in pieces (and does not warn).
         payload: Any = io.BytesIO(data) if data is not None and len(data) > _EAGER_LIMIT else data
         headers = request.headers.multi_items()
+        failed: list[BaseException] = []
         if data is None and not isinstance(request.stream, httpx.ByteStream):
-            payload = _body_iterator(request)
+            payload = _body_iterator(request, failed)
             # aiohttp frames a streamed body itself (chunked) and refuses the header.
             headers = [(k, v) for k, v in headers if k.lower() != "transfer-encoding"]
         try:
@@ -184,6 +185,8 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 ),
             )
         except Exception as exc:
+            if failed:  # the body's own iterator failed: its error, not aiohttp's wrapping
+                raise failed[0] from None
             raise _map_error(exc, request, reading=False) from exc
         extensions: dict[str, object] = {"http_version": b"HTTP/1.1"}
         if response.reason:
@@ -222,9 +225,20 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             self._session = session
 
 
-async def _body_iterator(request: httpx.Request) -> AsyncIterator[bytes]:
+async def _body_iterator(
+    request: httpx.Request, failed: list[BaseException]
+) -> AsyncIterator[bytes]:
+    """The request body's chunks; an error of the body itself is noted in `failed`."""
     stream = request.stream
     if not isinstance(stream, httpx.AsyncByteStream):
         raise RuntimeError("a sync request body cannot be sent by an async transport")
-    async for chunk in stream:
+    iterator = stream.__aiter__()
+    while True:
+        try:
+            chunk = await iterator.__anext__()
+        except StopAsyncIteration:
+            return
+        except Exception as exc:
+            failed.append(exc)
+            raise
         yield chunk

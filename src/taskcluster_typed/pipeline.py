@@ -290,7 +290,7 @@ def find_non_finite(value: Any, path: str) -> str | None:
         return None if math.isfinite(value) else path
     fields = getattr(value, "__pydantic_fields__", None)
     if fields is not None:  # a model: its fields (by wire name) and extra values
-        extra = getattr(value, "__pydantic_extra__", None) or {}
+        extra: dict[str, Any] = getattr(value, "__pydantic_extra__", None) or {}
         items = {info.alias or name: getattr(value, name) for name, info in fields.items()}
         return find_non_finite({**items, **extra}, path)
     if isinstance(value, dict):

@@ -184,7 +184,7 @@ class AsyncPipe:
     def build(cls, transport: TransportName) -> AsyncPipe:
         """A pipe building an httpx client on the chosen transport in each event loop (the
         transport is decided in the running loop)."""
-        return cls(lambda: _new_async_http(transport))
+        return cls(lambda: new_async_http(transport))
 
     def forked(self) -> bool:
         """True in a process forked after this pipe was built."""
@@ -247,7 +247,7 @@ class AsyncPipe:
             await entry[0].aclose()
 
 
-def _new_async_http(transport: TransportName) -> tuple[httpx.AsyncClient, AsyncSend]:
+def new_async_http(transport: TransportName) -> tuple[httpx.AsyncClient, AsyncSend]:
     """A new httpx client on `transport` for the running event loop, and how to send."""
     if not (transport == "aiohttp" or (transport == "auto" and _aiohttp_fits())):
         http: httpx.AsyncClient = _httpx_client(is_async=True)

@@ -159,11 +159,13 @@ class _WatchedHTTPSConnection(HTTPSConnection):
 
 
 class _HTTPPool(HTTPConnectionPool):
-    ConnectionCls = _WatchedHTTPConnection
+    # urllib3's documented hook for the connection class (its protocol type is stricter than
+    # the concrete classes it ships).
+    ConnectionCls = _WatchedHTTPConnection  # pyright: ignore[reportAssignmentType]
 
 
 class _HTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
+    ConnectionCls = _WatchedHTTPSConnection  # pyright: ignore[reportAssignmentType]
 
 
 # Our pool classes, for this transport's managers only (`PoolManager.pool_classes_by_scheme`).
@@ -398,7 +400,7 @@ class _ResponseStream(httpx.SyncByteStream):
 def _map_error(exc: BaseException, request: httpx.Request, attempt: _Attempt | None) -> Exception:
     """The httpx exception for a urllib3 (or socket) failure."""
     if isinstance(exc, httpx.HTTPError | ConfigurationError | RuntimeError):
-        return exc if isinstance(exc, Exception) else RuntimeError(str(exc))
+        return exc
     message = str(exc) or type(exc).__name__
     if attempt is not None and attempt.expired:
         return httpx.ReadTimeout("the attempt's timeout passed", request=request)

@@ -105,6 +105,15 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def handle_expect_100(self) -> bool:
+        """``Expect: 100-continue``: a request about to be refused gets its final reply
+        instead of the 100 (as real servers do); the others their 100 Continue."""
+        path = unquote(urlsplit(self.path).path)
+        with self.fake.lock:
+            queue = self.fake.scripts.get((self.command, path))
+            refused = bool(queue) and queue[0] == "early-413"
+        return True if refused else super().handle_expect_100()
+
     @property
     def fake(self) -> FakeService:
         return self.server.fake
@@ -154,6 +163,10 @@ class _Handler(BaseHTTPRequestHandler):
         if action is None:
             return False
         if action == "reset":
+            self.close_connection = True
+            return True
+        if action == "early-413":  # refused before reading the body, then the socket closed
+            self._reply(413, {"code": "InputTooLarge", "message": "too large"})
             self.close_connection = True
             return True
         if action == "drop":

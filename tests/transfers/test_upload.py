@@ -213,3 +213,17 @@ def test_progress_inline(service: FakeService, mode: str) -> None:
     seen: list[tuple[int, int | None]] = []
     Api(mode, service.root_url).upload("obj", HELLO, progress=lambda d, t: seen.append((d, t)))
     assert seen == [(10, 10)]
+
+
+def test_an_early_413_during_a_large_upload_is_reported_and_not_resent(
+    service: FakeService, mode: str
+) -> None:
+    # The data server refuses a 20 MiB body after its headers, without reading it, and
+    # closes: the 413 must reach the caller, and the body must not be uploaded again.
+    big = bytes(20 * 2**20)
+    service.accept_inline = False
+    service.script("PUT", "/data/big", "early-413")
+    with pytest.raises(APIError) as info:
+        Api(mode, service.root_url).upload("big", big)
+    assert info.value.status_code == 413
+    assert len(service.calls("PUT", "/data/")) == 1
