@@ -42,8 +42,8 @@ from bench.server import ServerProcess
 from taskcluster_typed import AsyncQueue, Queue, hawk
 from taskcluster_typed.aiohttp_transport import AiohttpTransport
 from taskcluster_typed.services import queue as queue_module
-from taskcluster_typed.stdlib_transport import StdlibTransport
 from taskcluster_typed.transport_select import TransportName
+from taskcluster_typed.urllib3_transport import Urllib3Transport
 
 if TYPE_CHECKING:
     from taskcluster_typed._typeddicts.queue import CreateTaskRequestDict
@@ -178,9 +178,9 @@ class AsyncClients:
     async def close(self) -> None:
         for q in self.ours.values():
             await q.close()
-            holder = q._holder
-            if holder.pipe is not None:  # a passed http_client is not closed by the client
-                await holder.pipe.http.aclose()
+            pipe = q._holder.pipe
+            if pipe is not None and pipe.given_http is not None:  # not closed by the client
+                await pipe.given_http.aclose()
         await self.raw_httpx.aclose()
         await self.session.close()
 
@@ -233,7 +233,7 @@ def selftest(env: Env, report: Report) -> dict[str, str]:
         }
 
     variants: tuple[tuple[str, TransportName], ...] = (
-        ("ours, sync (default: StdlibTransport)", "auto"),
+        ("ours, sync (default: Urllib3Transport)", "auto"),
         ('ours, sync, `transport="httpx"`', "httpx"),
     )
     for label, transport in variants:
@@ -417,9 +417,9 @@ def bench_headroom(env: Env, report: Report) -> dict[str, float]:
 
 # --- sequential sync calls -------------------------------------------------------------------
 
-OURS_STATUS = "status GET · ours (default: StdlibTransport)"
+OURS_STATUS = "status GET · ours (default: Urllib3Transport)"
 OFFICIAL_STATUS = "status GET · official"
-FLOOR_STATUS = "status GET · floor: raw httpx + StdlibTransport, no auth"
+FLOOR_STATUS = "status GET · floor: raw httpx + Urllib3Transport, no auth"
 
 
 def bench_sync(env: Env, report: Report) -> dict[str, Callable[[], object]]:
@@ -430,7 +430,7 @@ def bench_sync(env: Env, report: Report) -> dict[str, Callable[[], object]]:
     anonymous = Queue(env.root_url)
     official = taskcluster.Queue(env.official_options)
     raw = httpx.Client()
-    raw_stdlib = httpx.Client(transport=StdlibTransport())
+    raw_urllib3 = httpx.Client(transport=Urllib3Transport())
     status_url = _url(env, f"/task/{fx.task_id}/status")
     task_url = _url(env, f"/task/{fx.task_id}")
     body = fx.create_body
@@ -439,7 +439,7 @@ def bench_sync(env: Env, report: Report) -> dict[str, Callable[[], object]]:
         return json.loads(client.get(url, headers={"Authorization": _sign(url)}).content)
 
     def raw_unsigned(url: str) -> Any:
-        return json.loads(raw_stdlib.get(url).content)
+        return json.loads(raw_urllib3.get(url).content)
 
     def raw_put(client: httpx.Client) -> Any:
         headers = {
@@ -454,19 +454,19 @@ def bench_sync(env: Env, report: Report) -> dict[str, Callable[[], object]]:
         "status GET · ours, no credentials (unsigned)": lambda: anonymous.status(fx.task_id),
         OFFICIAL_STATUS: lambda: official.status(fx.task_id),
         "status GET · raw httpx (its transport) + hawk.py": lambda: raw_get(raw, status_url),
-        "status GET · raw httpx + StdlibTransport + hawk.py": lambda: raw_get(
-            raw_stdlib, status_url
+        "status GET · raw httpx + Urllib3Transport + hawk.py": lambda: raw_get(
+            raw_urllib3, status_url
         ),
         FLOOR_STATUS: lambda: raw_unsigned(status_url),
         "task GET · ours": lambda: ours.task(fx.task_id),
         "task GET · official": lambda: official.task(fx.task_id),
-        "task GET · raw httpx + StdlibTransport + hawk.py": lambda: raw_get(raw_stdlib, task_url),
+        "task GET · raw httpx + Urllib3Transport + hawk.py": lambda: raw_get(raw_urllib3, task_url),
         "createTask PUT · ours": lambda: ours.create_task(fx.task_id, definition(fx)),
         'createTask PUT · ours, `transport="httpx"`': lambda: ours_httpx.create_task(
             fx.task_id, definition(fx)
         ),
         "createTask PUT · official": lambda: official.createTask(fx.task_id, fx.definition),
-        "createTask PUT · raw httpx + StdlibTransport + hawk.py": lambda: raw_put(raw_stdlib),
+        "createTask PUT · raw httpx + Urllib3Transport + hawk.py": lambda: raw_put(raw_urllib3),
     }
     with env.verified() as stats:
         results = interleaved(
@@ -479,7 +479,7 @@ def bench_sync(env: Env, report: Report) -> dict[str, Callable[[], object]]:
     for client in (ours_httpx, anonymous):
         client.close()
     raw.close()
-    raw_stdlib.close()
+    raw_urllib3.close()
     rows = [
         [
             name,
@@ -503,8 +503,8 @@ def bench_sync(env: Env, report: Report) -> dict[str, Callable[[], object]]:
         rows,
     )
     text += (
-        "\n\nOurs keeps one keep-alive connection (by default on `StdlibTransport`, the SDK's "
-        "own HTTP/1.1 transport, sent to directly without `httpx.Client.send`); the official "
+        "\n\nOurs keeps one keep-alive connection (by default on `Urllib3Transport`, urllib3 2.x "
+        "under an httpx transport, sent to directly without `httpx.Client.send`); the official "
         "sync client opens a new TCP connection per call (it calls `requests.request`, not its "
         "session). Plain HTTP on loopback: over TLS the official client would also pay a "
         "handshake per call. createTask sends the 3.7 KB definition as a dict (ours validates "
@@ -728,7 +728,10 @@ _GROUPS = (
     ("/random.py", "Hawk nonce (random, via secrets)"),
     ("/secrets.py", "Hawk nonce (random, via secrets)"),
     ("/hmac.py", "Hawk signing (hashlib/hmac/urandom)"),
-    ("taskcluster_typed/stdlib_transport", "SDK transport (stdlib_transport.py)"),
+    ("taskcluster_typed/urllib3_transport", "SDK transport (urllib3_transport.py)"),
+    ("urllib3/", "urllib3 (the sync engine)"),
+    ("http/client.py", "http.client (urllib3's parser)"),
+    ("email/", "http.client header parsing (email)"),
     ("taskcluster_typed/aiohttp_transport", "SDK transport (aiohttp_transport.py)"),
     ("taskcluster_typed/transport_select", "SDK transport (send)"),
     ("taskcluster_typed/_model", "payload and reply models (pydantic)"),

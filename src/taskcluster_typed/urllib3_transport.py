@@ -62,6 +62,8 @@ _EAGER_LIMIT = 256 * 1024
 _READ_SIZE = 64 * 1024
 _NO_RETRIES = Retry(total=False, redirect=False, raise_on_redirect=False, raise_on_status=False)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Hosts kept a pool for (a Taskcluster deployment, and the storage hosts of transfers).
+_MAX_POOLS = 100
 
 _current = threading.local()
 
@@ -172,11 +174,10 @@ class _HTTPSPool(HTTPSConnectionPool):
 _POOL_CLASSES: dict[str, type[HTTPConnectionPool]] = {"http": _HTTPPool, "https": _HTTPSPool}
 
 
-def _proxy_for(scheme: str, host: str) -> str | None:
-    """The proxy URL the environment gives for this scheme and host, if any."""
-    proxies = urllib.request.getproxies()
+def _proxy_for(proxies: dict[str, str], scheme: str, host: str) -> str | None:
+    """The proxy URL `proxies` (the environment's) give for this scheme and host, if any."""
     proxy = proxies.get(scheme) or proxies.get("all")
-    if not proxy or urllib.request.proxy_bypass(host):
+    if not proxy or urllib.request.proxy_bypass_environment(host, proxies):
         return None
     return proxy
 
@@ -228,10 +229,20 @@ class Urllib3Transport(httpx.BaseTransport):
     def _start(self, pid: int) -> None:
         self._pid = pid
         self._managers: dict[str | None, urllib3.PoolManager] = {}
+        # (scheme, host, port) -> its pool, and whether the target goes in origin form (not
+        # through an HTTP proxy); filled on first use (saves urllib3's key building per call).
+        self._pools: dict[tuple[str, str, int], tuple[HTTPConnectionPool, bool]] = {}
         self._watchdog = _Watchdog()
+        # The proxy variables, read once (as httpx does when a client is built).
+        self._proxies = urllib.request.getproxies_environment() if self._trust_env else {}
 
     def _pool_kwargs(self) -> dict[str, Any]:
-        return {"maxsize": self._maxsize, "block": False, "ssl_context": self._ssl_context}
+        return {
+            "num_pools": _MAX_POOLS,
+            "maxsize": self._maxsize,
+            "block": False,
+            "ssl_context": self._ssl_context,
+        }
 
     def _manager(self, proxy: str | None) -> urllib3.PoolManager:
         manager = self._managers.get(proxy)
@@ -277,8 +288,15 @@ class Urllib3Transport(httpx.BaseTransport):
         if not host:
             raise httpx.UnsupportedProtocol("the URL has no host", request=request)
         port = url.port or _DEFAULT_PORTS[scheme]
-        proxy = _proxy_for(scheme, host) if self._trust_env else None
-        manager = self._manager(proxy)
+        key = (scheme, host, port)
+        found = self._pools.get(key)
+        if found is None:
+            proxy = _proxy_for(self._proxies, scheme, host) if self._proxies else None
+            pool = self._manager(proxy).connection_from_host(host, port, scheme)
+            if len(self._pools) >= _MAX_POOLS:
+                self._pools.clear()  # before the managers evict (and close) any of them
+            found = self._pools[key] = (pool, proxy is None or scheme == "https")
+        pool, direct = found
         timeouts: Any = request.extensions.get("timeout") or {}
         connect, read = timeouts.get("connect"), timeouts.get("read")
         attempt_timeout: float | None = request.extensions.get(ATTEMPT_TIMEOUT)
@@ -286,9 +304,7 @@ class Urllib3Transport(httpx.BaseTransport):
         if attempt_timeout is not None:
             attempt = _Attempt(time.monotonic() + attempt_timeout)
             connect = attempt_timeout if connect is None else min(connect, attempt_timeout)
-        pool = manager.connection_from_host(url.host, port, scheme)
         # The target as it was signed; in absolute form to an HTTP proxy.
-        direct = proxy is None or scheme == "https"
         target = url.raw_path.decode("ascii") if direct else str(url)
         body = _request_body(request)
         headers = urllib3.HTTPHeaderDict()
@@ -350,6 +366,7 @@ class Urllib3Transport(httpx.BaseTransport):
             return  # the parent's pools: not ours to close
         with self._lock:
             managers, self._managers = self._managers, {}
+            self._pools = {}
         for manager in managers.values():
             manager.clear()
         self._watchdog.close()

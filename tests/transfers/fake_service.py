@@ -16,6 +16,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -54,6 +55,8 @@ class FakeService:
     accept_inline: bool = True
     negotiate_none: bool = False
     put_url_expires: datetime | None = None
+    # Bytes per second the data server reads an upload at (None: as fast as it comes).
+    put_rate: float | None = None
     download_expires: datetime | None = None
     hashes: dict[str, dict[str, str]] = field(default_factory=dict[str, dict[str, str]])
     artifacts: dict[tuple[str, str | None, str], tuple[int, Any]] = field(
@@ -272,10 +275,13 @@ class _Handler(BaseHTTPRequestHandler):
         fd, temp = tempfile.mkstemp(dir=self.fake.directory)
         size = 0
         with os.fdopen(fd, "wb") as file:
+            rate = self.fake.put_rate
             while remaining > 0:
-                chunk = self.rfile.read(min(remaining, 1 << 20))
+                chunk = self.rfile.read(min(remaining, 1 << 20 if rate is None else 1 << 16))
                 if not chunk:
                     break
+                if rate is not None:
+                    time.sleep(len(chunk) / rate)
                 file.write(chunk)
                 sha256.update(chunk)
                 sha512.update(chunk)
