@@ -62,6 +62,10 @@ _EAGER_LIMIT = 256 * 1024
 _READ_SIZE = 64 * 1024
 _NO_RETRIES = Retry(total=False, redirect=False, raise_on_redirect=False, raise_on_status=False)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# A connection idle for longer is not reused: servers close idle keep-alive connections
+# (Node's default, the Taskcluster services', is 5 s), and a request that crosses the close
+# fails after it may have been sent (then only idempotent calls are retried).
+KEEPALIVE_EXPIRY = 4.0
 # Hosts kept a pool for (a Taskcluster deployment, and the storage hosts of transfers).
 _MAX_POOLS = 100
 
@@ -138,26 +142,39 @@ class _Watchdog:
             thread.join(timeout=1.0)
 
 
-class _WatchedHTTPConnection(HTTPConnection):
-    """Tells the running attempt which connection carries it (for its deadline)."""
+def _before_request(conn: HTTPConnection) -> None:
+    """Tell the running attempt which connection carries it (for its deadline), and drop a
+    connection idle for longer than `KEEPALIVE_EXPIRY` (reconnect instead)."""
+    attempt: _Attempt | None = getattr(_current, "attempt", None)
+    if attempt is not None:
+        attempt.conn = conn
+        if attempt.expired:
+            raise TimeoutError("the attempt's deadline passed")
+    last: float | None = getattr(conn, "tc_last_reply", None)
+    if last is not None and conn.sock is not None and time.monotonic() - last > KEEPALIVE_EXPIRY:
+        conn.close()  # http.client connects again when the request is sent
 
+
+class _WatchedHTTPConnection(HTTPConnection):
     def request(self, *args: Any, **kwargs: Any) -> None:
-        attempt: _Attempt | None = getattr(_current, "attempt", None)
-        if attempt is not None:
-            attempt.conn = self
-            if attempt.expired:
-                raise TimeoutError("the attempt's deadline passed")
+        _before_request(self)
         super().request(*args, **kwargs)
+
+    def getresponse(self) -> Any:
+        response = super().getresponse()
+        self.tc_last_reply = time.monotonic()
+        return response
 
 
 class _WatchedHTTPSConnection(HTTPSConnection):
     def request(self, *args: Any, **kwargs: Any) -> None:
-        attempt: _Attempt | None = getattr(_current, "attempt", None)
-        if attempt is not None:
-            attempt.conn = self
-            if attempt.expired:
-                raise TimeoutError("the attempt's deadline passed")
+        _before_request(self)
         super().request(*args, **kwargs)
+
+    def getresponse(self) -> Any:
+        response = super().getresponse()
+        self.tc_last_reply = time.monotonic()
+        return response
 
 
 class _HTTPPool(HTTPConnectionPool):
@@ -177,7 +194,7 @@ _POOL_CLASSES: dict[str, type[HTTPConnectionPool]] = {"http": _HTTPPool, "https"
 def _proxy_for(proxies: dict[str, str], scheme: str, host: str) -> str | None:
     """The proxy URL `proxies` (the environment's) give for this scheme and host, if any."""
     proxy = proxies.get(scheme) or proxies.get("all")
-    if not proxy or urllib.request.proxy_bypass_environment(host, proxies):
+    if not proxy or urllib.request.proxy_bypass(host):
         return None
     return proxy
 

@@ -114,7 +114,7 @@ class _Handler(BaseHTTPRequestHandler):
         path = unquote(urlsplit(self.path).path)
         with self.fake.lock:
             queue = self.fake.scripts.get((self.command, path))
-            refused = bool(queue) and queue[0] == "early-413"
+            refused = queue is not None and len(queue) > 0 and queue[0] == "early-413"
         return True if refused else super().handle_expect_100()
 
     @property

@@ -4,7 +4,8 @@ timeouts, TLS, the exact request target, and errors mapped to httpx's exceptions
 from __future__ import annotations
 
 import ssl
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -14,7 +15,15 @@ import trustme
 from taskcluster_typed import SyncClient
 from taskcluster_typed.urllib3_transport import Urllib3Transport
 
-from .scripted_server import Action, Received, chunked_reply, reply, scripted, wait_for
+from .scripted_server import (
+    Action,
+    Received,
+    ScriptedServer,
+    chunked_reply,
+    reply,
+    scripted,
+    wait_for,
+)
 
 # An artifact name with every character Taskcluster clients must keep percent-encoded.
 ODD_TARGET = (
@@ -41,10 +50,15 @@ def test_connections_are_kept_alive_and_reused(client: httpx.Client) -> None:
     assert [r.index for r in server.received] == [0, 1, 2, 3, 4]
 
 
+def _closed(server: ScriptedServer, count: int) -> Callable[[], bool]:
+    return lambda: server.closed == count
+
+
 def test_a_connection_the_server_closed_while_idle_is_replaced(client: httpx.Client) -> None:
     with scripted(lambda r: Action(reply(), then="close")) as server:
-        for _ in range(3):
+        for n in range(1, 4):
             assert client.get(f"{server.url}/x").status_code == 200
+            wait_for(_closed(server, n))  # noticed before reuse, once closed
     assert server.connections == 3
 
 
@@ -310,3 +324,17 @@ def test_a_get_on_a_reused_tls_connection_closed_before_the_reply_is_sent_again(
         assert client.request("GET", "second").json() == {"n": 2}
         client._holder.get().http.close()
     assert server.connections == 2
+
+
+def test_a_connection_idle_past_the_keepalive_expiry_is_not_reused(
+    client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from taskcluster_typed import urllib3_transport
+
+    monkeypatch.setattr(urllib3_transport, "KEEPALIVE_EXPIRY", 0.2)
+    with scripted(ok) as server:
+        client.get(f"{server.url}/a")
+        client.get(f"{server.url}/b")  # reused: not idle long
+        time.sleep(0.3)
+        client.get(f"{server.url}/c")
+    assert [r.connection for r in server.received] == [0, 0, 1]
