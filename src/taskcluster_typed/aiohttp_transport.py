@@ -13,7 +13,9 @@ pipeline's retries work as with httpx's transport.
 One retry policy: aiohttp would send an idempotent request again by itself when a reused
 connection fails; a client middleware turns that failure into one aiohttp does not retry, so
 the SDK's policy alone decides. Reply header lines and fields may be 64 KiB long, as on the
-other transports. Proxy variables are honoured (``trust_env=True``).
+other transports. Proxy variables (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``,
+``NO_PROXY``) are read once, when the transport is built, and the proxy of each host given to
+aiohttp (``trust_env=True`` would read the environment and ``~/.netrc`` on every request).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import asyncio
 import functools
 import io
 import ssl
+import urllib.request
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -127,12 +130,26 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         *,
         limit: int = 100,
         ssl_context: ssl.SSLContext | None = None,
+        trust_env: bool = True,
     ) -> None:
         self._session = session
         self._owned = session is None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._limit = limit
         self._ssl_context = ssl_context
+        self._proxies = urllib.request.getproxies_environment() if trust_env else {}
+        self._proxy_by_host: dict[tuple[str, str], str | None] = {}
+
+    def _proxy_for(self, scheme: str, host: str) -> str | None:
+        """The proxy the environment (read when this transport was built) gives for a host."""
+        key = (scheme, host)
+        if key not in self._proxy_by_host:
+            proxies = self._proxies
+            proxy = proxies.get(scheme) or proxies.get("all")
+            if proxy and urllib.request.proxy_bypass(host):
+                proxy = None
+            self._proxy_by_host[key] = proxy or None
+        return self._proxy_by_host[key]
 
     def _get_session(self) -> aiohttp.ClientSession:
         loop = asyncio.get_running_loop()
@@ -147,7 +164,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         session = aiohttp.ClientSession(
             connector=connector,
             auto_decompress=False,
-            trust_env=True,
+            trust_env=False,
             max_line_size=MAX_LINE,
             max_field_size=MAX_LINE,
             middlewares=(_no_aiohttp_retry,),
@@ -175,6 +192,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             response = await session.request(
                 request.method,
                 yarl.URL(str(request.url), encoded=True),
+                proxy=self._proxy_for(request.url.scheme, request.url.host),
                 headers=headers,
                 data=payload,
                 allow_redirects=False,

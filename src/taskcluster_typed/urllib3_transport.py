@@ -25,6 +25,7 @@ the reply into an `httpx.Response`, and adds what the SDK needs on top:
 from __future__ import annotations
 
 import contextlib
+import functools
 import heapq
 import os
 import socket
@@ -285,11 +286,10 @@ class Urllib3Transport(httpx.BaseTransport):
         pid = os.getpid()
         if pid == self._pid:
             return
-        with self._lock:
-            if pid == self._pid:
-                return
-            inherited = self._managers
-            self._start(pid)
+        # The parent's lock may have been held by one of its threads when it forked: a new one.
+        self._lock = threading.Lock()
+        inherited = self._managers
+        self._start(pid)
         for manager in inherited.values():
             manager.clear()  # closes the child's copies of the descriptors: nothing is sent
 
@@ -324,9 +324,7 @@ class Urllib3Transport(httpx.BaseTransport):
         # The target as it was signed; in absolute form to an HTTP proxy.
         target = url.raw_path.decode("ascii") if direct else str(url)
         body = _request_body(request)
-        headers = urllib3.HTTPHeaderDict()
-        for name, value in request.headers.multi_items():
-            headers.add(name, value)
+        headers = dict(request.headers.items())  # (repeated names joined with ", ")
         _current.attempt = attempt
         if attempt is not None:
             self._watchdog.watch(attempt)
@@ -339,7 +337,7 @@ class Urllib3Transport(httpx.BaseTransport):
                 retries=_NO_RETRIES,
                 redirect=False,
                 assert_same_host=False,
-                timeout=Timeout(connect=connect, read=read),
+                timeout=_timeout(connect, read),
                 preload_content=False,
                 decode_content=False,
                 enforce_content_length=True,
@@ -379,14 +377,18 @@ class Urllib3Transport(httpx.BaseTransport):
     def close(self) -> None:
         """Close every pooled connection (of this process) and stop the watchdog."""
         self._closed = True
-        if os.getpid() != self._pid:
-            return  # the parent's pools: not ours to close
+        self._check_process()  # in a forked child, the parent's pools are only let go
         with self._lock:
             managers, self._managers = self._managers, {}
             self._pools = {}
         for manager in managers.values():
             manager.clear()
         self._watchdog.close()
+
+
+@functools.lru_cache(maxsize=64)
+def _timeout(connect: float | None, read: float | None) -> Timeout:
+    return Timeout(connect=connect, read=read)
 
 
 def _request_body(request: httpx.Request) -> bytes | Iterator[bytes] | None:
