@@ -32,6 +32,8 @@ import aiohttp
 import httpx
 import yarl
 
+from .pipeline import ATTEMPT_TIMEOUT
+
 __all__ = ["AiohttpTransport"]
 
 # aiohttp adds these when missing; httpx already set what it sends and Hawk signed it.
@@ -88,10 +90,8 @@ def _map_error(exc: BaseException, request: httpx.Request, *, reading: bool) -> 
         return httpx.ConnectTimeout(message, request=request)
     if isinstance(exc, aiohttp.SocketTimeoutError):
         return httpx.ReadTimeout(message, request=request)
-    if isinstance(exc, asyncio.TimeoutError):
-        if reading:
-            return httpx.ReadTimeout(message, request=request)
-        return httpx.PoolTimeout(message, request=request)
+    if isinstance(exc, asyncio.TimeoutError):  # the total (attempt) timeout: maybe sent
+        return httpx.ReadTimeout(message, request=request)
     if isinstance(exc, aiohttp.ClientConnectorError):
         return httpx.ConnectError(message, request=request)
     if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
@@ -109,9 +109,10 @@ def _map_error(exc: BaseException, request: httpx.Request, *, reading: bool) -> 
 
 @functools.lru_cache(maxsize=64)
 def _client_timeout(
-    pool: float | None, connect: float | None, read: float | None
+    pool: float | None, connect: float | None, read: float | None, total: float | None
 ) -> aiohttp.ClientTimeout:
-    return aiohttp.ClientTimeout(total=None, connect=pool, sock_connect=connect, sock_read=read)
+    """`total`: the attempt's bound (`pipeline.ATTEMPT_TIMEOUT`), start to last byte."""
+    return aiohttp.ClientTimeout(total=total, connect=pool, sock_connect=connect, sock_read=read)
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -199,7 +200,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 compress=None,
                 skip_auto_headers=_SKIP_AUTO_HEADERS,
                 timeout=_client_timeout(
-                    timeout.get("pool"), timeout.get("connect"), timeout.get("read")
+                    timeout.get("pool"),
+                    timeout.get("connect"),
+                    timeout.get("read"),
+                    request.extensions.get(ATTEMPT_TIMEOUT),
                 ),
             )
         except Exception as exc:

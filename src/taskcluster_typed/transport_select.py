@@ -154,6 +154,9 @@ class SyncPipe:
 
 
 AsyncSend = Callable[["httpx.Request"], Awaitable["httpx.Response"]]
+# An httpx client for one event loop, how to send through it, and whether that send keeps
+# the attempt's bound itself (aiohttp's total timeout) or needs a cancel scope around it.
+LoopClient = tuple["httpx.AsyncClient", AsyncSend, bool]
 
 
 class AsyncPipe:
@@ -164,16 +167,14 @@ class AsyncPipe:
 
     def __init__(
         self,
-        factory: Callable[[], tuple[httpx.AsyncClient, AsyncSend]] | None,
+        factory: Callable[[], LoopClient] | None,
         given_http: httpx.AsyncClient | None = None,
     ) -> None:
         self._factory = factory
         self.given_http = given_http
         self.owned = given_http is None
         self.pid = os.getpid()
-        self._clients: dict[
-            object, tuple[httpx.AsyncClient, AsyncSend, AsyncGenerator[None, None]]
-        ] = {}
+        self._clients: dict[object, tuple[LoopClient, AsyncGenerator[None, None]]] = {}
 
     @classmethod
     def given(cls, http: httpx.AsyncClient) -> AsyncPipe:
@@ -194,18 +195,18 @@ class AsyncPipe:
         """In a forked child: the parent's loops and sessions are neither used nor closed."""
         self._clients = {}
 
-    async def _for_loop(self) -> tuple[httpx.AsyncClient, AsyncSend]:
+    async def _for_loop(self) -> LoopClient:
         """The httpx client for the running event loop, and how to send through it."""
         key = _loop_key()
         entry = self._clients.get(key)
         if entry is not None:
-            return entry[0], entry[1]
+            return entry[0]
         assert self._factory is not None
-        client, send = self._factory()
-        closer = self._closer(key, client)
+        built = self._factory()
+        closer = self._closer(key, built[0])
         await closer.asend(None)  # first iterated here: the loop finalizes it at shutdown
-        self._clients[key] = (client, send, closer)
-        return client, send
+        self._clients[key] = (built, closer)
+        return built
 
     async def http(self) -> httpx.AsyncClient:
         """The httpx client requests go through in the running event loop."""
@@ -218,7 +219,7 @@ class AsyncPipe:
             yield
         finally:
             entry = self._clients.get(key)
-            if entry is not None and entry[0] is client:
+            if entry is not None and entry[0][0] is client:
                 del self._clients[key]
             await client.aclose()
 
@@ -229,10 +230,13 @@ class AsyncPipe:
 
         given = self.given_http
         bound: float | None = request.extensions.get(ATTEMPT_TIMEOUT)
+        if given is None:
+            _, send, keeps_bound = await self._for_loop()
+            if keeps_bound or bound is None:
+                return await send(request)
         with anyio.move_on_after(bound) as scope:
             if given is not None:
                 return await given.send(request, follow_redirects=False)
-            _, send = await self._for_loop()
             return await send(request)
         assert scope.cancelled_caught
         raise httpx.ReadTimeout(f"the attempt's timeout of {bound:g} s passed", request=request)
@@ -243,11 +247,11 @@ class AsyncPipe:
             return
         entry = self._clients.pop(_loop_key(), None)
         if entry is not None:
-            await entry[2].aclose()
-            await entry[0].aclose()
+            await entry[1].aclose()
+            await entry[0][0].aclose()
 
 
-def new_async_http(transport: TransportName) -> tuple[httpx.AsyncClient, AsyncSend]:
+def new_async_http(transport: TransportName) -> LoopClient:
     """A new httpx client on `transport` for the running event loop, and how to send."""
     if not (transport == "aiohttp" or (transport == "auto" and _aiohttp_fits())):
         http: httpx.AsyncClient = _httpx_client(is_async=True)
@@ -255,7 +259,7 @@ def new_async_http(transport: TransportName) -> tuple[httpx.AsyncClient, AsyncSe
         async def send_httpx(request: httpx.Request) -> httpx.Response:
             return await http.send(request, follow_redirects=False)
 
-        return http, send_httpx
+        return http, send_httpx, False
     if _running_library() != "asyncio":
         raise ConfigurationError('transport="aiohttp" runs under asyncio only')
     scheme = socks_proxy()
@@ -280,19 +284,19 @@ def new_async_http(transport: TransportName) -> tuple[httpx.AsyncClient, AsyncSe
             await response.aclose()
         return response
 
-    return client, send
+    return client, send, True
 
 
 def _loop_key() -> object:
     """The running event loop (asyncio's loop, or trio's run token)."""
-    library = _running_library()
-    if library == "trio":
+    import asyncio
+
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
         import trio
 
         return trio.lowlevel.current_trio_token()
-    import asyncio
-
-    return asyncio.get_running_loop()
 
 
 def _running_library() -> str | None:

@@ -16,7 +16,9 @@ from taskcluster_typed import (
     Queue,
     Reply,
     ResponseValidationError,
+    SyncClient,
     TaskclusterError,
+    TransportError,
     create_temporary_credentials,
     sign_url,
 )
@@ -60,3 +62,17 @@ def test_a_reply_that_is_not_json_is_a_response_validation_error() -> None:
     with pytest.raises(ResponseValidationError, match="not JSON") as info:
         reply.json()
     assert isinstance(info.value.__cause__, ValueError)
+
+
+def test_any_failure_of_a_transport_is_a_transport_error() -> None:
+    # aiohttp refusing a header raises ValueError; any transport may raise its own errors:
+    # the call raises a TransportError with the original as its cause.
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise ValueError("Newline or carriage return character detected in HTTP status message")
+
+    http = httpx.Client(transport=httpx.MockTransport(refuse))
+    client = SyncClient("https://tc.example.com", service="queue", http_client=http)
+    with pytest.raises(TransportError) as info:
+        client.request("GET", "ping")
+    assert isinstance(info.value.__cause__, ValueError) and info.value.attempts == 1
+    http.close()
