@@ -730,7 +730,7 @@ _GROUPS = (
     ("/hmac.py", "Hawk signing (hashlib/hmac/urandom)"),
     ("taskcluster_typed/urllib3_transport", "SDK transport (urllib3_transport.py)"),
     ("urllib3/", "urllib3 (the sync engine)"),
-    ("http/client.py", "http.client (urllib3's parser)"),
+    ("/http/client.py", "http.client (urllib3's parser)"),
     ("email/", "http.client header parsing (email)"),
     ("taskcluster_typed/aiohttp_transport", "SDK transport (aiohttp_transport.py)"),
     ("taskcluster_typed/transport_select", "SDK transport (send)"),
