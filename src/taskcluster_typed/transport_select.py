@@ -21,6 +21,7 @@ event loop, closed when that loop shuts down (``shutdown_asyncgens``, run by `as
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
 from collections.abc import AsyncGenerator, Awaitable, Callable
@@ -230,13 +231,13 @@ class AsyncPipe:
 
         given = self.given_http
         bound: float | None = request.extensions.get(ATTEMPT_TIMEOUT)
-        if given is None:
+        if given is not None:
+            send: AsyncSend = functools.partial(given.send, follow_redirects=False)
+        else:
             _, send, keeps_bound = await self._for_loop()
             if keeps_bound or bound is None:
                 return await send(request)
         with anyio.move_on_after(bound) as scope:
-            if given is not None:
-                return await given.send(request, follow_redirects=False)
             return await send(request)
         assert scope.cancelled_caught
         raise httpx.ReadTimeout(f"the attempt's timeout of {bound:g} s passed", request=request)
