@@ -123,6 +123,7 @@ class ScriptedServer:
 
     def _serve(self, sock: socket.socket, number: int) -> None:
         sock.settimeout(SOCKET_TIMEOUT)
+        reader: BinaryIO | None = None
         try:
             if self.tls is not None:
                 sock = self.tls.wrap_socket(sock, server_side=True)
@@ -161,6 +162,8 @@ class ScriptedServer:
         except (OSError, ValueError):
             return
         finally:
+            if reader is not None:
+                reader.close()  # (the socket is only closed, FIN sent, once its file is)
             sock.close()
             self.closed += 1
 
