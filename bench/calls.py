@@ -45,8 +45,8 @@ from bench.server import ServerProcess
 from taskcluster_typed import AsyncQueue, Queue, hawk
 from taskcluster_typed.aiohttp_transport import AiohttpTransport
 from taskcluster_typed.services import queue as queue_module
-from taskcluster_typed.stdlib_transport import StdlibTransport
 from taskcluster_typed.transport_select import TransportName
+from taskcluster_typed.urllib3_transport import Urllib3Transport
 
 if TYPE_CHECKING:
     from taskcluster_typed._typeddicts.queue import CreateTaskRequestDict
@@ -182,9 +182,9 @@ class AsyncClients:
     async def close(self) -> None:
         for q in self.ours.values():
             await q.close()
-            holder = q._holder
-            if holder.pipe is not None:  # a passed http_client is not closed by the client
-                await holder.pipe.http.aclose()
+            pipe = q._holder.pipe
+            if pipe is not None and pipe.given_http is not None:  # not closed by the client
+                await pipe.given_http.aclose()
         await self.raw_httpx.aclose()
         await self.session.close()
 
@@ -237,7 +237,7 @@ def selftest(env: Env, report: Report) -> dict[str, str]:
         }
 
     variants: tuple[tuple[str, TransportName], ...] = (
-        ("ours, sync (default: StdlibTransport)", "auto"),
+        ("ours, sync (default: Urllib3Transport)", "auto"),
         ('ours, sync, `transport="httpx"`', "httpx"),
     )
     for label, transport in variants:
@@ -428,15 +428,14 @@ def bench_headroom(env: Env, report: Report) -> dict[str, float]:
 
 # --- sequential sync calls -------------------------------------------------------------------
 
-OURS_STATUS = "status GET · ours (default: StdlibTransport)"
+OURS_STATUS = "status GET · ours (default: Urllib3Transport)"
 OFFICIAL_STATUS = "status GET · official"
-FLOOR_STATUS = "status GET · floor: raw httpx + StdlibTransport, no auth"
+FLOOR_STATUS = "status GET · floor: raw httpx + Urllib3Transport, no auth"
 HTTP_CLIENT_FLOOR = "status GET · floor: bare `http.client` keep-alive, no auth"
 URLLIB3_FLOOR = "status GET · floor: bare urllib3 keep-alive (`HTTPConnectionPool`), no auth"
 HTTPX_FLOOR = "status GET · floor: raw httpx (its own transport), no auth"
-# The bare round trip of the engine under ours' default sync transport (StdlibTransport, driven
-# through httpx's Request/Response): the SDK's own cost per call is ours minus this. When the
-# default moves to urllib3 (issue 14), this becomes the urllib3 row plus the adapter's part.
+# The bare round trip of the engine under ours' default sync transport (Urllib3Transport, driven
+# through httpx's Request/Response): the SDK's own cost per call is ours minus this.
 ENGINE_FLOOR = FLOOR_STATUS
 
 
@@ -448,7 +447,7 @@ def bench_sync(env: Env, report: Report) -> dict[str, Callable[[], object]]:
     anonymous = Queue(env.root_url)
     official = taskcluster.Queue(env.official_options)
     raw = httpx.Client()
-    raw_stdlib = httpx.Client(transport=StdlibTransport())
+    raw_urllib3 = httpx.Client(transport=Urllib3Transport())
     status_url = _url(env, f"/task/{fx.task_id}/status")
     status_path = f"{fixtures.ROOT_PATH}/task/{fx.task_id}/status"
     bare = http.client.HTTPConnection("127.0.0.1", env.server.port)
@@ -468,7 +467,7 @@ def bench_sync(env: Env, report: Report) -> dict[str, Callable[[], object]]:
         return json.loads(client.get(url, headers={"Authorization": _sign(url)}).content)
 
     def raw_unsigned(url: str) -> Any:
-        return json.loads(raw_stdlib.get(url).content)
+        return json.loads(raw_urllib3.get(url).content)
 
     def raw_put(client: httpx.Client) -> Any:
         headers = {
@@ -483,8 +482,8 @@ def bench_sync(env: Env, report: Report) -> dict[str, Callable[[], object]]:
         "status GET · ours, no credentials (unsigned)": lambda: anonymous.status(fx.task_id),
         OFFICIAL_STATUS: lambda: official.status(fx.task_id),
         "status GET · raw httpx (its transport) + hawk.py": lambda: raw_get(raw, status_url),
-        "status GET · raw httpx + StdlibTransport + hawk.py": lambda: raw_get(
-            raw_stdlib, status_url
+        "status GET · raw httpx + Urllib3Transport + hawk.py": lambda: raw_get(
+            raw_urllib3, status_url
         ),
         FLOOR_STATUS: lambda: raw_unsigned(status_url),
         HTTPX_FLOOR: lambda: json.loads(raw.get(status_url).content),
@@ -492,13 +491,13 @@ def bench_sync(env: Env, report: Report) -> dict[str, Callable[[], object]]:
         HTTP_CLIENT_FLOOR: bare_http_client,
         "task GET · ours": lambda: ours.task(fx.task_id),
         "task GET · official": lambda: official.task(fx.task_id),
-        "task GET · raw httpx + StdlibTransport + hawk.py": lambda: raw_get(raw_stdlib, task_url),
+        "task GET · raw httpx + Urllib3Transport + hawk.py": lambda: raw_get(raw_urllib3, task_url),
         "createTask PUT · ours": lambda: ours.create_task(fx.task_id, definition(fx)),
         'createTask PUT · ours, `transport="httpx"`': lambda: ours_httpx.create_task(
             fx.task_id, definition(fx)
         ),
         "createTask PUT · official": lambda: official.createTask(fx.task_id, fx.definition),
-        "createTask PUT · raw httpx + StdlibTransport + hawk.py": lambda: raw_put(raw_stdlib),
+        "createTask PUT · raw httpx + Urllib3Transport + hawk.py": lambda: raw_put(raw_urllib3),
     }
     with env.verified() as stats:
         results = interleaved(
@@ -511,7 +510,7 @@ def bench_sync(env: Env, report: Report) -> dict[str, Callable[[], object]]:
     for client in (ours_httpx, anonymous):
         client.close()
     raw.close()
-    raw_stdlib.close()
+    raw_urllib3.close()
     bare.close()
     pool.close()
     rows = [
@@ -537,8 +536,8 @@ def bench_sync(env: Env, report: Report) -> dict[str, Callable[[], object]]:
         rows,
     )
     text += (
-        "\n\nOurs keeps one keep-alive connection (by default on `StdlibTransport`, the SDK's "
-        "own HTTP/1.1 transport, sent to directly without `httpx.Client.send`); the official "
+        "\n\nOurs keeps one keep-alive connection (by default on `Urllib3Transport`, urllib3 2.x "
+        "under an httpx transport, sent to directly without `httpx.Client.send`); the official "
         "sync client opens a new TCP connection per call (it calls `requests.request`, not its "
         "session). Plain HTTP on loopback: over TLS the official client would also pay a "
         "handshake per call. createTask sends the 3.7 KB definition as a dict (ours validates "
@@ -823,7 +822,10 @@ _GROUPS = (
     ("/random.py", "Hawk nonce (random, via secrets)"),
     ("/secrets.py", "Hawk nonce (random, via secrets)"),
     ("/hmac.py", "Hawk signing (hashlib/hmac/urandom)"),
-    ("taskcluster_typed/stdlib_transport", "SDK transport (stdlib_transport.py)"),
+    ("taskcluster_typed/urllib3_transport", "SDK transport (urllib3_transport.py)"),
+    ("urllib3/", "urllib3 (the sync engine)"),
+    ("/http/client.py", "http.client (urllib3's parser)"),
+    ("email/", "http.client header parsing (email)"),
     ("taskcluster_typed/aiohttp_transport", "SDK transport (aiohttp_transport.py)"),
     ("taskcluster_typed/transport_select", "SDK transport (send)"),
     ("taskcluster_typed/_model", "payload and reply models (pydantic)"),

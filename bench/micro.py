@@ -56,9 +56,9 @@ def bench_construction(config: Config, report: Report) -> None:
         shared = httpx.AsyncClient()
         try:
             cases = {
-                "ours `AsyncQueue(...)` + its httpx client": lambda: AsyncQueue(
-                    ROOT_URL, credentials=CREDS
-                )._holder.get(),
+                "ours `AsyncQueue(...)` + its pipe (its httpx client is built per loop)": lambda: (
+                    AsyncQueue(ROOT_URL, credentials=CREDS)._holder.get()
+                ),
                 "ours `AsyncQueue(..., http_client=shared)`": lambda: AsyncQueue(
                     ROOT_URL, credentials=CREDS, http_client=shared
                 ),

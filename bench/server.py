@@ -93,6 +93,8 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
         shutil.rmtree(self.directory, ignore_errors=True)
 
     def __enter__(self) -> ServerProcess:

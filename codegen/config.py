@@ -80,6 +80,10 @@ class Config(BaseModel):
     # Properties (``<file>#/properties/<name>``) typed by a type parameter, ``PayloadT``
     # (default ``dict[str, Any]``): the model and TypedDict holding one become generic.
     generic_payload_fields: tuple[str, ...] = ()
+    # "<service>.<method>" (POST) -> why it is safe to send again after it may have reached
+    # the server (the reference calls it idempotent, or it only reads). Other POSTs are not
+    # resent once sent (see docs/behaviour.md).
+    idempotent_posts: dict[str, str] = Field(default_factory=dict)
 
 
 def read_toml(path: Path) -> dict[str, Any]:

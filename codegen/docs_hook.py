@@ -69,8 +69,45 @@ def _models_page(module: str, cls: str) -> str:
     )
 
 
+def retry_safety_page() -> str:
+    """Every POST method and whether a call is sent again after it may have reached the
+    server, from the generated endpoints and the reasons in ``[tool.codegen.idempotent_posts]``."""
+    import importlib
+
+    from codegen.config import load_config
+
+    reasons = load_config().idempotent_posts
+    lines = [
+        "# Retry safety of POST methods",
+        "",
+        "Generated from the references and `[tool.codegen.idempotent_posts]` in",
+        "`pyproject.toml`. GET, HEAD, PUT and DELETE calls are sent again after a failure that",
+        "may have reached the server (a read timeout, a connection closed after sending); a POST",
+        "only when it is marked here. Every method is retried after a connection error (nothing",
+        "was sent) and after a 5xx or 429 reply. See [Behaviour](../behaviour.md#retries).",
+        "",
+        "| method | resent after it may have reached the server | why |",
+        "|---|---|---|",
+    ]
+    for service, module, _, _ in _services():
+        generated = importlib.import_module(f"taskcluster_typed.services.{module}")
+        endpoints = [
+            value
+            for name, value in sorted(vars(generated).items())
+            if name.startswith("_") and type(value).__name__ == "Endpoint"
+        ]
+        for endpoint in sorted(endpoints, key=lambda e: e.name):
+            if endpoint.method != "POST":
+                continue
+            key = f"{service}.{endpoint.name}"
+            safe = "yes" if endpoint.idempotent else "no"
+            why = reasons.get(key, "changes state; a second call could act twice")
+            lines.append(f"| `{key}` | {safe} | {why} |")
+    return "\n".join(lines) + "\n"
+
+
 def _pages() -> dict[str, str]:
-    pages: dict[str, str] = {}
+    pages: dict[str, str] = {"reference/retry-safety.md": retry_safety_page()}
     for service, module, cls, has_events in _services():
         pages[f"services/{module}.md"] = _service_page(service, module, cls, has_events)
         pages[f"models/{module}.md"] = _models_page(module, cls)
@@ -80,6 +117,7 @@ def _pages() -> dict[str, str]:
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     services = _services()
     reference: list[Any] = [
+        {"Retry safety": "reference/retry-safety.md"},
         {"Services": [{cls: f"services/{module}.md"} for _, module, cls, _ in services]},
         {"Models": [{cls: f"models/{module}.md"} for _, module, cls, _ in services]},
     ]

@@ -252,6 +252,7 @@ def load_services(
         int_params=config.int_params,
         raw_reply_methods=config.raw_reply_methods,
         generic_inputs=frozenset(split_field(f)[0] for f in config.generic_payload_fields),
+        idempotent_posts=config.idempotent_posts,
     )
     services = load_service_references(refs_dir)
 
@@ -265,7 +266,7 @@ def load_services(
             override=config.pagination_items.get(method),
         )
 
-    return [
+    loaded = [
         load_service(
             refs_dir / snake.service / "v1" / "api.json",
             refs_dir,
@@ -277,6 +278,11 @@ def load_services(
         for snake in services
         if snake.entries
     ]
+    known = {f"{s.name}.{m.wire_name}" for s in loaded for m in s.methods}
+    unknown = sorted(set(config.idempotent_posts) - known)
+    if unknown:
+        raise ValueError(f"idempotent_posts names methods the references do not have: {unknown}")
+    return loaded
 
 
 def typed_dict_exports(package_dir: Path, services: list[Service]) -> dict[str, list[TypeRef]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +44,8 @@ class Method:
     category: str
     paging: Paging | None = None
     generic_input: bool = False  # the input is generic over its payload type
+    # A POST that is safe to send again ([tool.codegen.idempotent_posts]).
+    idempotent_post: bool = False
 
     @property
     def endpoint_var(self) -> str:
@@ -147,6 +149,7 @@ class ServicesConfig:
     raw_reply_methods: tuple[str, ...]
     # "<service>/v1/<file>.json#" of the inputs generic over their payload type.
     generic_inputs: frozenset[str] = frozenset()
+    idempotent_posts: Mapping[str, str] = field(default_factory=dict)
 
 
 Resolver = Callable[[str, str], TypeRef]
@@ -163,6 +166,16 @@ def _query_annotation(wire: str, config: ServicesConfig) -> str:
 
 def _param_annotation(wire: str, config: ServicesConfig) -> str:
     return "str | int" if wire in config.int_params else "str"
+
+
+def _idempotent_post(service: str, entry: Mapping[str, Any], config: ServicesConfig) -> bool:
+    """A POST listed in ``[tool.codegen.idempotent_posts]`` (listing another method fails)."""
+    key = f"{service}.{entry['name']}"
+    if key not in config.idempotent_posts:
+        return False
+    if entry["method"].upper() != "POST":
+        raise ValueError(f"idempotent_posts: {key} is a {entry['method'].upper()}, not a POST")
+    return True
 
 
 def load_service(
@@ -213,6 +226,7 @@ def load_service(
                 category=entry.get("category", ""),
                 paging=paging,
                 generic_input=bool(in_ref) and f"{service}/{in_ref}" in config.generic_inputs,
+                idempotent_post=_idempotent_post(service, entry, config),
             )
         )
     names = [m.name for m in methods]

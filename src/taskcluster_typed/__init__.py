@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from taskcluster_typed.env import EnvOptions as EnvOptions
     from taskcluster_typed.env import from_env as from_env
     from taskcluster_typed.errors import APIError as APIError
+    from taskcluster_typed.errors import ArgumentError as ArgumentError
     from taskcluster_typed.errors import AuthenticationFailed as AuthenticationFailed
     from taskcluster_typed.errors import AuthorizationFailed as AuthorizationFailed
     from taskcluster_typed.errors import BadRequest as BadRequest
@@ -150,6 +151,7 @@ _LAZY: dict[str, str] = {
     "AuthenticationFailed": "taskcluster_typed.errors",
     "AuthorizationFailed": "taskcluster_typed.errors",
     "BadRequest": "taskcluster_typed.errors",
+    "ArgumentError": "taskcluster_typed.errors",
     "ConfigurationError": "taskcluster_typed.errors",
     "CredentialsError": "taskcluster_typed.errors",
     "DenylistedAddress": "taskcluster_typed.errors",
@@ -272,6 +274,7 @@ def __dir__() -> list[str]:
 __all__ = [
     "NOT_GIVEN",
     "APIError",
+    "ArgumentError",
     "ArtifactError",
     "AsyncAuth",
     "AsyncClient",

@@ -76,6 +76,8 @@ class TaskclusterModel(BaseModel):
         validate_by_alias=True,
         serialize_by_alias=True,
         defer_build=True,
+        # NaN/Infinity written as constants (not as null) so that sending one is refused.
+        ser_json_inf_nan="constants",
     )
 
     @model_serializer(mode="wrap")

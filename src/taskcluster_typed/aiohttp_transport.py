@@ -9,13 +9,22 @@ aiohttp as already encoded (``yarl.URL(..., encoded=True)``; otherwise yarl woul
 path and the Hawk signature would no longer match), and aiohttp adds no header that httpx did
 not set (``skip_auto_headers``). aiohttp's errors are raised as httpx's exceptions so that the
 pipeline's retries work as with httpx's transport.
+
+One retry policy: aiohttp would send an idempotent request again by itself when a reused
+connection fails; a client middleware turns that failure into one aiohttp does not retry, so
+the SDK's policy alone decides. Reply header lines and fields may be 64 KiB long, as on the
+other transports. Proxy variables (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``,
+``NO_PROXY``) are read once, when the transport is built, and the proxy of each host given to
+aiohttp (``trust_env=True`` would read the environment and ``~/.netrc`` on every request).
 """
 
 from __future__ import annotations
 
 import asyncio
 import functools
+import io
 import ssl
+import urllib.request
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -23,12 +32,35 @@ import aiohttp
 import httpx
 import yarl
 
+from .pipeline import ATTEMPT_TIMEOUT
+
 __all__ = ["AiohttpTransport"]
 
 # aiohttp adds these when missing; httpx already set what it sends and Hawk signed it.
 _SKIP_AUTO_HEADERS = frozenset({"Content-Type", "User-Agent", "Accept", "Accept-Encoding"})
 # Replies up to this size (with a Content-Length) are read before the response is returned.
 _EAGER_LIMIT = 256 * 1024
+# The longest reply status line / header field accepted (as urllib3's and httpx's engines).
+MAX_LINE = 64 * 1024
+
+
+class _NotRetried(aiohttp.ClientError):
+    """A failure on a (reused) connection, carried past aiohttp's own retry of it."""
+
+    def __init__(self, original: Exception) -> None:
+        super().__init__(str(original))
+        self.original = original
+
+
+async def _no_aiohttp_retry(
+    request: aiohttp.ClientRequest, handler: aiohttp.ClientHandlerType
+) -> aiohttp.ClientResponse:
+    """A client middleware: the failures aiohttp would resend an idempotent request after are
+    raised as `_NotRetried`, which it passes on (the SDK's retry policy decides)."""
+    try:
+        return await handler(request)
+    except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError) as exc:
+        raise _NotRetried(exc) from exc
 
 
 class _ResponseStream(httpx.AsyncByteStream):
@@ -51,15 +83,15 @@ class _ResponseStream(httpx.AsyncByteStream):
 
 def _map_error(exc: BaseException, request: httpx.Request, *, reading: bool) -> Exception:
     """The httpx exception for an aiohttp (or asyncio) failure."""
+    if isinstance(exc, _NotRetried):
+        exc = exc.original
     message = str(exc) or type(exc).__name__
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
         return httpx.ConnectTimeout(message, request=request)
     if isinstance(exc, aiohttp.SocketTimeoutError):
         return httpx.ReadTimeout(message, request=request)
-    if isinstance(exc, asyncio.TimeoutError):
-        if reading:
-            return httpx.ReadTimeout(message, request=request)
-        return httpx.PoolTimeout(message, request=request)
+    if isinstance(exc, asyncio.TimeoutError):  # the total (attempt) timeout: maybe sent
+        return httpx.ReadTimeout(message, request=request)
     if isinstance(exc, aiohttp.ClientConnectorError):
         return httpx.ConnectError(message, request=request)
     if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
@@ -70,14 +102,17 @@ def _map_error(exc: BaseException, request: httpx.Request, *, reading: bool) -> 
         return httpx.ReadError(message, request=request)
     if isinstance(exc, aiohttp.ClientError):
         return httpx.TransportError(message, request=request)
+    if isinstance(exc, ValueError):  # aiohttp refusing a header or URL: nothing was sent
+        return httpx.LocalProtocolError(message, request=request)
     return exc if isinstance(exc, Exception) else RuntimeError(message)
 
 
 @functools.lru_cache(maxsize=64)
 def _client_timeout(
-    pool: float | None, connect: float | None, read: float | None
+    pool: float | None, connect: float | None, read: float | None, total: float | None
 ) -> aiohttp.ClientTimeout:
-    return aiohttp.ClientTimeout(total=None, connect=pool, sock_connect=connect, sock_read=read)
+    """`total`: the attempt's bound (`pipeline.ATTEMPT_TIMEOUT`), start to last byte."""
+    return aiohttp.ClientTimeout(total=total, connect=pool, sock_connect=connect, sock_read=read)
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
@@ -96,12 +131,26 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         *,
         limit: int = 100,
         ssl_context: ssl.SSLContext | None = None,
+        trust_env: bool = True,
     ) -> None:
         self._session = session
         self._owned = session is None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._limit = limit
         self._ssl_context = ssl_context
+        self._proxies = urllib.request.getproxies_environment() if trust_env else {}
+        self._proxy_by_host: dict[tuple[str, str], str | None] = {}
+
+    def _proxy_for(self, scheme: str, host: str) -> str | None:
+        """The proxy the environment (read when this transport was built) gives for a host."""
+        key = (scheme, host)
+        if key not in self._proxy_by_host:
+            proxies = self._proxies
+            proxy = proxies.get(scheme) or proxies.get("all")
+            if proxy and urllib.request.proxy_bypass(host):
+                proxy = None
+            self._proxy_by_host[key] = proxy or None
+        return self._proxy_by_host[key]
 
     def _get_session(self) -> aiohttp.ClientSession:
         loop = asyncio.get_running_loop()
@@ -113,7 +162,14 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
             self._ssl_context = shared_ssl_context()
         connector = aiohttp.TCPConnector(limit=self._limit, ssl=self._ssl_context)
-        session = aiohttp.ClientSession(connector=connector, auto_decompress=False, trust_env=False)
+        session = aiohttp.ClientSession(
+            connector=connector,
+            auto_decompress=False,
+            trust_env=False,
+            max_line_size=MAX_LINE,
+            max_field_size=MAX_LINE,
+            middlewares=(_no_aiohttp_retry,),
+        )
         self._session, self._loop = session, loop
         return session
 
@@ -125,26 +181,34 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             data: bytes | None = request.content or None
         except httpx.RequestNotRead:
             data = None
-        payload: Any = data
+        # A large body as a file-like object: aiohttp writes it in pieces (and does not warn).
+        payload: Any = io.BytesIO(data) if data is not None and len(data) > _EAGER_LIMIT else data
         headers = request.headers.multi_items()
+        failed: list[BaseException] = []
         if data is None and not isinstance(request.stream, httpx.ByteStream):
-            payload = _body_iterator(request)
+            payload = _body_iterator(request, failed)
             # aiohttp frames a streamed body itself (chunked) and refuses the header.
             headers = [(k, v) for k, v in headers if k.lower() != "transfer-encoding"]
         try:
             response = await session.request(
                 request.method,
                 yarl.URL(str(request.url), encoded=True),
+                proxy=self._proxy_for(request.url.scheme, request.url.host),
                 headers=headers,
                 data=payload,
                 allow_redirects=False,
                 compress=None,
                 skip_auto_headers=_SKIP_AUTO_HEADERS,
                 timeout=_client_timeout(
-                    timeout.get("pool"), timeout.get("connect"), timeout.get("read")
+                    timeout.get("pool"),
+                    timeout.get("connect"),
+                    timeout.get("read"),
+                    request.extensions.get(ATTEMPT_TIMEOUT),
                 ),
             )
         except Exception as exc:
+            if failed:  # the body's own iterator failed: its error, not aiohttp's wrapping
+                raise failed[0] from None
             raise _map_error(exc, request, reading=False) from exc
         extensions: dict[str, object] = {"http_version": b"HTTP/1.1"}
         if response.reason:
@@ -183,9 +247,20 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             self._session = session
 
 
-async def _body_iterator(request: httpx.Request) -> AsyncIterator[bytes]:
+async def _body_iterator(
+    request: httpx.Request, failed: list[BaseException]
+) -> AsyncIterator[bytes]:
+    """The request body's chunks; an error of the body itself is noted in `failed`."""
     stream = request.stream
     if not isinstance(stream, httpx.AsyncByteStream):
         raise RuntimeError("a sync request body cannot be sent by an async transport")
-    async for chunk in stream:
+    iterator = stream.__aiter__()
+    while True:
+        try:
+            chunk = await iterator.__anext__()
+        except StopAsyncIteration:
+            return
+        except Exception as exc:
+            failed.append(exc)
+            raise
         yield chunk

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 from typing_extensions import Self
 
 from .credentials import Credentials
-from .endpoint import Endpoint
+from .endpoint import SAFE_TO_REPEAT, Endpoint
 from .env import from_env
-from .errors import ConfigurationError, ResponseValidationError
+from .errors import ConfigurationError, ResponseValidationError, ValidationError
 from .pagination import AsyncPaginator, ContinuationPage, Paginator
 from .pipeline import Call, Reply, Signer, as_scopes, call_flow, encode_json
 from .raw_response import RawResponse
@@ -27,7 +27,7 @@ from .scopes import Scopes
 from .transport import anyio_sleep, run_async, run_sync
 from .transport_select import AsyncPipe, SyncPipe, TransportName, check_transport
 from .url_builders import UrlContext
-from .urls import expand_path, expand_route, method_url, normalize_root_url
+from .urls import check_header_value, check_root_url, expand_path, expand_route, method_url
 
 if TYPE_CHECKING:
     import httpx
@@ -42,7 +42,10 @@ P = TypeVar("P", SyncPipe, AsyncPipe)
 ServiceDiscovery = Literal["default", "k8s-dns"]
 
 DEFAULT_TIMEOUT = 30.0
+DEFAULT_DEADLINE = 120.0
 DEFAULT_MAX_RETRIES = 5
+# RFC 9110 token characters: what a method name may hold.
+_TOKEN = frozenset("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 
 
 class NotGiven:
@@ -81,9 +84,14 @@ class _HttpHolder(Generic[P]):
         self.factory: Callable[[], P] = factory
 
     def get(self) -> P:
-        if self.pipe is None:
-            self.pipe = self.factory()
-        return self.pipe
+        pipe = self.pipe
+        if pipe is None:
+            pipe = self.pipe = self.factory()
+        elif pipe.owned and pipe.forked():
+            # A forked child: the pool is the parent's. Build our own; never use theirs.
+            pipe.abandon()
+            pipe = self.pipe = self.factory()
+        return pipe
 
 
 class _ClientBase(Generic[H, P]):
@@ -100,6 +108,7 @@ class _ClientBase(Generic[H, P]):
         credentials: Credentials | None = None,
         authorized_scopes: Scopes | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
+        deadline: float | None = DEFAULT_DEADLINE,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry: RetryPolicy | None = None,
         trace_id: str | None = None,
@@ -121,15 +130,16 @@ class _ClientBase(Generic[H, P]):
             self._service = self.service_name
         else:
             raise ConfigurationError("service is required for a generic client")
-        self._root_url = normalize_root_url(root_url)
+        self._root_url = check_root_url(root_url)
         if service_discovery not in ("default", "k8s-dns"):
             raise ConfigurationError(
                 f"service_discovery must be 'default' or 'k8s-dns', not {service_discovery!r}"
             )
         self._service_discovery: ServiceDiscovery = service_discovery
-        self._timeout = timeout
+        self._timeout = _seconds("timeout", timeout)
+        self._deadline = _seconds("deadline", deadline)
         self._retry = retry if retry is not None else RetryPolicy(max_retries=max_retries)
-        self._signer = Signer(credentials, as_scopes(authorized_scopes), trace_id)
+        self._signer = Signer(credentials, as_scopes(authorized_scopes), _trace_id(trace_id))
         choice = check_transport(transport, is_async=self._is_async)
         if http_client is not None and choice != "auto":
             raise ConfigurationError("pass either http_client or transport, not both")
@@ -171,6 +181,11 @@ class _ClientBase(Generic[H, P]):
         return self._timeout
 
     @property
+    def deadline(self) -> float | None:
+        """Seconds a whole call may take, retries and waits included (None: no bound)."""
+        return self._deadline
+
+    @property
     def max_retries(self) -> int:
         """How many times a failed call is retried."""
         return self._retry.max_retries
@@ -187,6 +202,7 @@ class _ClientBase(Generic[H, P]):
         credentials: Credentials | NotGiven | None = NOT_GIVEN,
         authorized_scopes: Scopes | NotGiven | None = NOT_GIVEN,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         trace_id: str | NotGiven | None = NOT_GIVEN,
     ) -> Self:
@@ -199,14 +215,16 @@ class _ClientBase(Generic[H, P]):
             signer.authorized_scopes
             if isinstance(authorized_scopes, NotGiven)
             else as_scopes(authorized_scopes),
-            signer.trace_id if isinstance(trace_id, NotGiven) else trace_id,
+            signer.trace_id if isinstance(trace_id, NotGiven) else _trace_id(trace_id),
         )
         if not isinstance(root_url, NotGiven):
             if not root_url:
                 raise ConfigurationError("root_url must not be empty")
-            copy._root_url = normalize_root_url(root_url)
+            copy._root_url = check_root_url(root_url)
         if not isinstance(timeout, NotGiven):
-            copy._timeout = timeout
+            copy._timeout = _seconds("timeout", timeout)
+        if not isinstance(deadline, NotGiven):
+            copy._deadline = _seconds("deadline", deadline)
         if not isinstance(max_retries, NotGiven):
             copy._retry = RetryPolicy(
                 max_retries=max_retries,
@@ -261,7 +279,14 @@ class _ClientBase(Generic[H, P]):
         )
 
     def _timeout_for(self, timeout: Timeout) -> float | None:
-        return self._timeout if isinstance(timeout, NotGiven) else timeout
+        if isinstance(timeout, NotGiven):
+            return self._timeout
+        return _seconds("timeout", timeout)
+
+    def _deadline_for(self, deadline: Timeout) -> float | None:
+        if isinstance(deadline, NotGiven):
+            return self._deadline
+        return _seconds("deadline", deadline)
 
     def _prepare(
         self,
@@ -270,12 +295,19 @@ class _ClientBase(Generic[H, P]):
         payload: object,
         query: Mapping[str, object] | None,
         timeout: Timeout,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Call:
         path = expand_route(endpoint.name, endpoint.route, params)
         body = None if endpoint.input_type is None else endpoint.encode_payload(payload)
         endpoint.warn_if_deprecated()
         return Call(
-            endpoint.name, endpoint.method, self._url(path, query), body, self._timeout_for(timeout)
+            endpoint.name,
+            endpoint.method,
+            self._url(path, query),
+            body,
+            self._timeout_for(timeout),
+            endpoint.idempotent,
+            self._deadline_for(deadline),
         )
 
     def _page_calls(
@@ -303,11 +335,57 @@ class _ClientBase(Generic[H, P]):
         json: object,
         timeout: Timeout,
         params: Mapping[str, str | int] | None = None,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Call:
-        body = None if json is None else encode_json(json)
         name = f"{self._service}.request"
+        if not isinstance(method, str) or not method or not _TOKEN.issuperset(method):  # pyright: ignore[reportUnnecessaryIsInstance]
+            raise ValidationError(name, [("method", f"is not an HTTP method: {method!r}")])
+        body = None if json is None else encode_json(json, name)
+        bad = next((c for c in path if (ord(c) < 0x21 and c != " ") or ord(c) == 0x7F), None)
+        if bad is not None:
+            raise ValidationError(
+                name, [("path", f"must not contain control characters ({bad!r})")]
+            )
         path = expand_path(name, path, params)
-        return Call(name, method.upper(), self._url(path, query), body, self._timeout_for(timeout))
+        method = method.upper()
+        return Call(
+            name,
+            method,
+            self._url(_upper_escapes(path), query),
+            body,
+            self._timeout_for(timeout),
+            method in SAFE_TO_REPEAT,  # a POST through request() is never resent after sending
+            self._deadline_for(deadline),
+        )
+
+
+def _upper_escapes(path: str) -> str:
+    """Percent-escapes in upper case (``%2f`` -> ``%2F``), as every engine sends them, so that
+    what is signed is what goes on the wire."""
+    if "%" not in path:
+        return path
+    import re
+
+    return re.sub(r"%[0-9a-fA-F]{2}", lambda m: m.group(0).upper(), path)
+
+
+def _seconds(name: str, value: float | None) -> float | None:
+    """A timeout or deadline: None, or a positive number of seconds."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ConfigurationError(
+            f"{name} must be a positive number of seconds or None, not {value!r}"
+        )
+    if value == float("inf"):
+        return None
+    return float(value)
+
+
+def _trace_id(trace_id: str | None) -> str | None:
+    if trace_id is not None:
+        check_header_value("trace_id", trace_id)
+    return trace_id
 
 
 def _decode(endpoint: Endpoint[T], reply: Reply) -> T:
@@ -350,8 +428,9 @@ class SyncClient(_ClientBase["httpx.Client", SyncPipe]):
         payload: object = None,
         query: Mapping[str, object] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> T:
-        call = self._prepare(endpoint, params, payload, query, timeout)
+        call = self._prepare(endpoint, params, payload, query, timeout, deadline)
         reply = self._send(call)
         if self._raw_replies:
             return RawResponse(reply, lambda r: _decode(endpoint, r))  # type: ignore[return-value]
@@ -365,9 +444,10 @@ class SyncClient(_ClientBase["httpx.Client", SyncPipe]):
         payload: object = None,
         query: Mapping[str, object] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """For methods whose reply is not JSON (a badge, a redirect): the reply as it came."""
-        reply = self._send(self._prepare(endpoint, params, payload, query, timeout))
+        reply = self._send(self._prepare(endpoint, params, payload, query, timeout, deadline))
         if self._raw_replies:
             return RawResponse(reply, _as_is)  # type: ignore[return-value]
         return reply
@@ -380,10 +460,11 @@ class SyncClient(_ClientBase["httpx.Client", SyncPipe]):
         payload: object = None,
         query: Mapping[str, object],
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
         items: Callable[[PageT], Sequence[ItemT]],
     ) -> Paginator[PageT, ItemT]:
         """The pages of a list method: checked now, fetched as they are iterated."""
-        first = self._prepare(endpoint, params, payload, query, timeout)
+        first = self._prepare(endpoint, params, payload, query, timeout, deadline)
         calls = self._page_calls(first, endpoint, params, query)
 
         def fetch(token: str | None) -> PageT:
@@ -400,21 +481,23 @@ class SyncClient(_ClientBase["httpx.Client", SyncPipe]):
         json: object = None,
         timeout: Timeout = NOT_GIVEN,
         params: Mapping[str, str | int] | None = None,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """Call any route of this service: ``queue.request("GET", "task/abc/status")``, or
         with the route's parameters encoded as a generated method encodes them (``/`` ->
         ``%2F``): ``queue.request("GET", "task/<taskId>/status", params={"taskId": t})``.
 
-        Signed, retried and mapped to errors like a generated method; the reply is returned
-        as it came (`Reply.json()`, `Reply.content`, `Reply.content_type`).
+        Signed, retried and mapped to errors like a generated method (a POST is not sent again
+        once it may have reached the server); the reply is returned as it came
+        (`Reply.json()`, `Reply.content`, `Reply.content_type`).
         """
-        return self._send(self._prepare_raw(method, path, query, json, timeout, params))
+        return self._send(self._prepare_raw(method, path, query, json, timeout, params, deadline))
 
     def close(self) -> None:
         """Close the connection pool, if this client created it."""
         holder = self._holder
         if holder.pipe is not None and holder.pipe.owned:
-            holder.pipe.http.close()
+            holder.pipe.close()
             holder.pipe = None
 
     def __enter__(self) -> Self:
@@ -448,8 +531,9 @@ class AsyncClient(_ClientBase["httpx.AsyncClient", AsyncPipe]):
         payload: object = None,
         query: Mapping[str, object] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> T:
-        call = self._prepare(endpoint, params, payload, query, timeout)
+        call = self._prepare(endpoint, params, payload, query, timeout, deadline)
         reply = await self._send(call)
         if self._raw_replies:
             return RawResponse(reply, lambda r: _decode(endpoint, r))  # type: ignore[return-value]
@@ -463,9 +547,10 @@ class AsyncClient(_ClientBase["httpx.AsyncClient", AsyncPipe]):
         payload: object = None,
         query: Mapping[str, object] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """For methods whose reply is not JSON (a badge, a redirect): the reply as it came."""
-        reply = await self._send(self._prepare(endpoint, params, payload, query, timeout))
+        reply = await self._send(self._prepare(endpoint, params, payload, query, timeout, deadline))
         if self._raw_replies:
             return RawResponse(reply, _as_is)  # type: ignore[return-value]
         return reply
@@ -478,10 +563,11 @@ class AsyncClient(_ClientBase["httpx.AsyncClient", AsyncPipe]):
         payload: object = None,
         query: Mapping[str, object],
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
         items: Callable[[PageT], Sequence[ItemT]],
     ) -> AsyncPaginator[PageT, ItemT]:
         """The pages of a list method: checked now, fetched as they are iterated."""
-        first = self._prepare(endpoint, params, payload, query, timeout)
+        first = self._prepare(endpoint, params, payload, query, timeout, deadline)
         calls = self._page_calls(first, endpoint, params, query)
 
         async def fetch(token: str | None) -> PageT:
@@ -498,16 +584,19 @@ class AsyncClient(_ClientBase["httpx.AsyncClient", AsyncPipe]):
         json: object = None,
         timeout: Timeout = NOT_GIVEN,
         params: Mapping[str, str | int] | None = None,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """Call any route of this service (see `SyncClient.request`)."""
-        return await self._send(self._prepare_raw(method, path, query, json, timeout, params))
+        return await self._send(
+            self._prepare_raw(method, path, query, json, timeout, params, deadline)
+        )
 
     async def close(self) -> None:
-        """Close the connection pool, if this client created it."""
+        """Close the connection pool of the running event loop, if this client created it
+        (a pool used in another event loop is closed when that loop shuts down)."""
         holder = self._holder
         if holder.pipe is not None and holder.pipe.owned:
-            await holder.pipe.http.aclose()
-            holder.pipe = None
+            await holder.pipe.close()
 
     aclose = close
 

@@ -13,12 +13,16 @@ import warnings
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from .errors import ResponseValidationError, ValidationError
+from .pipeline import find_non_finite
 from .urls import route_params
 
 if TYPE_CHECKING:
     import pydantic
 
 OutT = TypeVar("OutT")
+
+#: The HTTP methods whose requests may be sent again (RFC 9110, 9.2.2).
+SAFE_TO_REPEAT = frozenset({"GET", "HEAD", "PUT", "DELETE"})
 
 
 def _location(root: str, loc: tuple[int | str, ...]) -> str:
@@ -67,6 +71,7 @@ class Endpoint(Generic[OutT]):
         "_input_ref",
         "_output_adapter",
         "_output_ref",
+        "idempotent",
         "method",
         "name",
         "params",
@@ -87,10 +92,14 @@ class Endpoint(Generic[OutT]):
         input_type: Any = None,
         output_type: Any = None,
         stability: str = "stable",
+        idempotent: bool | None = None,
     ) -> None:
         self.service = service
         self.name = name
         self.method = method.upper()
+        #: Safe to send again after it may have reached the server: GET, HEAD, PUT, DELETE,
+        #: and the POST methods the generator marks (``[tool.codegen.idempotent_posts]``).
+        self.idempotent = self.method in SAFE_TO_REPEAT if idempotent is None else idempotent
         self.route = route
         self.params = route_params(route)
         self.query = query
@@ -138,11 +147,22 @@ class Endpoint(Generic[OutT]):
             value = adapter.validate_python(payload)
         except pydantic.ValidationError as error:
             raise ValidationError(self.name, validation_errors("payload", error)) from None
-        if isinstance(value, pydantic.BaseModel) and type(value) is not self.input_type:
-            # A parameterized model (`CreateTaskRequest[DockerWorkerPayload]`) is dumped by
-            # its own class: the plain class's serializer knows only an open-dict payload.
-            return value.model_dump_json(by_alias=True, exclude_unset=True).encode("utf-8")
-        return adapter.dump_json(value, by_alias=True, exclude_unset=True)
+        import pydantic_core
+
+        try:
+            if isinstance(value, pydantic.BaseModel) and type(value) is not self.input_type:
+                # A parameterized model (`CreateTaskRequest[DockerWorkerPayload]`) is dumped by
+                # its own class: the plain class's serializer knows only an open-dict payload.
+                data = value.model_dump_json(by_alias=True, exclude_unset=True).encode("utf-8")
+            else:
+                data = adapter.dump_json(value, by_alias=True, exclude_unset=True)
+        except pydantic_core.PydanticSerializationError as error:
+            raise ValidationError(self.name, [("payload", f"cannot be sent: {error}")]) from None
+        if (b"null" in data or b"NaN" in data or b"Infinity" in data) and (
+            where := find_non_finite(value, "payload")
+        ):
+            raise ValidationError(self.name, [(where, "NaN and Infinity are not valid JSON")])
+        return data
 
     def _output(self) -> pydantic.TypeAdapter[Any]:
         """The reply type's adapter, built on first use."""
@@ -180,4 +200,10 @@ class Endpoint(Generic[OutT]):
             return self._output().validate_json(content, extra="allow")  # type: ignore[no-any-return]
         except pydantic.ValidationError:
             pass
-        return self.decode_output(json.loads(content), url)
+        try:
+            data = json.loads(content)
+        except ValueError as error:
+            raise ResponseValidationError(
+                self.name, url, f"the reply is not JSON: {error}", content
+            ) from error
+        return self.decode_output(data, url)

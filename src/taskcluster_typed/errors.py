@@ -6,6 +6,8 @@ The hierarchy::
     ├── ConfigurationError          bad client options (no root URL, bad environment)
     ├── CredentialsError            unusable credentials (non-ASCII, bad certificate)
     ├── ValidationError             bad input, raised before anything is sent
+    ├── ArgumentError               a bad argument to a local helper (URL builders, temporary
+    │                               credentials); also a ValueError and a TypeError
     ├── ResponseValidationError     a reply that does not match the reference's output schema
     ├── TransportError              no HTTP reply, after all retries
     │   └── TimeoutError            ... because the request timed out
@@ -88,6 +90,12 @@ class ValidationError(TaskclusterError, ValueError):
         self.errors = errors
         lines = "; ".join(f"{loc}: {msg}" for loc, msg in errors)
         super().__init__(f"{method}: invalid input, nothing was sent: {lines}")
+
+
+class ArgumentError(TaskclusterError, ValueError, TypeError):
+    """A bad argument to a local helper (a URL builder, temporary credentials), refused before
+    anything is computed or sent. It is also a `ValueError` and a `TypeError`, what such
+    refusals were before."""
 
 
 class ResponseValidationError(TaskclusterError):

@@ -23,7 +23,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from .credentials import Credentials
-from .errors import CredentialsError
+from .errors import ArgumentError, CredentialsError
 from .scopes import Scopes, valid_scope
 from .slugids import slugid
 
@@ -43,7 +43,7 @@ def _when(value: datetime | timedelta, now: datetime, name: str) -> datetime:
         return now + value
     if isinstance(value, datetime):  # pyright: ignore[reportUnnecessaryIsInstance]
         return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
-    raise TypeError(f"{name} must be a datetime or a timedelta, not {type(value).__name__}")
+    raise ArgumentError(f"{name} must be a datetime or a timedelta, not {type(value).__name__}")
 
 
 def _milliseconds(value: datetime) -> int:
@@ -90,18 +90,18 @@ def create_temporary_credentials(
     if name == "":
         raise CredentialsError("the name of temporary credentials must not be empty")
     if isinstance(scopes, str):
-        raise TypeError("scopes must be a sequence of scopes, not a str")
+        raise ArgumentError("scopes must be a sequence of scopes, not a str")
     scope_list = list(scopes)
     invalid = [s for s in scope_list if not valid_scope(s)]
     if invalid:
-        raise ValueError(f"invalid scopes (a scope is printable ASCII): {invalid!r}")
+        raise ArgumentError(f"invalid scopes (a scope is printable ASCII): {invalid!r}")
     now = datetime.now(timezone.utc)
     start_ms = _milliseconds(_when(now if start is None else start, now, "start"))
     expiry_ms = _milliseconds(_when(expiry, now, "expiry"))
     if expiry_ms <= start_ms:
-        raise ValueError("the expiry of temporary credentials must be after their start")
+        raise ArgumentError("the expiry of temporary credentials must be after their start")
     if expiry_ms - start_ms > MAX_TEMPORARY_CREDENTIALS_LIFETIME // timedelta(milliseconds=1):
-        raise ValueError("temporary credentials can last 31 days at most")
+        raise ArgumentError("temporary credentials can last 31 days at most")
 
     seed = _new_seed()
     certificate: dict[str, Any] = {

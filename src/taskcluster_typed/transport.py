@@ -54,15 +54,13 @@ def run_sync(
     sleep: Callable[[float], None] = time.sleep,
 ) -> T:
     """Drive `flow` with blocking I/O."""
-    import httpx  # the client exists, so httpx is imported already
-
     try:
         effect = next(flow)
         while True:
             if isinstance(effect, Send):
                 try:
                     response = send(effect.request)
-                except httpx.TransportError as exc:
+                except Exception as exc:  # the flow types it (and decides on a retry)
                     effect = flow.throw(exc)
                     continue
                 effect = flow.send(response)
@@ -79,15 +77,13 @@ async def run_async(
     sleep: Callable[[float], Awaitable[None]] = anyio_sleep,
 ) -> T:
     """Drive `flow` with async I/O."""
-    import httpx  # the client exists, so httpx is imported already
-
     try:
         effect = next(flow)
         while True:
             if isinstance(effect, Send):
                 try:
                     response = await send(effect.request)
-                except httpx.TransportError as exc:
+                except Exception as exc:  # the flow types it (and decides on a retry)
                     effect = flow.throw(exc)
                     continue
                 effect = flow.send(response)

@@ -1,42 +1,64 @@
 """Which transport a client sends through: the ``transport=`` option.
 
-- ``"auto"`` (the default): sync clients use `StdlibTransport`; async clients use
-  `AiohttpTransport` when aiohttp is installed and the call runs under asyncio, else httpx's
-  own transport (under trio, or without aiohttp). When a proxy variable is set (``HTTP_PROXY``,
-  ``HTTPS_PROXY``, ``ALL_PROXY``, any case) both use httpx's transport, which honours them.
-- ``"stdlib"``, ``"aiohttp"``, ``"httpx"``: that one (``"stdlib"`` is sync only, ``"aiohttp"``
-  async only).
+- ``"auto"`` (the default): sync clients use `Urllib3Transport` (urllib3 2.x); async clients
+  use `AiohttpTransport` when aiohttp is installed and the call runs under asyncio, else
+  httpx's own transport (under trio, or without aiohttp). Every transport honours the proxy
+  variables (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``, ``NO_PROXY``, any case); a
+  ``socks`` proxy needs the ``socks`` extra (else a `ConfigurationError` naming it).
+- ``"urllib3"``, ``"aiohttp"``, ``"httpx"``: that one (``"urllib3"`` is sync only,
+  ``"aiohttp"`` async only).
 
 A client built here sends through its transport directly (an `httpx.Request` in, the read
 `httpx.Response` out), skipping `httpx.Client.send`'s per-call work (auth, cookies, redirect
 and event-hook handling) that the pipeline does not use. An ``http_client=`` passed by the
 user is used as it is, through its ``send``.
+
+Pools belong to a process and (async) to an event loop: a pipe used in a forked child is
+replaced, never touching the parent's connections; an async pipe keeps one httpx client per
+event loop, closed when that loop shuts down (``shutdown_asyncgens``, run by `asyncio.run`,
+`anyio.run` and trio) or when the client closes.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import os
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     import httpx
 
 from .errors import ConfigurationError
+from .pipeline import ATTEMPT_TIMEOUT
 
 __all__ = ["TRANSPORTS", "AsyncPipe", "SyncPipe", "TransportName", "proxy_configured"]
 
-TransportName = Literal["auto", "stdlib", "aiohttp", "httpx"]
-TRANSPORTS: tuple[TransportName, ...] = ("auto", "stdlib", "aiohttp", "httpx")
+TransportName = Literal["auto", "urllib3", "aiohttp", "httpx"]
+TRANSPORTS: tuple[TransportName, ...] = ("auto", "urllib3", "aiohttp", "httpx")
 
-_PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
+SOCKS_EXTRA = "pip install 'taskcluster-typed[socks]'"
 
 
 def proxy_configured() -> bool:
-    """True if a proxy variable is set (then ``"auto"`` uses httpx's transport)."""
-    return any(os.environ.get(name) or os.environ.get(name.lower()) for name in _PROXY_VARIABLES)
+    """True if a proxy variable is set (``HTTP_PROXY``, ``HTTPS_PROXY``, ``ALL_PROXY``)."""
+    import urllib.request  # at the first client built, not with the package
+
+    proxies = urllib.request.getproxies_environment()
+    return any(proxies.get(name) for name in ("http", "https", "all"))
+
+
+def socks_proxy() -> str | None:
+    """The scheme of a socks proxy variable, if one is set."""
+    import urllib.request  # at the first client built, not with the package
+
+    for url in urllib.request.getproxies_environment().values():
+        scheme = url.split("://", 1)[0].lower()
+        if scheme.startswith("socks"):
+            return scheme
+    return None
 
 
 def check_transport(transport: str, *, is_async: bool) -> TransportName:
@@ -45,8 +67,8 @@ def check_transport(transport: str, *, is_async: bool) -> TransportName:
         raise ConfigurationError(
             f"transport must be one of {', '.join(TRANSPORTS)}, not {transport!r}"
         )
-    if transport == "stdlib" and is_async:
-        raise ConfigurationError('transport="stdlib" is for sync clients only')
+    if transport == "urllib3" and is_async:
+        raise ConfigurationError('transport="urllib3" is for sync clients only')
     if transport == "aiohttp" and not is_async:
         raise ConfigurationError('transport="aiohttp" is for async clients only')
     if transport == "aiohttp" and importlib.util.find_spec("aiohttp") is None:
@@ -56,6 +78,25 @@ def check_transport(transport: str, *, is_async: bool) -> TransportName:
     return transport
 
 
+def _check_httpx_socks() -> None:
+    scheme = socks_proxy()
+    if scheme is not None and importlib.util.find_spec("socksio") is None:
+        raise ConfigurationError(
+            f"a {scheme} proxy is set in the environment but socks support is not installed: "
+            f"{SOCKS_EXTRA}"
+        )
+
+
+def _httpx_client(*, is_async: bool) -> Any:
+    import httpx  # at the first client built, not with the package
+
+    from .transport import default_limits, shared_ssl_context
+
+    _check_httpx_socks()
+    cls = httpx.AsyncClient if is_async else httpx.Client
+    return cls(verify=shared_ssl_context(), limits=default_limits(), follow_redirects=False)
+
+
 @dataclass(slots=True)
 class SyncPipe:
     """The httpx client of a sync client, and how one request is sent through it."""
@@ -63,6 +104,7 @@ class SyncPipe:
     http: httpx.Client
     send: Callable[[httpx.Request], httpx.Response]
     owned: bool
+    pid: int = field(default_factory=os.getpid)
 
     @classmethod
     def given(cls, http: httpx.Client) -> SyncPipe:
@@ -76,20 +118,15 @@ class SyncPipe:
     @classmethod
     def build(cls, transport: TransportName) -> SyncPipe:
         """A new httpx client on the chosen transport, sent through directly."""
-        import httpx  # at the first client built, not with the package
-
-        from .transport import default_limits, shared_ssl_context
-
-        if transport == "httpx" or (transport == "auto" and proxy_configured()):
-            http = httpx.Client(
-                verify=shared_ssl_context(), limits=default_limits(), follow_redirects=False
-            )
-            pipe = cls.given(http)
+        if transport == "httpx":
+            pipe = cls.given(_httpx_client(is_async=False))
             pipe.owned = True
             return pipe
-        from .stdlib_transport import StdlibTransport
+        import httpx  # at the first client built, not with the package
 
-        raw = StdlibTransport()
+        from .urllib3_transport import Urllib3Transport
+
+        raw = Urllib3Transport()
         http = httpx.Client(transport=raw, follow_redirects=False)
 
         def send(request: httpx.Request) -> httpx.Response:
@@ -102,54 +139,165 @@ class SyncPipe:
 
         return cls(http, send, owned=True)
 
+    def forked(self) -> bool:
+        """True in a process forked after this pipe was built (its pool is the parent's)."""
+        return self.pid != os.getpid()
 
-@dataclass(slots=True)
+    def abandon(self) -> None:
+        """In a forked child: close this process's copies of the parent's sockets (a close of
+        the descriptors only: nothing is sent, no TLS close, no shutdown)."""
+        if self.owned:
+            self.http.close()
+
+    def close(self) -> None:
+        if self.owned and not self.forked():
+            self.http.close()
+
+
+AsyncSend = Callable[["httpx.Request"], Awaitable["httpx.Response"]]
+# An httpx client for one event loop, how to send through it, and whether that send keeps
+# the attempt's bound itself (aiohttp's total timeout) or needs a cancel scope around it.
+LoopClient = tuple["httpx.AsyncClient", AsyncSend, bool]
+
+
 class AsyncPipe:
-    """The httpx client of an async client, and how one request is sent through it."""
+    """How an async client sends: through a user's httpx client, or through one httpx client
+    per event loop that this pipe builds (see the module docstring)."""
 
-    http: httpx.AsyncClient
-    send: Callable[[httpx.Request], Awaitable[httpx.Response]]
-    owned: bool
+    __slots__ = ("_clients", "_factory", "given_http", "owned", "pid")
+
+    def __init__(
+        self,
+        factory: Callable[[], LoopClient] | None,
+        given_http: httpx.AsyncClient | None = None,
+    ) -> None:
+        self._factory = factory
+        self.given_http = given_http
+        self.owned = given_http is None
+        self.pid = os.getpid()
+        self._clients: dict[object, tuple[LoopClient, AsyncGenerator[None, None]]] = {}
 
     @classmethod
     def given(cls, http: httpx.AsyncClient) -> AsyncPipe:
         """A user's httpx client: requests go through its ``send``; it is not closed."""
-
-        async def send(request: httpx.Request) -> httpx.Response:
-            return await http.send(request, follow_redirects=False)
-
-        return cls(http, send, owned=False)
+        return cls(None, http)
 
     @classmethod
     def build(cls, transport: TransportName) -> AsyncPipe:
-        """A new httpx client on the chosen transport (decided in the running event loop)."""
-        import httpx  # at the first client built, not with the package
+        """A pipe building an httpx client on the chosen transport in each event loop (the
+        transport is decided in the running loop)."""
+        return cls(lambda: new_async_http(transport))
 
-        from .transport import default_limits, shared_ssl_context
+    def forked(self) -> bool:
+        """True in a process forked after this pipe was built."""
+        return self.pid != os.getpid()
 
-        if not (transport == "aiohttp" or (transport == "auto" and _aiohttp_fits())):
-            http = httpx.AsyncClient(
-                verify=shared_ssl_context(), limits=default_limits(), follow_redirects=False
-            )
-            pipe = cls.given(http)
-            pipe.owned = True
-            return pipe
-        if _running_library() != "asyncio":
-            raise ConfigurationError('transport="aiohttp" runs under asyncio only')
-        from .aiohttp_transport import AiohttpTransport
+    def abandon(self) -> None:
+        """In a forked child: the parent's loops and sessions are neither used nor closed."""
+        self._clients = {}
 
-        raw = AiohttpTransport(limit=default_limits().max_connections or 100)
-        http = httpx.AsyncClient(transport=raw, follow_redirects=False)
+    async def _for_loop(self) -> LoopClient:
+        """The httpx client for the running event loop, and how to send through it."""
+        key = _loop_key()
+        entry = self._clients.get(key)
+        if entry is not None:
+            return entry[0]
+        assert self._factory is not None
+        built = self._factory()
+        closer = self._closer(key, built[0])
+        await closer.asend(None)  # first iterated here: the loop finalizes it at shutdown
+        self._clients[key] = (built, closer)
+        return built
 
-        async def send(request: httpx.Request) -> httpx.Response:
-            response = await raw.handle_async_request(request)
-            try:
-                await response.aread()
-            finally:
-                await response.aclose()
-            return response
+    async def http(self) -> httpx.AsyncClient:
+        """The httpx client requests go through in the running event loop."""
+        if self.given_http is not None:
+            return self.given_http
+        return (await self._for_loop())[0]
 
-        return cls(http, send, owned=True)
+    async def _closer(self, key: object, client: httpx.AsyncClient) -> AsyncGenerator[None, None]:
+        try:
+            yield
+        finally:
+            entry = self._clients.get(key)
+            if entry is not None and entry[0][0] is client:
+                del self._clients[key]
+            await client.aclose()
+
+    async def send(self, request: httpx.Request) -> httpx.Response:
+        """Send `request` within its attempt's bound (start to last byte)."""
+        import anyio
+        import httpx
+
+        given = self.given_http
+        bound: float | None = request.extensions.get(ATTEMPT_TIMEOUT)
+        if given is not None:
+            send: AsyncSend = functools.partial(given.send, follow_redirects=False)
+        else:
+            _, send, keeps_bound = await self._for_loop()
+            if keeps_bound or bound is None:
+                return await send(request)
+        with anyio.move_on_after(bound) as scope:
+            return await send(request)
+        assert scope.cancelled_caught
+        raise httpx.ReadTimeout(f"the attempt's timeout of {bound:g} s passed", request=request)
+
+    async def close(self) -> None:
+        """Close the httpx client of the running loop (the others close with their loops)."""
+        if not self.owned or self.forked():
+            return
+        entry = self._clients.pop(_loop_key(), None)
+        if entry is not None:
+            await entry[1].aclose()
+            await entry[0][0].aclose()
+
+
+def new_async_http(transport: TransportName) -> LoopClient:
+    """A new httpx client on `transport` for the running event loop, and how to send."""
+    if not (transport == "aiohttp" or (transport == "auto" and _aiohttp_fits())):
+        http: httpx.AsyncClient = _httpx_client(is_async=True)
+
+        async def send_httpx(request: httpx.Request) -> httpx.Response:
+            return await http.send(request, follow_redirects=False)
+
+        return http, send_httpx, False
+    if _running_library() != "asyncio":
+        raise ConfigurationError('transport="aiohttp" runs under asyncio only')
+    scheme = socks_proxy()
+    if scheme is not None:
+        raise ConfigurationError(
+            f'a {scheme} proxy is set in the environment and transport="aiohttp" cannot use '
+            f'it: use transport="httpx" with the socks extra ({SOCKS_EXTRA})'
+        )
+    import httpx
+
+    from .aiohttp_transport import AiohttpTransport
+    from .transport import default_limits
+
+    raw = AiohttpTransport(limit=default_limits().max_connections or 100)
+    client = httpx.AsyncClient(transport=raw, follow_redirects=False)
+
+    async def send(request: httpx.Request) -> httpx.Response:
+        response = await raw.handle_async_request(request)
+        try:
+            await response.aread()
+        finally:
+            await response.aclose()
+        return response
+
+    return client, send, True
+
+
+def _loop_key() -> object:
+    """The running event loop (asyncio's loop, or trio's run token)."""
+    import asyncio
+
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        import trio
+
+        return trio.lowlevel.current_trio_token()
 
 
 def _running_library() -> str | None:
@@ -163,7 +311,7 @@ def _running_library() -> str | None:
 
 
 def _aiohttp_fits() -> bool:
-    """aiohttp is installed, no proxy is set, and the running loop is asyncio's."""
-    if proxy_configured() or _running_library() != "asyncio":
+    """aiohttp is installed, no socks proxy is set, and the running loop is asyncio's."""
+    if socks_proxy() is not None or _running_library() != "asyncio":
         return False
     return importlib.util.find_spec("aiohttp") is not None

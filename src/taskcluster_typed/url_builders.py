@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 from . import hawk
 from .credentials import Credentials
 from .endpoint import Endpoint
-from .errors import CredentialsError
+from .errors import ArgumentError, CredentialsError
 from .scopes import Scopes
 from .urls import expand_path, expand_route, method_url
 
@@ -53,7 +53,7 @@ def _now() -> float:
 def _seconds(expires_in: ExpiresIn) -> float:
     seconds = expires_in.total_seconds() if isinstance(expires_in, timedelta) else float(expires_in)
     if not seconds > 0:
-        raise ValueError(f"expires_in must be positive, not {expires_in!r}")
+        raise ArgumentError(f"expires_in must be positive, not {expires_in!r}")
     return seconds
 
 
@@ -72,9 +72,9 @@ def sign_url(
     if not isinstance(credentials, Credentials):  # pyright: ignore[reportUnnecessaryIsInstance]
         raise CredentialsError("signing a URL needs taskcluster_typed.Credentials")
     if isinstance(authorized_scopes, str):
-        raise TypeError("authorized_scopes must be a sequence of scopes, not a str")
+        raise ArgumentError("authorized_scopes must be a sequence of scopes, not a str")
     if "#" in url:
-        raise ValueError("a URL to sign must not have a fragment")
+        raise ArgumentError("a URL to sign must not have a fragment")
     expires_at = int(_now() + _seconds(expires_in))
     bewit = hawk.bewit(
         credentials=credentials,
@@ -121,7 +121,7 @@ class UrlContext:
     ) -> str:
         """The URL with a bewit; only for GET methods."""
         if endpoint.method != "GET":
-            raise ValueError(
+            raise ArgumentError(
                 f"{endpoint.service}.{endpoint.name} is a {endpoint.method} method: "
                 "only GET methods can have a signed URL"
             )

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from .errors import ValidationError
+from .errors import ConfigurationError, ValidationError
 
 _PARAM = re.compile(r"<([^>]+)>")
 
@@ -20,6 +20,51 @@ _PARAM = re.compile(r"<([^>]+)>")
 def normalize_root_url(root_url: str) -> str:
     """The root URL without trailing slashes."""
     return root_url.rstrip("/")
+
+
+def check_root_url(root_url: str) -> str:
+    """The root URL normalised, after checking it names an http(s) origin (and path) only.
+
+    Refused with a `ConfigurationError` that never shows a password: another scheme, no host,
+    userinfo (``user:pass@``), a query or a fragment (they would change every request's
+    target), whitespace or control characters. (A non-ASCII host is sent IDNA-encoded.)
+    """
+    from urllib.parse import urlsplit
+
+    if not isinstance(root_url, str):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ConfigurationError(f"root_url must be a str, not {type(root_url).__name__}")
+    if any(ord(c) <= 0x20 or 0x7F <= ord(c) <= 0x9F for c in root_url):
+        raise ConfigurationError("root_url must not contain whitespace or control characters")
+    try:
+        parts = urlsplit(root_url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError as exc:
+        raise ConfigurationError(f"root_url is not a valid URL: {exc}") from None
+    if "@" in parts.netloc:
+        raise ConfigurationError(
+            "root_url must not contain credentials (user:password@): use credentials="
+        )
+    shown = f"{parts.scheme}://{parts.netloc}{parts.path}"
+    if parts.scheme not in ("http", "https"):
+        raise ConfigurationError(f"root_url must be an http:// or https:// URL, not {shown!r}")
+    if not parts.hostname:
+        raise ConfigurationError(f"root_url has no host: {shown!r}")
+    if "?" in root_url or "#" in root_url:
+        raise ConfigurationError(
+            f"root_url must not have a query or fragment ('?' or '#'): {shown!r}"
+        )
+    return normalize_root_url(root_url)
+
+
+def check_header_value(name: str, value: str) -> None:
+    """Refuse a header value that is not printable ASCII (CR/LF would add a header or a
+    request; non-ASCII cannot be sent), naming the option."""
+    if not isinstance(value, str):  # pyright: ignore[reportUnnecessaryIsInstance]
+        raise ConfigurationError(f"{name} must be a str, not {type(value).__name__}")
+    if any(not (0x20 <= ord(c) < 0x7F) for c in value):
+        raise ConfigurationError(
+            f"{name} must be printable ASCII (no CR, LF or other control or non-ASCII characters)"
+        )
 
 
 def api_url(root_url: str, service: str, path: str, version: str = "v1") -> str:
@@ -141,6 +186,6 @@ def encode_query(query: Mapping[str, object]) -> str:
         elif isinstance(value, (str, int)):
             text = str(value)
         else:
-            raise TypeError(f"query option {key!r} must be a str, int or bool")
+            raise ValidationError("query", [(key, "must be a str, int or bool")])
         parts.append(f"{quote(key, safe='')}={quote(text, safe='')}")
     return "&".join(parts)

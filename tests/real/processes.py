@@ -14,6 +14,10 @@ import time
 from collections.abc import Mapping
 from pathlib import Path
 
+# The children this process started, kept so that none is garbage-collected while it runs
+# (subprocess warns then) and each is reaped when stopped.
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
+
 
 def start_time(pid: int) -> str | None:
     """The kernel's start time of `pid`, or None if it is gone (a zombie child is reaped)."""
@@ -68,6 +72,7 @@ class Processes:
                 user=as_user,
                 group=as_user,
             )
+        _CHILDREN[process.pid] = process
         (self.run / f"{name}.pid").write_text(f"{process.pid} {start_time(process.pid) or ''}\n")
         return process.pid
 
@@ -97,4 +102,8 @@ class Processes:
             if self.alive(name):
                 with contextlib.suppress(ProcessLookupError):
                     os.killpg(pid, signal.SIGKILL)
+        child = _CHILDREN.pop(pid, None)
+        if child is not None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout=5)
         pid_file.unlink(missing_ok=True)

@@ -51,6 +51,8 @@ def test_command_line_prints_root_url_and_credentials() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+        if process.stdout is not None:
+            process.stdout.close()  # (warnings are errors: an unclosed pipe fails the test)
 
 
 def test_async_clients_work_against_it(local_taskcluster: LocalTaskcluster) -> None:

@@ -16,6 +16,7 @@ import json
 import os
 import tempfile
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -54,6 +55,8 @@ class FakeService:
     accept_inline: bool = True
     negotiate_none: bool = False
     put_url_expires: datetime | None = None
+    # Bytes per second the data server reads an upload at (None: as fast as it comes).
+    put_rate: float | None = None
     download_expires: datetime | None = None
     hashes: dict[str, dict[str, str]] = field(default_factory=dict[str, dict[str, str]])
     artifacts: dict[tuple[str, str | None, str], tuple[int, Any]] = field(
@@ -105,6 +108,15 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def handle_expect_100(self) -> bool:
+        """``Expect: 100-continue``: a request about to be refused gets its final reply
+        instead of the 100 (as real servers do); the others their 100 Continue."""
+        path = unquote(urlsplit(self.path).path)
+        with self.fake.lock:
+            queue = self.fake.scripts.get((self.command, path))
+            refused = queue is not None and len(queue) > 0 and queue[0] == "early-413"
+        return True if refused else super().handle_expect_100()
+
     @property
     def fake(self) -> FakeService:
         return self.server.fake
@@ -154,6 +166,10 @@ class _Handler(BaseHTTPRequestHandler):
         if action is None:
             return False
         if action == "reset":
+            self.close_connection = True
+            return True
+        if action == "early-413":  # refused before reading the body, then the socket closed
+            self._reply(413, {"code": "InputTooLarge", "message": "too large"})
             self.close_connection = True
             return True
         if action == "drop":
@@ -260,10 +276,13 @@ class _Handler(BaseHTTPRequestHandler):
         fd, temp = tempfile.mkstemp(dir=self.fake.directory)
         size = 0
         with os.fdopen(fd, "wb") as file:
+            rate = self.fake.put_rate
             while remaining > 0:
-                chunk = self.rfile.read(min(remaining, 1 << 20))
+                chunk = self.rfile.read(min(remaining, 1 << 20 if rate is None else 1 << 16))
                 if not chunk:
                     break
+                if rate is not None:
+                    time.sleep(len(chunk) / rate)
                 file.write(chunk)
                 sha256.update(chunk)
                 sha512.update(chunk)

@@ -36,18 +36,21 @@ CREDENTIALS = Credentials("tester", "no-secret")
 class Api:
     """The transfer functions of one mode against one fake service."""
 
-    def __init__(self, mode: str, root_url: str) -> None:
+    def __init__(self, mode: str, root_url: str, **client_options: Any) -> None:
         self.mode = mode
         self.root_url = root_url
+        self.client_options = client_options
 
     def upload(self, name: str, data: Any, **options: Any) -> UploadResult:
         options = {"project_id": "proj", "expires": from_now("1 day"), "retry": FAST, **options}
         if self.mode == "sync":
-            with Object(self.root_url, credentials=CREDENTIALS) as objects:
+            with Object(self.root_url, credentials=CREDENTIALS, **self.client_options) as objects:
                 return upload(objects, name, data, **options)
 
         async def run() -> UploadResult:
-            async with AsyncObject(self.root_url, credentials=CREDENTIALS) as objects:
+            async with AsyncObject(
+                self.root_url, credentials=CREDENTIALS, **self.client_options
+            ) as objects:
                 return await async_upload(objects, name, data, **options)
 
         return anyio.run(run)

@@ -213,3 +213,31 @@ def test_progress_inline(service: FakeService, mode: str) -> None:
     seen: list[tuple[int, int | None]] = []
     Api(mode, service.root_url).upload("obj", HELLO, progress=lambda d, t: seen.append((d, t)))
     assert seen == [(10, 10)]
+
+
+def test_an_early_413_during_a_large_upload_is_reported_and_not_resent(
+    service: FakeService, mode: str
+) -> None:
+    # The data server refuses a 20 MiB body after its headers, without reading it, and
+    # closes: the 413 must reach the caller, and the body must not be uploaded again.
+    big = bytes(20 * 2**20)
+    service.accept_inline = False
+    service.script("PUT", "/data/big", "early-413")
+    with pytest.raises(APIError) as info:
+        Api(mode, service.root_url).upload("big", big)
+    assert info.value.status_code == 413
+    assert len(service.calls("PUT", "/data/")) == 1
+
+
+def test_a_steady_slow_upload_is_not_cut_off_by_the_timeout(
+    service: FakeService, mode: str
+) -> None:
+    # 16 MiB read at 8 MiB/s takes 2 s: `timeout` bounds each read and write of a transfer
+    # (a stalled one fails), not the whole body. (What the socket buffers hold when the last
+    # byte is written, at most a few MiB on loopback, is read within the timeout.)
+    data = bytes(16 * 2**20)
+    service.accept_inline = False
+    service.put_rate = 8 * 2**20
+    result = Api(mode, service.root_url, timeout=1.0).upload("slow", data)
+    assert result.size == len(data) and service.content("slow") == data
+    assert len(service.calls("PUT", "/data/")) == 1

@@ -16,7 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import BinaryIO, Literal
 
 SOCKET_TIMEOUT = 10.0
@@ -44,6 +44,9 @@ class Action:
     reply: bytes = b""
     then: Literal["keep", "close", "reset"] = "keep"
     wait: float = 0.0  # seconds before replying (or before closing)
+    # Then one byte of `trickle` every `interval` seconds (until the client goes away).
+    trickle: bytes = b""
+    interval: float = 0.5
 
 
 def reply(
@@ -72,6 +75,10 @@ Handler = Callable[[Received], Action]
 class ScriptedServer:
     handler: Handler
     tls: ssl.SSLContext | None = None
+    # Called with the request line and headers (body b"") before the body is read: an Action
+    # replies at once, without reading the body, and then drains it (as a server refusing an
+    # upload early does); None reads the body and calls `handler`.
+    early: Callable[[Received], Action | None] | None = None
     received: list[Received] = field(default_factory=list)
     connections: int = 0
     closed: int = 0  # connections the server has closed
@@ -116,6 +123,7 @@ class ScriptedServer:
 
     def _serve(self, sock: socket.socket, number: int) -> None:
         sock.settimeout(SOCKET_TIMEOUT)
+        reader: BinaryIO | None = None
         try:
             if self.tls is not None:
                 sock = self.tls.wrap_socket(sock, server_side=True)
@@ -123,15 +131,28 @@ class ScriptedServer:
             reader = sock.makefile("rb")
             index = 0
             while not self._stop.is_set():
-                request = _read_request(reader, number, index)
-                if request is None:
+                head = _read_head(reader, number, index)
+                if head is None:
                     return
+                action = None if self.early is None else self.early(head)
+                if action is not None:
+                    self.received.append(head)
+                    sock.sendall(action.reply)
+                    with suppress(OSError, ValueError):
+                        while reader.read(65536):  # drain the body, then close
+                            pass
+                    return
+                request = _read_body(reader, head)
                 self.received.append(request)
                 action = self.handler(request)
                 if action.wait:
                     self._stop.wait(action.wait)
                 if action.reply:
                     sock.sendall(action.reply)
+                for byte in action.trickle:
+                    if self._stop.wait(action.interval):
+                        return
+                    sock.sendall(bytes([byte]))
                 if action.then == "reset":
                     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                     return
@@ -141,11 +162,13 @@ class ScriptedServer:
         except (OSError, ValueError):
             return
         finally:
+            if reader is not None:
+                reader.close()  # (the socket is only closed, FIN sent, once its file is)
             sock.close()
             self.closed += 1
 
 
-def _read_request(reader: BinaryIO, connection: int, index: int) -> Received | None:
+def _read_head(reader: BinaryIO, connection: int, index: int) -> Received | None:
     line = reader.readline()
     if not line:
         return None
@@ -157,7 +180,11 @@ def _read_request(reader: BinaryIO, connection: int, index: int) -> Received | N
             break
         name, _, value = line.decode("latin-1").partition(":")
         headers.append((name, value.strip()))
-    lowered = {k.lower(): v for k, v in headers}
+    return Received(method.decode(), target, headers, b"", connection, index)
+
+
+def _read_body(reader: BinaryIO, head: Received) -> Received:
+    lowered = {k.lower(): v for k, v in head.headers}
     body = b""
     if "content-length" in lowered:
         body = reader.read(int(lowered["content-length"]))
@@ -171,13 +198,17 @@ def _read_request(reader: BinaryIO, connection: int, index: int) -> Received | N
             parts.append(reader.read(size))
             reader.readline()
         body = b"".join(parts)
-    return Received(method.decode(), target, headers, body, connection, index)
+    return replace(head, body=body)
 
 
 @contextmanager
-def scripted(handler: Handler, tls: ssl.SSLContext | None = None) -> Iterator[ScriptedServer]:
+def scripted(
+    handler: Handler,
+    tls: ssl.SSLContext | None = None,
+    early: Callable[[Received], Action | None] | None = None,
+) -> Iterator[ScriptedServer]:
     """A started `ScriptedServer`, stopped afterwards."""
-    server = ScriptedServer(handler, tls)
+    server = ScriptedServer(handler, tls, early)
     server.start()
     try:
         yield server

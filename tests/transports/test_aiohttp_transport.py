@@ -13,7 +13,7 @@ from taskcluster_typed import AsyncClient
 from taskcluster_typed.aiohttp_transport import AiohttpTransport
 
 from .scripted_server import Action, Received, chunked_reply, reply, scripted
-from .test_stdlib_transport import ODD_TARGET, ok
+from .test_urllib3_transport import ODD_TARGET, ok
 
 pytestmark = pytest.mark.anyio
 

@@ -103,7 +103,9 @@ def test_timeouts_default_to_30s_and_can_be_overridden() -> None:
         assert route.calls.last.request.extensions["timeout"]["read"] == 30.0
         client.request("GET", "ping", timeout=2.5)
         assert route.calls.last.request.extensions["timeout"]["read"] == 2.5
-        client.request("GET", "ping", timeout=None)
+        client.request("GET", "ping", timeout=None)  # then the deadline (120 s) bounds it
+        assert 119 < route.calls.last.request.extensions["timeout"]["read"] <= 120
+        client.request("GET", "ping", timeout=None, deadline=None)
         assert route.calls.last.request.extensions["timeout"]["read"] is None
         client.with_options(timeout=7).request("GET", "ping")
         assert route.calls.last.request.extensions["timeout"]["read"] == 7

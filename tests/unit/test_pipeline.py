@@ -13,7 +13,7 @@ from taskcluster_typed import errors as tce
 from taskcluster_typed.pipeline import Call, Reply, Send, Signer, Sleep, call_flow
 
 URL = "https://tc.example.com/api/queue/v1/task/abc"
-CALL = Call("createTask", "PUT", URL, b'{"a":1}', 30.0)
+CALL = Call("createTask", "PUT", URL, b'{"a":1}', 30.0, idempotent=True)
 SIGNER = Signer(Credentials("client", "token"), None, None)
 
 

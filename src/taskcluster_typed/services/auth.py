@@ -249,6 +249,7 @@ _EXPAND_SCOPES: Endpoint[Scopeset] = Endpoint(
     route="/scopes/expand",
     input_type="taskcluster_typed._models.auth.v1.scopeset:Scopeset",
     output_type="taskcluster_typed._models.auth.v1.scopeset:Scopeset",
+    idempotent=True,
 )
 _CURRENT_SCOPES: Endpoint[Scopeset] = Endpoint(
     service="auth",
@@ -344,6 +345,7 @@ _AUTHENTICATE_HAWK: Endpoint[AuthenticateHawkResponse] = Endpoint(
     route="/authenticate-hawk",
     input_type="taskcluster_typed._models.auth.v1.authenticate_hawk_request:AuthenticateHawkRequest",
     output_type="taskcluster_typed._models.auth.v1.authenticate_hawk_response:AuthenticateHawkResponse",
+    idempotent=True,
 )
 _TEST_AUTHENTICATE: Endpoint[TestAuthenticateResponse] = Endpoint(
     service="auth",
@@ -352,6 +354,7 @@ _TEST_AUTHENTICATE: Endpoint[TestAuthenticateResponse] = Endpoint(
     route="/test-authenticate",
     input_type="taskcluster_typed._models.auth.v1.test_authenticate_request:TestAuthenticateRequest",
     output_type="taskcluster_typed._models.auth.v1.test_authenticate_response:TestAuthenticateResponse",
+    idempotent=True,
 )
 _TEST_AUTHENTICATE_GET: Endpoint[TestAuthenticateResponse] = Endpoint(
     service="auth",
@@ -401,6 +404,7 @@ class Auth(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -413,12 +417,14 @@ class Auth(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -431,12 +437,14 @@ class Auth(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -449,6 +457,7 @@ class Auth(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_clients(
@@ -458,6 +467,7 @@ class Auth(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListClientsResponse:
         """List Clients
 
@@ -486,6 +496,7 @@ class Auth(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def client(
@@ -493,6 +504,7 @@ class Auth(SyncClient):
         client_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetClientResponse:
         """Get Client
 
@@ -510,6 +522,7 @@ class Auth(SyncClient):
                 "clientId": client_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def create_client(
@@ -518,6 +531,7 @@ class Auth(SyncClient):
         payload: CreateClientRequest | CreateClientRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> CreateClientResponse:
         """Create Client
 
@@ -549,6 +563,7 @@ class Auth(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def get_entity_history(
@@ -559,6 +574,7 @@ class Auth(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetEntityHistoryResponse:
         """Get Entity History
 
@@ -581,6 +597,7 @@ class Auth(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_audit_history(
@@ -590,6 +607,7 @@ class Auth(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetEntityHistoryResponse:
         """List Audit History
 
@@ -611,6 +629,7 @@ class Auth(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def reset_access_token(
@@ -618,6 +637,7 @@ class Auth(SyncClient):
         client_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> CreateClientResponse:
         """Reset `accessToken`
 
@@ -640,6 +660,7 @@ class Auth(SyncClient):
                 "clientId": client_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def update_client(
@@ -648,6 +669,7 @@ class Auth(SyncClient):
         payload: CreateClientRequest | CreateClientRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetClientResponse:
         """Update Client
 
@@ -672,6 +694,7 @@ class Auth(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def enable_client(
@@ -679,6 +702,7 @@ class Auth(SyncClient):
         client_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetClientResponse:
         """Enable Client
 
@@ -700,6 +724,7 @@ class Auth(SyncClient):
                 "clientId": client_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def disable_client(
@@ -707,6 +732,7 @@ class Auth(SyncClient):
         client_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetClientResponse:
         """Disable Client
 
@@ -727,6 +753,7 @@ class Auth(SyncClient):
                 "clientId": client_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def delete_client(
@@ -734,6 +761,7 @@ class Auth(SyncClient):
         client_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete Client
 
@@ -752,12 +780,14 @@ class Auth(SyncClient):
                 "clientId": client_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_roles(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListRolesResponse:
         """List Roles (no pagination)
 
@@ -777,6 +807,7 @@ class Auth(SyncClient):
             _LIST_ROLES,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_roles2(
@@ -785,6 +816,7 @@ class Auth(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListRoles2Response:
         """List Roles
 
@@ -810,6 +842,7 @@ class Auth(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_role_ids(
@@ -818,6 +851,7 @@ class Auth(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListRoleIdsResponse:
         """List Role IDs
 
@@ -841,6 +875,7 @@ class Auth(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def role(
@@ -848,6 +883,7 @@ class Auth(SyncClient):
         role_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetRoleResponse:
         """Get Role
 
@@ -866,6 +902,7 @@ class Auth(SyncClient):
                 "roleId": role_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def create_role(
@@ -874,6 +911,7 @@ class Auth(SyncClient):
         payload: CreateRoleRequest | CreateRoleRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetRoleResponse:
         """Create Role
 
@@ -902,6 +940,7 @@ class Auth(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def update_role(
@@ -910,6 +949,7 @@ class Auth(SyncClient):
         payload: CreateRoleRequest | CreateRoleRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetRoleResponse:
         """Update Role
 
@@ -936,6 +976,7 @@ class Auth(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def delete_role(
@@ -943,6 +984,7 @@ class Auth(SyncClient):
         role_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete Role
 
@@ -961,6 +1003,7 @@ class Auth(SyncClient):
                 "roleId": role_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def expand_scopes(
@@ -968,6 +1011,7 @@ class Auth(SyncClient):
         payload: Scopeset | ScopesetDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Scopeset:
         """Expand Scopes
 
@@ -985,12 +1029,14 @@ class Auth(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def current_scopes(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Scopeset:
         """Get Current Scopes
 
@@ -1008,6 +1054,7 @@ class Auth(SyncClient):
             _CURRENT_SCOPES,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def aws_s3_credentials(
@@ -1018,6 +1065,7 @@ class Auth(SyncClient):
         *,
         format: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AwsS3CredentialsResponse:
         """Get Temporary Read/Write Credentials S3
 
@@ -1080,6 +1128,7 @@ class Auth(SyncClient):
                 "format": format,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated("azureAccounts (GET /azure/accounts) is deprecated by Taskcluster", category=None)
@@ -1087,6 +1136,7 @@ class Auth(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AzureAccountListResponse:
         """List Accounts Managed by Auth
 
@@ -1103,6 +1153,7 @@ class Auth(SyncClient):
             _AZURE_ACCOUNTS,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -1114,6 +1165,7 @@ class Auth(SyncClient):
         *,
         continuation_token: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AzureTableListResponse:
         """List Tables in an Account Managed by Auth
 
@@ -1135,6 +1187,7 @@ class Auth(SyncClient):
                 "continuationToken": continuation_token,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -1148,6 +1201,7 @@ class Auth(SyncClient):
         level: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AzureTableAccessResponse:
         """Get Shared-Access-Signature for Azure Table
 
@@ -1178,6 +1232,7 @@ class Auth(SyncClient):
                 "level": level,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -1190,6 +1245,7 @@ class Auth(SyncClient):
         *,
         continuation_token: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AzureContainerListResponse:
         """List containers in an Account Managed by Auth
 
@@ -1211,6 +1267,7 @@ class Auth(SyncClient):
                 "continuationToken": continuation_token,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -1224,6 +1281,7 @@ class Auth(SyncClient):
         level: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AzureContainerResponse:
         """Get Shared-Access-Signature for Azure Container
 
@@ -1254,6 +1312,7 @@ class Auth(SyncClient):
                 "level": level,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def sentry_dsn(
@@ -1261,6 +1320,7 @@ class Auth(SyncClient):
         project: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> SentryDsnResponse:
         """Get DSN for Sentry Project
 
@@ -1284,6 +1344,7 @@ class Auth(SyncClient):
                 "project": project,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def websocktunnel_token(
@@ -1292,6 +1353,7 @@ class Auth(SyncClient):
         wst_client: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WebsocktunnelTokenResponse:
         """Get a client token for the Websocktunnel service
 
@@ -1319,6 +1381,7 @@ class Auth(SyncClient):
                 "wstClient": wst_client,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def gcp_credentials(
@@ -1327,6 +1390,7 @@ class Auth(SyncClient):
         service_account: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GcpCredentialsResponse:
         """Get Temporary GCP Credentials
 
@@ -1353,6 +1417,7 @@ class Auth(SyncClient):
                 "serviceAccount": service_account,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def github_repo_token(
@@ -1362,6 +1427,7 @@ class Auth(SyncClient):
         payload: GithubRepoTokenRequest | GithubRepoTokenRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GithubTokenResponse:
         """Get a repository scoped github token
 
@@ -1396,6 +1462,7 @@ class Auth(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def authenticate_hawk(
@@ -1403,6 +1470,7 @@ class Auth(SyncClient):
         payload: AuthenticateHawkRequest | AuthenticateHawkRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AuthenticateHawkResponse:
         """Authenticate Hawk Request
 
@@ -1420,6 +1488,7 @@ class Auth(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def test_authenticate(
@@ -1427,6 +1496,7 @@ class Auth(SyncClient):
         payload: TestAuthenticateRequest | TestAuthenticateRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TestAuthenticateResponse:
         """Test Authentication
 
@@ -1449,12 +1519,14 @@ class Auth(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def test_authenticate_get(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TestAuthenticateResponse:
         """Test Authentication (GET)
 
@@ -1480,12 +1552,14 @@ class Auth(SyncClient):
             _TEST_AUTHENTICATE_GET,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -1500,6 +1574,7 @@ class Auth(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_list_clients(
@@ -1509,6 +1584,7 @@ class Auth(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListClientsResponse, GetClientResponse]:
         """List Clients: every page, fetched as you iterate
 
@@ -1528,6 +1604,7 @@ class Auth(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.clients,
         )
 
@@ -1539,6 +1616,7 @@ class Auth(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[GetEntityHistoryResponse, AuditHistoryItem]:
         """Get Entity History: every page, fetched as you iterate
 
@@ -1560,6 +1638,7 @@ class Auth(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.audit_history,
         )
 
@@ -1570,6 +1649,7 @@ class Auth(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[GetEntityHistoryResponse, AuditHistoryItem]:
         """List Audit History: every page, fetched as you iterate
 
@@ -1590,6 +1670,7 @@ class Auth(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.audit_history,
         )
 
@@ -1599,6 +1680,7 @@ class Auth(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListRoles2Response, GetRoleResponse]:
         """List Roles: every page, fetched as you iterate
 
@@ -1617,6 +1699,7 @@ class Auth(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.roles,
         )
 
@@ -1626,6 +1709,7 @@ class Auth(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListRoleIdsResponse, str]:
         """List Role IDs: every page, fetched as you iterate
 
@@ -1644,6 +1728,7 @@ class Auth(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.role_ids,
         )
 
@@ -1656,6 +1741,7 @@ class Auth(SyncClient):
         *,
         continuation_token: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[AzureTableListResponse, str]:
         """List Tables in an Account Managed by Auth: every page, fetched as you iterate
 
@@ -1676,6 +1762,7 @@ class Auth(SyncClient):
                 "continuationToken": continuation_token,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tables,
         )
 
@@ -1689,6 +1776,7 @@ class Auth(SyncClient):
         *,
         continuation_token: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[AzureContainerListResponse, str]:
         """List containers in an Account Managed by Auth: every page, fetched as you iterate
 
@@ -1709,6 +1797,7 @@ class Auth(SyncClient):
                 "continuationToken": continuation_token,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.containers,
         )
 
@@ -1746,6 +1835,7 @@ class AsyncAuth(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -1758,12 +1848,14 @@ class AsyncAuth(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -1776,12 +1868,14 @@ class AsyncAuth(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -1794,6 +1888,7 @@ class AsyncAuth(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_clients(
@@ -1803,6 +1898,7 @@ class AsyncAuth(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListClientsResponse:
         """List Clients
 
@@ -1831,6 +1927,7 @@ class AsyncAuth(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def client(
@@ -1838,6 +1935,7 @@ class AsyncAuth(AsyncClient):
         client_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetClientResponse:
         """Get Client
 
@@ -1855,6 +1953,7 @@ class AsyncAuth(AsyncClient):
                 "clientId": client_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def create_client(
@@ -1863,6 +1962,7 @@ class AsyncAuth(AsyncClient):
         payload: CreateClientRequest | CreateClientRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> CreateClientResponse:
         """Create Client
 
@@ -1894,6 +1994,7 @@ class AsyncAuth(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def get_entity_history(
@@ -1904,6 +2005,7 @@ class AsyncAuth(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetEntityHistoryResponse:
         """Get Entity History
 
@@ -1926,6 +2028,7 @@ class AsyncAuth(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_audit_history(
@@ -1935,6 +2038,7 @@ class AsyncAuth(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetEntityHistoryResponse:
         """List Audit History
 
@@ -1956,6 +2060,7 @@ class AsyncAuth(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def reset_access_token(
@@ -1963,6 +2068,7 @@ class AsyncAuth(AsyncClient):
         client_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> CreateClientResponse:
         """Reset `accessToken`
 
@@ -1985,6 +2091,7 @@ class AsyncAuth(AsyncClient):
                 "clientId": client_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def update_client(
@@ -1993,6 +2100,7 @@ class AsyncAuth(AsyncClient):
         payload: CreateClientRequest | CreateClientRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetClientResponse:
         """Update Client
 
@@ -2017,6 +2125,7 @@ class AsyncAuth(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def enable_client(
@@ -2024,6 +2133,7 @@ class AsyncAuth(AsyncClient):
         client_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetClientResponse:
         """Enable Client
 
@@ -2045,6 +2155,7 @@ class AsyncAuth(AsyncClient):
                 "clientId": client_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def disable_client(
@@ -2052,6 +2163,7 @@ class AsyncAuth(AsyncClient):
         client_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetClientResponse:
         """Disable Client
 
@@ -2072,6 +2184,7 @@ class AsyncAuth(AsyncClient):
                 "clientId": client_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def delete_client(
@@ -2079,6 +2192,7 @@ class AsyncAuth(AsyncClient):
         client_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete Client
 
@@ -2097,12 +2211,14 @@ class AsyncAuth(AsyncClient):
                 "clientId": client_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_roles(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListRolesResponse:
         """List Roles (no pagination)
 
@@ -2122,6 +2238,7 @@ class AsyncAuth(AsyncClient):
             _LIST_ROLES,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_roles2(
@@ -2130,6 +2247,7 @@ class AsyncAuth(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListRoles2Response:
         """List Roles
 
@@ -2155,6 +2273,7 @@ class AsyncAuth(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_role_ids(
@@ -2163,6 +2282,7 @@ class AsyncAuth(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListRoleIdsResponse:
         """List Role IDs
 
@@ -2186,6 +2306,7 @@ class AsyncAuth(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def role(
@@ -2193,6 +2314,7 @@ class AsyncAuth(AsyncClient):
         role_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetRoleResponse:
         """Get Role
 
@@ -2211,6 +2333,7 @@ class AsyncAuth(AsyncClient):
                 "roleId": role_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def create_role(
@@ -2219,6 +2342,7 @@ class AsyncAuth(AsyncClient):
         payload: CreateRoleRequest | CreateRoleRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetRoleResponse:
         """Create Role
 
@@ -2247,6 +2371,7 @@ class AsyncAuth(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def update_role(
@@ -2255,6 +2380,7 @@ class AsyncAuth(AsyncClient):
         payload: CreateRoleRequest | CreateRoleRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetRoleResponse:
         """Update Role
 
@@ -2281,6 +2407,7 @@ class AsyncAuth(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def delete_role(
@@ -2288,6 +2415,7 @@ class AsyncAuth(AsyncClient):
         role_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete Role
 
@@ -2306,6 +2434,7 @@ class AsyncAuth(AsyncClient):
                 "roleId": role_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def expand_scopes(
@@ -2313,6 +2442,7 @@ class AsyncAuth(AsyncClient):
         payload: Scopeset | ScopesetDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Scopeset:
         """Expand Scopes
 
@@ -2330,12 +2460,14 @@ class AsyncAuth(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def current_scopes(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Scopeset:
         """Get Current Scopes
 
@@ -2353,6 +2485,7 @@ class AsyncAuth(AsyncClient):
             _CURRENT_SCOPES,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def aws_s3_credentials(
@@ -2363,6 +2496,7 @@ class AsyncAuth(AsyncClient):
         *,
         format: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AwsS3CredentialsResponse:
         """Get Temporary Read/Write Credentials S3
 
@@ -2425,6 +2559,7 @@ class AsyncAuth(AsyncClient):
                 "format": format,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated("azureAccounts (GET /azure/accounts) is deprecated by Taskcluster", category=None)
@@ -2432,6 +2567,7 @@ class AsyncAuth(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AzureAccountListResponse:
         """List Accounts Managed by Auth
 
@@ -2448,6 +2584,7 @@ class AsyncAuth(AsyncClient):
             _AZURE_ACCOUNTS,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -2459,6 +2596,7 @@ class AsyncAuth(AsyncClient):
         *,
         continuation_token: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AzureTableListResponse:
         """List Tables in an Account Managed by Auth
 
@@ -2480,6 +2618,7 @@ class AsyncAuth(AsyncClient):
                 "continuationToken": continuation_token,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -2493,6 +2632,7 @@ class AsyncAuth(AsyncClient):
         level: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AzureTableAccessResponse:
         """Get Shared-Access-Signature for Azure Table
 
@@ -2523,6 +2663,7 @@ class AsyncAuth(AsyncClient):
                 "level": level,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -2535,6 +2676,7 @@ class AsyncAuth(AsyncClient):
         *,
         continuation_token: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AzureContainerListResponse:
         """List containers in an Account Managed by Auth
 
@@ -2556,6 +2698,7 @@ class AsyncAuth(AsyncClient):
                 "continuationToken": continuation_token,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -2569,6 +2712,7 @@ class AsyncAuth(AsyncClient):
         level: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AzureContainerResponse:
         """Get Shared-Access-Signature for Azure Container
 
@@ -2599,6 +2743,7 @@ class AsyncAuth(AsyncClient):
                 "level": level,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def sentry_dsn(
@@ -2606,6 +2751,7 @@ class AsyncAuth(AsyncClient):
         project: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> SentryDsnResponse:
         """Get DSN for Sentry Project
 
@@ -2629,6 +2775,7 @@ class AsyncAuth(AsyncClient):
                 "project": project,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def websocktunnel_token(
@@ -2637,6 +2784,7 @@ class AsyncAuth(AsyncClient):
         wst_client: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WebsocktunnelTokenResponse:
         """Get a client token for the Websocktunnel service
 
@@ -2664,6 +2812,7 @@ class AsyncAuth(AsyncClient):
                 "wstClient": wst_client,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def gcp_credentials(
@@ -2672,6 +2821,7 @@ class AsyncAuth(AsyncClient):
         service_account: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GcpCredentialsResponse:
         """Get Temporary GCP Credentials
 
@@ -2698,6 +2848,7 @@ class AsyncAuth(AsyncClient):
                 "serviceAccount": service_account,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def github_repo_token(
@@ -2707,6 +2858,7 @@ class AsyncAuth(AsyncClient):
         payload: GithubRepoTokenRequest | GithubRepoTokenRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GithubTokenResponse:
         """Get a repository scoped github token
 
@@ -2741,6 +2893,7 @@ class AsyncAuth(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def authenticate_hawk(
@@ -2748,6 +2901,7 @@ class AsyncAuth(AsyncClient):
         payload: AuthenticateHawkRequest | AuthenticateHawkRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AuthenticateHawkResponse:
         """Authenticate Hawk Request
 
@@ -2765,6 +2919,7 @@ class AsyncAuth(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def test_authenticate(
@@ -2772,6 +2927,7 @@ class AsyncAuth(AsyncClient):
         payload: TestAuthenticateRequest | TestAuthenticateRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TestAuthenticateResponse:
         """Test Authentication
 
@@ -2794,12 +2950,14 @@ class AsyncAuth(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def test_authenticate_get(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TestAuthenticateResponse:
         """Test Authentication (GET)
 
@@ -2825,12 +2983,14 @@ class AsyncAuth(AsyncClient):
             _TEST_AUTHENTICATE_GET,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -2845,6 +3005,7 @@ class AsyncAuth(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_list_clients(
@@ -2854,6 +3015,7 @@ class AsyncAuth(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListClientsResponse, GetClientResponse]:
         """List Clients: every page, fetched as you iterate
 
@@ -2873,6 +3035,7 @@ class AsyncAuth(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.clients,
         )
 
@@ -2884,6 +3047,7 @@ class AsyncAuth(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[GetEntityHistoryResponse, AuditHistoryItem]:
         """Get Entity History: every page, fetched as you iterate
 
@@ -2905,6 +3069,7 @@ class AsyncAuth(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.audit_history,
         )
 
@@ -2915,6 +3080,7 @@ class AsyncAuth(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[GetEntityHistoryResponse, AuditHistoryItem]:
         """List Audit History: every page, fetched as you iterate
 
@@ -2935,6 +3101,7 @@ class AsyncAuth(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.audit_history,
         )
 
@@ -2944,6 +3111,7 @@ class AsyncAuth(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListRoles2Response, GetRoleResponse]:
         """List Roles: every page, fetched as you iterate
 
@@ -2962,6 +3130,7 @@ class AsyncAuth(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.roles,
         )
 
@@ -2971,6 +3140,7 @@ class AsyncAuth(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListRoleIdsResponse, str]:
         """List Role IDs: every page, fetched as you iterate
 
@@ -2989,6 +3159,7 @@ class AsyncAuth(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.role_ids,
         )
 
@@ -3001,6 +3172,7 @@ class AsyncAuth(AsyncClient):
         *,
         continuation_token: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[AzureTableListResponse, str]:
         """List Tables in an Account Managed by Auth: every page, fetched as you iterate
 
@@ -3021,6 +3193,7 @@ class AsyncAuth(AsyncClient):
                 "continuationToken": continuation_token,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tables,
         )
 
@@ -3034,6 +3207,7 @@ class AsyncAuth(AsyncClient):
         *,
         continuation_token: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[AzureContainerListResponse, str]:
         """List containers in an Account Managed by Auth: every page, fetched as you iterate
 
@@ -3054,6 +3228,7 @@ class AsyncAuth(AsyncClient):
                 "continuationToken": continuation_token,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.containers,
         )
 

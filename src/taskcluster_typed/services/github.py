@@ -133,6 +133,7 @@ _RENDER_TASKCLUSTER_YML: Endpoint[RenderTaskclusterYmlOutput] = Endpoint(
     input_type="taskcluster_typed._models.github.v1.render_taskcluster_yml_input:RenderTaskclusterYmlInput",
     output_type="taskcluster_typed._models.github.v1.render_taskcluster_yml_output:RenderTaskclusterYmlOutput",
     stability="experimental",
+    idempotent=True,
 )
 _HEARTBEAT: Endpoint[None] = Endpoint(
     service="github",
@@ -177,6 +178,7 @@ class Github(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -189,12 +191,14 @@ class Github(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -207,12 +211,14 @@ class Github(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -225,6 +231,7 @@ class Github(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def builds(
@@ -237,6 +244,7 @@ class Github(SyncClient):
         sha: str | None = None,
         pull_request: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> BuildList:
         """List of Builds
 
@@ -262,6 +270,7 @@ class Github(SyncClient):
                 "pullRequest": pull_request,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def cancel_builds(
@@ -272,6 +281,7 @@ class Github(SyncClient):
         sha: str | None = None,
         pull_request: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> BuildList:
         """Cancel repository builds
 
@@ -294,6 +304,7 @@ class Github(SyncClient):
                 "pullRequest": pull_request,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def badge(
@@ -303,6 +314,7 @@ class Github(SyncClient):
         branch: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """Latest Build Status Badge
 
@@ -323,6 +335,7 @@ class Github(SyncClient):
                 "branch": branch,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def repository(
@@ -331,6 +344,7 @@ class Github(SyncClient):
         repo: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Repository:
         """Get Repository Info
 
@@ -350,6 +364,7 @@ class Github(SyncClient):
                 "repo": repo,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def latest(
@@ -359,6 +374,7 @@ class Github(SyncClient):
         branch: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """Latest Status for Branch
 
@@ -382,6 +398,7 @@ class Github(SyncClient):
                 "branch": branch,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def create_status(
@@ -392,6 +409,7 @@ class Github(SyncClient):
         payload: CreateStatus | CreateStatusDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Post a status against a given changeset
 
@@ -415,6 +433,7 @@ class Github(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def create_comment(
@@ -425,6 +444,7 @@ class Github(SyncClient):
         payload: CreateComment | CreateCommentDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Post a comment on a given GitHub Issue or Pull Request
 
@@ -445,6 +465,7 @@ class Github(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def render_taskcluster_yml(
@@ -452,6 +473,7 @@ class Github(SyncClient):
         payload: RenderTaskclusterYmlInput | RenderTaskclusterYmlInputDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> RenderTaskclusterYmlOutput:
         """Render .taskcluster.yml file
 
@@ -467,12 +489,14 @@ class Github(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -487,6 +511,7 @@ class Github(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_builds(
@@ -499,6 +524,7 @@ class Github(SyncClient):
         sha: str | None = None,
         pull_request: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[BuildList, Build]:
         """List of Builds: every page, fetched as you iterate
 
@@ -521,6 +547,7 @@ class Github(SyncClient):
                 "pullRequest": pull_request,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.builds,
         )
 
@@ -560,6 +587,7 @@ class AsyncGithub(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -572,12 +600,14 @@ class AsyncGithub(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -590,12 +620,14 @@ class AsyncGithub(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -608,6 +640,7 @@ class AsyncGithub(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def builds(
@@ -620,6 +653,7 @@ class AsyncGithub(AsyncClient):
         sha: str | None = None,
         pull_request: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> BuildList:
         """List of Builds
 
@@ -645,6 +679,7 @@ class AsyncGithub(AsyncClient):
                 "pullRequest": pull_request,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def cancel_builds(
@@ -655,6 +690,7 @@ class AsyncGithub(AsyncClient):
         sha: str | None = None,
         pull_request: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> BuildList:
         """Cancel repository builds
 
@@ -677,6 +713,7 @@ class AsyncGithub(AsyncClient):
                 "pullRequest": pull_request,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def badge(
@@ -686,6 +723,7 @@ class AsyncGithub(AsyncClient):
         branch: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """Latest Build Status Badge
 
@@ -706,6 +744,7 @@ class AsyncGithub(AsyncClient):
                 "branch": branch,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def repository(
@@ -714,6 +753,7 @@ class AsyncGithub(AsyncClient):
         repo: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Repository:
         """Get Repository Info
 
@@ -733,6 +773,7 @@ class AsyncGithub(AsyncClient):
                 "repo": repo,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def latest(
@@ -742,6 +783,7 @@ class AsyncGithub(AsyncClient):
         branch: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """Latest Status for Branch
 
@@ -765,6 +807,7 @@ class AsyncGithub(AsyncClient):
                 "branch": branch,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def create_status(
@@ -775,6 +818,7 @@ class AsyncGithub(AsyncClient):
         payload: CreateStatus | CreateStatusDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Post a status against a given changeset
 
@@ -798,6 +842,7 @@ class AsyncGithub(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def create_comment(
@@ -808,6 +853,7 @@ class AsyncGithub(AsyncClient):
         payload: CreateComment | CreateCommentDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Post a comment on a given GitHub Issue or Pull Request
 
@@ -828,6 +874,7 @@ class AsyncGithub(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def render_taskcluster_yml(
@@ -835,6 +882,7 @@ class AsyncGithub(AsyncClient):
         payload: RenderTaskclusterYmlInput | RenderTaskclusterYmlInputDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> RenderTaskclusterYmlOutput:
         """Render .taskcluster.yml file
 
@@ -850,12 +898,14 @@ class AsyncGithub(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -870,6 +920,7 @@ class AsyncGithub(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_builds(
@@ -882,6 +933,7 @@ class AsyncGithub(AsyncClient):
         sha: str | None = None,
         pull_request: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[BuildList, Build]:
         """List of Builds: every page, fetched as you iterate
 
@@ -904,6 +956,7 @@ class AsyncGithub(AsyncClient):
                 "pullRequest": pull_request,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.builds,
         )
 

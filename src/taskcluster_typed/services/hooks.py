@@ -190,6 +190,7 @@ class Hooks(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -202,12 +203,14 @@ class Hooks(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -220,12 +223,14 @@ class Hooks(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -238,12 +243,14 @@ class Hooks(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_hook_groups(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListHookGroupsResponse:
         """List hook groups
 
@@ -259,6 +266,7 @@ class Hooks(SyncClient):
             _LIST_HOOK_GROUPS,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_hooks(
@@ -266,6 +274,7 @@ class Hooks(SyncClient):
         hook_group_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListHooksResponse:
         """List hooks in a given group
 
@@ -284,6 +293,7 @@ class Hooks(SyncClient):
                 "hookGroupId": hook_group_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def hook(
@@ -292,6 +302,7 @@ class Hooks(SyncClient):
         hook_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> HookDefinition:
         """Get hook definition
 
@@ -311,6 +322,7 @@ class Hooks(SyncClient):
                 "hookId": hook_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -323,6 +335,7 @@ class Hooks(SyncClient):
         hook_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> HookStatus:
         """Get hook status
 
@@ -345,6 +358,7 @@ class Hooks(SyncClient):
                 "hookId": hook_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def create_hook(
@@ -354,6 +368,7 @@ class Hooks(SyncClient):
         payload: CreateHookRequest | CreateHookRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> HookDefinition:
         """Create a hook
 
@@ -379,6 +394,7 @@ class Hooks(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def update_hook(
@@ -388,6 +404,7 @@ class Hooks(SyncClient):
         payload: CreateHookRequest | CreateHookRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> HookDefinition:
         """Update a hook
 
@@ -410,6 +427,7 @@ class Hooks(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def remove_hook(
@@ -418,6 +436,7 @@ class Hooks(SyncClient):
         hook_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete a hook
 
@@ -436,6 +455,7 @@ class Hooks(SyncClient):
                 "hookId": hook_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def trigger_hook(
@@ -445,6 +465,7 @@ class Hooks(SyncClient):
         payload: TriggerHook | TriggerHookDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TriggerHookResponse:
         """Trigger a hook
 
@@ -471,6 +492,7 @@ class Hooks(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def get_trigger_token(
@@ -479,6 +501,7 @@ class Hooks(SyncClient):
         hook_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TriggerTokenResponse:
         """Get a trigger token
 
@@ -498,6 +521,7 @@ class Hooks(SyncClient):
                 "hookId": hook_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def reset_trigger_token(
@@ -506,6 +530,7 @@ class Hooks(SyncClient):
         hook_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TriggerTokenResponse:
         """Reset a trigger token
 
@@ -525,6 +550,7 @@ class Hooks(SyncClient):
                 "hookId": hook_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def trigger_hook_with_token(
@@ -535,6 +561,7 @@ class Hooks(SyncClient):
         payload: TriggerHook | TriggerHookDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TriggerHookResponse:
         """Trigger a hook with a token
 
@@ -558,6 +585,7 @@ class Hooks(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_last_fires(
@@ -568,6 +596,7 @@ class Hooks(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListLastFiresResponse:
         """Get information about recent hook fires
 
@@ -593,12 +622,14 @@ class Hooks(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -613,6 +644,7 @@ class Hooks(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_list_last_fires(
@@ -623,6 +655,7 @@ class Hooks(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListLastFiresResponse, LastFire]:
         """Get information about recent hook fires: every page, fetched as you iterate
 
@@ -644,6 +677,7 @@ class Hooks(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.last_fires,
         )
 
@@ -676,6 +710,7 @@ class AsyncHooks(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -688,12 +723,14 @@ class AsyncHooks(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -706,12 +743,14 @@ class AsyncHooks(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -724,12 +763,14 @@ class AsyncHooks(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_hook_groups(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListHookGroupsResponse:
         """List hook groups
 
@@ -745,6 +786,7 @@ class AsyncHooks(AsyncClient):
             _LIST_HOOK_GROUPS,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_hooks(
@@ -752,6 +794,7 @@ class AsyncHooks(AsyncClient):
         hook_group_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListHooksResponse:
         """List hooks in a given group
 
@@ -770,6 +813,7 @@ class AsyncHooks(AsyncClient):
                 "hookGroupId": hook_group_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def hook(
@@ -778,6 +822,7 @@ class AsyncHooks(AsyncClient):
         hook_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> HookDefinition:
         """Get hook definition
 
@@ -797,6 +842,7 @@ class AsyncHooks(AsyncClient):
                 "hookId": hook_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -809,6 +855,7 @@ class AsyncHooks(AsyncClient):
         hook_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> HookStatus:
         """Get hook status
 
@@ -831,6 +878,7 @@ class AsyncHooks(AsyncClient):
                 "hookId": hook_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def create_hook(
@@ -840,6 +888,7 @@ class AsyncHooks(AsyncClient):
         payload: CreateHookRequest | CreateHookRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> HookDefinition:
         """Create a hook
 
@@ -865,6 +914,7 @@ class AsyncHooks(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def update_hook(
@@ -874,6 +924,7 @@ class AsyncHooks(AsyncClient):
         payload: CreateHookRequest | CreateHookRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> HookDefinition:
         """Update a hook
 
@@ -896,6 +947,7 @@ class AsyncHooks(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def remove_hook(
@@ -904,6 +956,7 @@ class AsyncHooks(AsyncClient):
         hook_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete a hook
 
@@ -922,6 +975,7 @@ class AsyncHooks(AsyncClient):
                 "hookId": hook_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def trigger_hook(
@@ -931,6 +985,7 @@ class AsyncHooks(AsyncClient):
         payload: TriggerHook | TriggerHookDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TriggerHookResponse:
         """Trigger a hook
 
@@ -957,6 +1012,7 @@ class AsyncHooks(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def get_trigger_token(
@@ -965,6 +1021,7 @@ class AsyncHooks(AsyncClient):
         hook_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TriggerTokenResponse:
         """Get a trigger token
 
@@ -984,6 +1041,7 @@ class AsyncHooks(AsyncClient):
                 "hookId": hook_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def reset_trigger_token(
@@ -992,6 +1050,7 @@ class AsyncHooks(AsyncClient):
         hook_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TriggerTokenResponse:
         """Reset a trigger token
 
@@ -1011,6 +1070,7 @@ class AsyncHooks(AsyncClient):
                 "hookId": hook_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def trigger_hook_with_token(
@@ -1021,6 +1081,7 @@ class AsyncHooks(AsyncClient):
         payload: TriggerHook | TriggerHookDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TriggerHookResponse:
         """Trigger a hook with a token
 
@@ -1044,6 +1105,7 @@ class AsyncHooks(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_last_fires(
@@ -1054,6 +1116,7 @@ class AsyncHooks(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListLastFiresResponse:
         """Get information about recent hook fires
 
@@ -1079,12 +1142,14 @@ class AsyncHooks(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -1099,6 +1164,7 @@ class AsyncHooks(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_list_last_fires(
@@ -1109,6 +1175,7 @@ class AsyncHooks(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListLastFiresResponse, LastFire]:
         """Get information about recent hook fires: every page, fetched as you iterate
 
@@ -1130,6 +1197,7 @@ class AsyncHooks(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.last_fires,
         )
 

@@ -76,6 +76,7 @@ _FIND_TASKS_AT_INDEX: Endpoint[ListTasksResponse] = Endpoint(
     input_type="taskcluster_typed._models.index.v1.list_tasks_at_index:ListTasksAtIndex",
     output_type="taskcluster_typed._models.index.v1.list_tasks_response:ListTasksResponse",
     stability="experimental",
+    idempotent=True,
 )
 _LIST_NAMESPACES: Endpoint[ListNamespacesResponse] = Endpoint(
     service="index",
@@ -161,6 +162,7 @@ class Index(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -173,12 +175,14 @@ class Index(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -191,12 +195,14 @@ class Index(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -209,6 +215,7 @@ class Index(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def find_task(
@@ -216,6 +223,7 @@ class Index(SyncClient):
         index_path: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> IndexedTaskResponse:
         """Find Indexed Task
 
@@ -234,6 +242,7 @@ class Index(SyncClient):
                 "indexPath": index_path,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def find_tasks_at_index(
@@ -243,6 +252,7 @@ class Index(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListTasksResponse:
         """Find tasks at indexes
 
@@ -270,6 +280,7 @@ class Index(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_namespaces(
@@ -279,6 +290,7 @@ class Index(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListNamespacesResponse:
         """List Namespaces
 
@@ -306,6 +318,7 @@ class Index(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_tasks(
@@ -315,6 +328,7 @@ class Index(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListTasksResponse:
         """List Tasks
 
@@ -345,6 +359,7 @@ class Index(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def insert_task(
@@ -353,6 +368,7 @@ class Index(SyncClient):
         payload: InsertTaskRequest | InsertTaskRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> IndexedTaskResponse:
         """Insert Task into Index
 
@@ -375,6 +391,7 @@ class Index(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def delete_task(
@@ -382,6 +399,7 @@ class Index(SyncClient):
         namespace: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Remove Task from Index
 
@@ -402,6 +420,7 @@ class Index(SyncClient):
                 "namespace": namespace,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def find_artifact_from_task(
@@ -410,6 +429,7 @@ class Index(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """Get Artifact From Indexed Task
 
@@ -441,12 +461,14 @@ class Index(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -461,6 +483,7 @@ class Index(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_find_tasks_at_index(
@@ -470,6 +493,7 @@ class Index(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListTasksResponse, Task]:
         """Find tasks at indexes: every page, fetched as you iterate
 
@@ -489,6 +513,7 @@ class Index(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -499,6 +524,7 @@ class Index(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListNamespacesResponse, NamespaceEntry]:
         """List Namespaces: every page, fetched as you iterate
 
@@ -519,6 +545,7 @@ class Index(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.namespaces,
         )
 
@@ -529,6 +556,7 @@ class Index(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListTasksResponse, Task]:
         """List Tasks: every page, fetched as you iterate
 
@@ -549,6 +577,7 @@ class Index(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -587,6 +616,7 @@ class AsyncIndex(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -599,12 +629,14 @@ class AsyncIndex(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -617,12 +649,14 @@ class AsyncIndex(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -635,6 +669,7 @@ class AsyncIndex(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def find_task(
@@ -642,6 +677,7 @@ class AsyncIndex(AsyncClient):
         index_path: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> IndexedTaskResponse:
         """Find Indexed Task
 
@@ -660,6 +696,7 @@ class AsyncIndex(AsyncClient):
                 "indexPath": index_path,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def find_tasks_at_index(
@@ -669,6 +706,7 @@ class AsyncIndex(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListTasksResponse:
         """Find tasks at indexes
 
@@ -696,6 +734,7 @@ class AsyncIndex(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_namespaces(
@@ -705,6 +744,7 @@ class AsyncIndex(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListNamespacesResponse:
         """List Namespaces
 
@@ -732,6 +772,7 @@ class AsyncIndex(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_tasks(
@@ -741,6 +782,7 @@ class AsyncIndex(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListTasksResponse:
         """List Tasks
 
@@ -771,6 +813,7 @@ class AsyncIndex(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def insert_task(
@@ -779,6 +822,7 @@ class AsyncIndex(AsyncClient):
         payload: InsertTaskRequest | InsertTaskRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> IndexedTaskResponse:
         """Insert Task into Index
 
@@ -801,6 +845,7 @@ class AsyncIndex(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def delete_task(
@@ -808,6 +853,7 @@ class AsyncIndex(AsyncClient):
         namespace: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Remove Task from Index
 
@@ -828,6 +874,7 @@ class AsyncIndex(AsyncClient):
                 "namespace": namespace,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def find_artifact_from_task(
@@ -836,6 +883,7 @@ class AsyncIndex(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """Get Artifact From Indexed Task
 
@@ -867,12 +915,14 @@ class AsyncIndex(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -887,6 +937,7 @@ class AsyncIndex(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_find_tasks_at_index(
@@ -896,6 +947,7 @@ class AsyncIndex(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListTasksResponse, Task]:
         """Find tasks at indexes: every page, fetched as you iterate
 
@@ -915,6 +967,7 @@ class AsyncIndex(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -925,6 +978,7 @@ class AsyncIndex(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListNamespacesResponse, NamespaceEntry]:
         """List Namespaces: every page, fetched as you iterate
 
@@ -945,6 +999,7 @@ class AsyncIndex(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.namespaces,
         )
 
@@ -955,6 +1010,7 @@ class AsyncIndex(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListTasksResponse, Task]:
         """List Tasks: every page, fetched as you iterate
 
@@ -975,6 +1031,7 @@ class AsyncIndex(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 

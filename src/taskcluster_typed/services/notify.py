@@ -159,6 +159,7 @@ class Notify(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -171,12 +172,14 @@ class Notify(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -189,12 +192,14 @@ class Notify(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -207,6 +212,7 @@ class Notify(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def email(
@@ -214,6 +220,7 @@ class Notify(SyncClient):
         payload: EmailRequest | EmailRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Send an Email
 
@@ -236,6 +243,7 @@ class Notify(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def pulse(
@@ -243,6 +251,7 @@ class Notify(SyncClient):
         payload: PulseRequest | PulseRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Publish a Pulse Message
 
@@ -261,6 +270,7 @@ class Notify(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def matrix(
@@ -268,6 +278,7 @@ class Notify(SyncClient):
         payload: MatrixRequest | MatrixRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Post Matrix Message
 
@@ -293,6 +304,7 @@ class Notify(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def slack(
@@ -300,6 +312,7 @@ class Notify(SyncClient):
         payload: SlackRequest | SlackRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Post Slack Message
 
@@ -324,6 +337,7 @@ class Notify(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def add_denylist_address(
@@ -331,6 +345,7 @@ class Notify(SyncClient):
         payload: NotificationAddress | NotificationAddressDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Denylist Given Address
 
@@ -348,6 +363,7 @@ class Notify(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def delete_denylist_address(
@@ -355,6 +371,7 @@ class Notify(SyncClient):
         payload: NotificationAddress | NotificationAddressDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete Denylisted Address
 
@@ -371,6 +388,7 @@ class Notify(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_denylist(
@@ -379,6 +397,7 @@ class Notify(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> NotificationAddressList:
         """List Denylisted Notifications
 
@@ -408,12 +427,14 @@ class Notify(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -428,6 +449,7 @@ class Notify(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_list_denylist(
@@ -436,6 +458,7 @@ class Notify(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[NotificationAddressList, NotificationAddress]:
         """List Denylisted Notifications: every page, fetched as you iterate
 
@@ -454,6 +477,7 @@ class Notify(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.addresses,
         )
 
@@ -487,6 +511,7 @@ class AsyncNotify(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -499,12 +524,14 @@ class AsyncNotify(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -517,12 +544,14 @@ class AsyncNotify(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -535,6 +564,7 @@ class AsyncNotify(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def email(
@@ -542,6 +572,7 @@ class AsyncNotify(AsyncClient):
         payload: EmailRequest | EmailRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Send an Email
 
@@ -564,6 +595,7 @@ class AsyncNotify(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def pulse(
@@ -571,6 +603,7 @@ class AsyncNotify(AsyncClient):
         payload: PulseRequest | PulseRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Publish a Pulse Message
 
@@ -589,6 +622,7 @@ class AsyncNotify(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def matrix(
@@ -596,6 +630,7 @@ class AsyncNotify(AsyncClient):
         payload: MatrixRequest | MatrixRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Post Matrix Message
 
@@ -621,6 +656,7 @@ class AsyncNotify(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def slack(
@@ -628,6 +664,7 @@ class AsyncNotify(AsyncClient):
         payload: SlackRequest | SlackRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Post Slack Message
 
@@ -652,6 +689,7 @@ class AsyncNotify(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def add_denylist_address(
@@ -659,6 +697,7 @@ class AsyncNotify(AsyncClient):
         payload: NotificationAddress | NotificationAddressDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Denylist Given Address
 
@@ -676,6 +715,7 @@ class AsyncNotify(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def delete_denylist_address(
@@ -683,6 +723,7 @@ class AsyncNotify(AsyncClient):
         payload: NotificationAddress | NotificationAddressDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete Denylisted Address
 
@@ -699,6 +740,7 @@ class AsyncNotify(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_denylist(
@@ -707,6 +749,7 @@ class AsyncNotify(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> NotificationAddressList:
         """List Denylisted Notifications
 
@@ -736,12 +779,14 @@ class AsyncNotify(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -756,6 +801,7 @@ class AsyncNotify(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_list_denylist(
@@ -764,6 +810,7 @@ class AsyncNotify(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[NotificationAddressList, NotificationAddress]:
         """List Denylisted Notifications: every page, fetched as you iterate
 
@@ -782,6 +829,7 @@ class AsyncNotify(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.addresses,
         )
 

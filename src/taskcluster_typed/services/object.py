@@ -72,6 +72,7 @@ _FINISH_UPLOAD: Endpoint[None] = Endpoint(
     method="POST",
     route="/finish-upload/<name>",
     input_type="taskcluster_typed._models.object.v1.finish_upload_request:FinishUploadRequest",
+    idempotent=True,
 )
 _START_DOWNLOAD: Endpoint[DownloadObjectResponse] = Endpoint(
     service="object",
@@ -134,6 +135,7 @@ class Object(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -146,12 +148,14 @@ class Object(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -164,12 +168,14 @@ class Object(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -182,6 +188,7 @@ class Object(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def create_upload(
@@ -190,6 +197,7 @@ class Object(SyncClient):
         payload: CreateUploadRequest | CreateUploadRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> CreateUploadResponse:
         """Begin upload of a new object
 
@@ -225,6 +233,7 @@ class Object(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def finish_upload(
@@ -233,6 +242,7 @@ class Object(SyncClient):
         payload: FinishUploadRequest | FinishUploadRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Mark an upload as complete.
 
@@ -261,6 +271,7 @@ class Object(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def start_download(
@@ -269,6 +280,7 @@ class Object(SyncClient):
         payload: DownloadObjectRequest | DownloadObjectRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> DownloadObjectResponse:
         """Download object data
 
@@ -292,6 +304,7 @@ class Object(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def object(
@@ -299,6 +312,7 @@ class Object(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetObjectResponse:
         """Get an object's metadata
 
@@ -317,6 +331,7 @@ class Object(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def download(
@@ -324,6 +339,7 @@ class Object(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """Get an object's data
 
@@ -353,12 +369,14 @@ class Object(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -373,6 +391,7 @@ class Object(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
 
@@ -408,6 +427,7 @@ class AsyncObject(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -420,12 +440,14 @@ class AsyncObject(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -438,12 +460,14 @@ class AsyncObject(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -456,6 +480,7 @@ class AsyncObject(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def create_upload(
@@ -464,6 +489,7 @@ class AsyncObject(AsyncClient):
         payload: CreateUploadRequest | CreateUploadRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> CreateUploadResponse:
         """Begin upload of a new object
 
@@ -499,6 +525,7 @@ class AsyncObject(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def finish_upload(
@@ -507,6 +534,7 @@ class AsyncObject(AsyncClient):
         payload: FinishUploadRequest | FinishUploadRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Mark an upload as complete.
 
@@ -535,6 +563,7 @@ class AsyncObject(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def start_download(
@@ -543,6 +572,7 @@ class AsyncObject(AsyncClient):
         payload: DownloadObjectRequest | DownloadObjectRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> DownloadObjectResponse:
         """Download object data
 
@@ -566,6 +596,7 @@ class AsyncObject(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def object(
@@ -573,6 +604,7 @@ class AsyncObject(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetObjectResponse:
         """Get an object's metadata
 
@@ -591,6 +623,7 @@ class AsyncObject(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def download(
@@ -598,6 +631,7 @@ class AsyncObject(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """Get an object's data
 
@@ -627,12 +661,14 @@ class AsyncObject(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -647,6 +683,7 @@ class AsyncObject(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
 

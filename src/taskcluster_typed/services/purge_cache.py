@@ -124,6 +124,7 @@ class PurgeCache(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -136,12 +137,14 @@ class PurgeCache(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -154,12 +157,14 @@ class PurgeCache(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -172,6 +177,7 @@ class PurgeCache(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def purge_cache(
@@ -180,6 +186,7 @@ class PurgeCache(SyncClient):
         payload: PurgeCacheRequest | PurgeCacheRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Purge Worker Cache
 
@@ -202,6 +209,7 @@ class PurgeCache(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def all_purge_requests(
@@ -210,6 +218,7 @@ class PurgeCache(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AllPurgeCacheRequestList:
         """All Open Purge Requests
 
@@ -235,6 +244,7 @@ class PurgeCache(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def purge_requests(
@@ -243,6 +253,7 @@ class PurgeCache(SyncClient):
         *,
         since: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> PurgeCacheRequestList:
         """Open Purge Requests for a worker pool
 
@@ -266,12 +277,14 @@ class PurgeCache(SyncClient):
                 "since": since,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -286,6 +299,7 @@ class PurgeCache(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_all_purge_requests(
@@ -294,6 +308,7 @@ class PurgeCache(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[AllPurgeCacheRequestList, PurgeCacheRequestsEntry]:
         """All Open Purge Requests: every page, fetched as you iterate
 
@@ -312,6 +327,7 @@ class PurgeCache(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.requests,
         )
 
@@ -348,6 +364,7 @@ class AsyncPurgeCache(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -360,12 +377,14 @@ class AsyncPurgeCache(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -378,12 +397,14 @@ class AsyncPurgeCache(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -396,6 +417,7 @@ class AsyncPurgeCache(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def purge_cache(
@@ -404,6 +426,7 @@ class AsyncPurgeCache(AsyncClient):
         payload: PurgeCacheRequest | PurgeCacheRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Purge Worker Cache
 
@@ -426,6 +449,7 @@ class AsyncPurgeCache(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def all_purge_requests(
@@ -434,6 +458,7 @@ class AsyncPurgeCache(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AllPurgeCacheRequestList:
         """All Open Purge Requests
 
@@ -459,6 +484,7 @@ class AsyncPurgeCache(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def purge_requests(
@@ -467,6 +493,7 @@ class AsyncPurgeCache(AsyncClient):
         *,
         since: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> PurgeCacheRequestList:
         """Open Purge Requests for a worker pool
 
@@ -490,12 +517,14 @@ class AsyncPurgeCache(AsyncClient):
                 "since": since,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -510,6 +539,7 @@ class AsyncPurgeCache(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_all_purge_requests(
@@ -518,6 +548,7 @@ class AsyncPurgeCache(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[AllPurgeCacheRequestList, PurgeCacheRequestsEntry]:
         """All Open Purge Requests: every page, fetched as you iterate
 
@@ -536,6 +567,7 @@ class AsyncPurgeCache(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.requests,
         )
 

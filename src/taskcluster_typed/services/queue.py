@@ -151,6 +151,7 @@ _TASKS: Endpoint[TasksResponse] = Endpoint(
     input_type="taskcluster_typed._models.queue.v1.tasks_request:TasksRequest",
     output_type="taskcluster_typed._models.queue.v1.tasks_response:TasksResponse",
     stability="experimental",
+    idempotent=True,
 )
 _STATUSES: Endpoint[TasksStatusesResponse] = Endpoint(
     service="queue",
@@ -164,6 +165,7 @@ _STATUSES: Endpoint[TasksStatusesResponse] = Endpoint(
     input_type="taskcluster_typed._models.queue.v1.tasks_request:TasksRequest",
     output_type="taskcluster_typed._models.queue.v1.tasks_statuses_response:TasksStatusesResponse",
     stability="experimental",
+    idempotent=True,
 )
 _STATUS: Endpoint[TaskStatusResponse] = Endpoint(
     service="queue",
@@ -231,6 +233,7 @@ _SCHEDULE_TASK: Endpoint[TaskStatusResponse] = Endpoint(
     method="POST",
     route="/task/<taskId>/schedule",
     output_type="taskcluster_typed._models.queue.v1.task_status_response:TaskStatusResponse",
+    idempotent=True,
 )
 _RERUN_TASK: Endpoint[TaskStatusResponse] = Endpoint(
     service="queue",
@@ -238,6 +241,7 @@ _RERUN_TASK: Endpoint[TaskStatusResponse] = Endpoint(
     method="POST",
     route="/task/<taskId>/rerun",
     output_type="taskcluster_typed._models.queue.v1.task_status_response:TaskStatusResponse",
+    idempotent=True,
 )
 _CANCEL_TASK: Endpoint[TaskStatusResponse] = Endpoint(
     service="queue",
@@ -245,6 +249,7 @@ _CANCEL_TASK: Endpoint[TaskStatusResponse] = Endpoint(
     method="POST",
     route="/task/<taskId>/cancel",
     output_type="taskcluster_typed._models.queue.v1.task_status_response:TaskStatusResponse",
+    idempotent=True,
 )
 _CHANGE_TASK_PRIORITY: Endpoint[TaskStatusResponse] = Endpoint(
     service="queue",
@@ -605,6 +610,7 @@ class Queue(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -617,12 +623,14 @@ class Queue(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -635,12 +643,14 @@ class Queue(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -653,6 +663,7 @@ class Queue(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def task(
@@ -660,6 +671,7 @@ class Queue(SyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Task:
         """Get Task Definition
 
@@ -679,6 +691,7 @@ class Queue(SyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def tasks(
@@ -688,6 +701,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TasksResponse:
         """Get multiple task definitions
 
@@ -710,6 +724,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def statuses(
@@ -719,6 +734,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TasksStatusesResponse:
         """Get multiple task definitions
 
@@ -742,6 +758,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def status(
@@ -749,6 +766,7 @@ class Queue(SyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Get task status
 
@@ -766,6 +784,7 @@ class Queue(SyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_task_group(
@@ -775,6 +794,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListTaskGroupResponse:
         """List Task Group
 
@@ -814,6 +834,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def cancel_task_group(
@@ -821,6 +842,7 @@ class Queue(SyncClient):
         task_group_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> CancelTaskGroupResponse:
         """Cancel Task Group
 
@@ -846,6 +868,7 @@ class Queue(SyncClient):
                 "taskGroupId": task_group_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def get_task_group(
@@ -853,6 +876,7 @@ class Queue(SyncClient):
         task_group_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskGroupResponse:
         """Get Task Group
 
@@ -876,6 +900,7 @@ class Queue(SyncClient):
                 "taskGroupId": task_group_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def seal_task_group(
@@ -883,6 +908,7 @@ class Queue(SyncClient):
         task_group_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskGroupResponse:
         """Seal Task Group
 
@@ -908,6 +934,7 @@ class Queue(SyncClient):
                 "taskGroupId": task_group_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_dependent_tasks(
@@ -917,6 +944,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListDependentTasksResponse:
         """List Dependent Tasks
 
@@ -953,6 +981,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def create_task(
@@ -961,6 +990,7 @@ class Queue(SyncClient):
         payload: CreateTaskRequest[Any] | CreateTaskRequestDict[Any],
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Create New Task
 
@@ -1014,6 +1044,7 @@ class Queue(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def schedule_task(
@@ -1021,6 +1052,7 @@ class Queue(SyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Schedule Defined Task
 
@@ -1056,6 +1088,7 @@ class Queue(SyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def rerun_task(
@@ -1063,6 +1096,7 @@ class Queue(SyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Rerun a Resolved Task
 
@@ -1096,6 +1130,7 @@ class Queue(SyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def cancel_task(
@@ -1103,6 +1138,7 @@ class Queue(SyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Cancel Task
 
@@ -1136,6 +1172,7 @@ class Queue(SyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def change_task_priority(
@@ -1144,6 +1181,7 @@ class Queue(SyncClient):
         payload: ChangeTaskPriorityRequest | ChangeTaskPriorityRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Change Task Priority
 
@@ -1167,6 +1205,7 @@ class Queue(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def change_task_group_priority(
@@ -1175,6 +1214,7 @@ class Queue(SyncClient):
         payload: ChangeTaskPriorityRequest | ChangeTaskPriorityRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskGroupPriorityChangeResponse:
         """Change Task Group Priority
 
@@ -1197,6 +1237,7 @@ class Queue(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def claim_work(
@@ -1205,6 +1246,7 @@ class Queue(SyncClient):
         payload: ClaimWorkRequest | ClaimWorkRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ClaimWorkResponse:
         """Claim Work
 
@@ -1232,6 +1274,7 @@ class Queue(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -1245,6 +1288,7 @@ class Queue(SyncClient):
         payload: TaskClaimRequest | TaskClaimRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskClaimResponse:
         """Claim Task
 
@@ -1267,6 +1311,7 @@ class Queue(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def reclaim_task(
@@ -1275,6 +1320,7 @@ class Queue(SyncClient):
         run_id: str | int,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskReclaimResponse:
         """Reclaim task
 
@@ -1313,6 +1359,7 @@ class Queue(SyncClient):
                 "runId": run_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def report_completed(
@@ -1321,6 +1368,7 @@ class Queue(SyncClient):
         run_id: str | int,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Report Run Completed
 
@@ -1339,6 +1387,7 @@ class Queue(SyncClient):
                 "runId": run_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def report_failed(
@@ -1347,6 +1396,7 @@ class Queue(SyncClient):
         run_id: str | int,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Report Run Failed
 
@@ -1371,6 +1421,7 @@ class Queue(SyncClient):
                 "runId": run_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def report_exception(
@@ -1380,6 +1431,7 @@ class Queue(SyncClient):
         payload: TaskExceptionRequest | TaskExceptionRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Report Task Exception
 
@@ -1411,6 +1463,7 @@ class Queue(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def create_artifact(
@@ -1421,6 +1474,7 @@ class Queue(SyncClient):
         payload: PostArtifactRequest | PostArtifactRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> PostArtifactResponse:
         """Create Artifact
 
@@ -1449,6 +1503,7 @@ class Queue(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def finish_artifact(
@@ -1459,6 +1514,7 @@ class Queue(SyncClient):
         payload: FinishArtifactRequest | FinishArtifactRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Finish Artifact
 
@@ -1486,6 +1542,7 @@ class Queue(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def get_artifact(
@@ -1495,6 +1552,7 @@ class Queue(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetArtifactResponse:
         """Get Artifact Data from Run
 
@@ -1562,6 +1620,7 @@ class Queue(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def get_latest_artifact(
@@ -1570,6 +1629,7 @@ class Queue(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetArtifactResponse:
         """Get Artifact Data from Latest Run
 
@@ -1640,6 +1700,7 @@ class Queue(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_artifacts(
@@ -1650,6 +1711,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListArtifactsResponse:
         """Get Artifacts from Run
 
@@ -1680,6 +1742,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_latest_artifacts(
@@ -1689,6 +1752,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListArtifactsResponse:
         """Get Artifacts from Latest Run
 
@@ -1719,6 +1783,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def artifact_info(
@@ -1728,6 +1793,7 @@ class Queue(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ArtifactResponse:
         """Get Artifact Information From Run
 
@@ -1751,6 +1817,7 @@ class Queue(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def latest_artifact_info(
@@ -1759,6 +1826,7 @@ class Queue(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ArtifactResponse:
         """Get Artifact Information From Latest Run
 
@@ -1781,6 +1849,7 @@ class Queue(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def artifact(
@@ -1790,6 +1859,7 @@ class Queue(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ArtifactContentResponse:
         """Get Artifact Content From Run
 
@@ -1816,6 +1886,7 @@ class Queue(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def latest_artifact(
@@ -1824,6 +1895,7 @@ class Queue(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ArtifactContentResponse:
         """Get Artifact Content From Latest Run
 
@@ -1849,6 +1921,7 @@ class Queue(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated("listProvisioners (GET /provisioners) is deprecated by Taskcluster", category=None)
@@ -1858,6 +1931,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListProvisionersResponse:
         """Get a list of all active provisioners
 
@@ -1887,6 +1961,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -1898,6 +1973,7 @@ class Queue(SyncClient):
         provisioner_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ProvisionerResponse:
         """Get an active provisioner
 
@@ -1920,6 +1996,7 @@ class Queue(SyncClient):
                 "provisionerId": provisioner_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -1930,6 +2007,7 @@ class Queue(SyncClient):
         task_queue_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> PendingTasksResponse:
         """Get Number of Pending Tasks
 
@@ -1953,6 +2031,7 @@ class Queue(SyncClient):
                 "taskQueueId": task_queue_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def task_queue_counts(
@@ -1960,6 +2039,7 @@ class Queue(SyncClient):
         task_queue_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskQueueCountsResponse:
         """Get Number of Pending and Claimed Tasks
 
@@ -1982,6 +2062,7 @@ class Queue(SyncClient):
                 "taskQueueId": task_queue_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_pending_tasks(
@@ -1991,6 +2072,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListPendingTasksResponse:
         """List Pending Tasks
 
@@ -2015,6 +2097,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_claimed_tasks(
@@ -2024,6 +2107,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListClaimedTasksResponse:
         """List claimed Tasks
 
@@ -2048,6 +2132,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -2061,6 +2146,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListWorkertypesResponse:
         """Get a list of all active worker-types
 
@@ -2088,6 +2174,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -2100,6 +2187,7 @@ class Queue(SyncClient):
         worker_type: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkertypeResponse:
         """Get a worker-type
 
@@ -2119,6 +2207,7 @@ class Queue(SyncClient):
                 "workerType": worker_type,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_task_queues(
@@ -2127,6 +2216,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListTaskqueuesResponse:
         """Get a list of all active task queues
 
@@ -2151,6 +2241,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def get_task_queue(
@@ -2158,6 +2249,7 @@ class Queue(SyncClient):
         task_queue_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskqueueResponse:
         """Get a task queue
 
@@ -2175,6 +2267,7 @@ class Queue(SyncClient):
                 "taskQueueId": task_queue_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -2190,6 +2283,7 @@ class Queue(SyncClient):
         limit: int | None = None,
         quarantined: bool | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListWorkersResponse:
         """Get a list of all active workers of a workerType
 
@@ -2223,6 +2317,7 @@ class Queue(SyncClient):
                 "quarantined": quarantined,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -2237,6 +2332,7 @@ class Queue(SyncClient):
         worker_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerResponse:
         """Get a worker from worker-type
 
@@ -2258,6 +2354,7 @@ class Queue(SyncClient):
                 "workerId": worker_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def quarantine_worker(
@@ -2269,6 +2366,7 @@ class Queue(SyncClient):
         payload: QuarantineWorkerRequest | QuarantineWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerResponse:
         """Quarantine a worker
 
@@ -2291,6 +2389,7 @@ class Queue(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def declare_worker(
@@ -2302,6 +2401,7 @@ class Queue(SyncClient):
         payload: UpdateWorkerRequest | UpdateWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerResponse:
         """Declare a worker
 
@@ -2327,12 +2427,14 @@ class Queue(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -2347,6 +2449,7 @@ class Queue(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_tasks(
@@ -2356,6 +2459,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[TasksResponse, TasksResponseTask]:
         """Get multiple task definitions: every page, fetched as you iterate
 
@@ -2375,6 +2479,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -2385,6 +2490,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[TasksStatusesResponse, Status]:
         """Get multiple task definitions: every page, fetched as you iterate
 
@@ -2404,6 +2510,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.statuses,
         )
 
@@ -2414,6 +2521,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListTaskGroupResponse, TaskDefinitionAndStatus]:
         """List Task Group: every page, fetched as you iterate
 
@@ -2434,6 +2542,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -2444,6 +2553,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListDependentTasksResponse, TaskDefinitionAndStatus]:
         """List Dependent Tasks: every page, fetched as you iterate
 
@@ -2464,6 +2574,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -2475,6 +2586,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListArtifactsResponse, ArtifactResponse]:
         """Get Artifacts from Run: every page, fetched as you iterate
 
@@ -2496,6 +2608,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.artifacts,
         )
 
@@ -2506,6 +2619,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListArtifactsResponse, ArtifactResponse]:
         """Get Artifacts from Latest Run: every page, fetched as you iterate
 
@@ -2526,6 +2640,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.artifacts,
         )
 
@@ -2536,6 +2651,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListProvisionersResponse, ProvisionerInformation]:
         """Get a list of all active provisioners: every page, fetched as you iterate
 
@@ -2555,6 +2671,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.provisioners,
         )
 
@@ -2565,6 +2682,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListPendingTasksResponse, PendingTask]:
         """List Pending Tasks: every page, fetched as you iterate
 
@@ -2585,6 +2703,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -2595,6 +2714,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListClaimedTasksResponse, ClaimedTask]:
         """List claimed Tasks: every page, fetched as you iterate
 
@@ -2615,6 +2735,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -2629,6 +2750,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListWorkertypesResponse, WorkerType]:
         """Get a list of all active worker-types: every page, fetched as you iterate
 
@@ -2650,6 +2772,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.worker_types,
         )
 
@@ -2659,6 +2782,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListTaskqueuesResponse, TaskQueue]:
         """Get a list of all active task queues: every page, fetched as you iterate
 
@@ -2677,6 +2801,7 @@ class Queue(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.task_queues,
         )
 
@@ -2693,6 +2818,7 @@ class Queue(SyncClient):
         limit: int | None = None,
         quarantined: bool | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListWorkersResponse, Worker]:
         """Get a list of all active workers of a workerType: every page, fetched as you iterate
 
@@ -2716,6 +2842,7 @@ class Queue(SyncClient):
                 "quarantined": quarantined,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.workers,
         )
 
@@ -2792,6 +2919,7 @@ class AsyncQueue(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -2804,12 +2932,14 @@ class AsyncQueue(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -2822,12 +2952,14 @@ class AsyncQueue(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -2840,6 +2972,7 @@ class AsyncQueue(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def task(
@@ -2847,6 +2980,7 @@ class AsyncQueue(AsyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Task:
         """Get Task Definition
 
@@ -2866,6 +3000,7 @@ class AsyncQueue(AsyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def tasks(
@@ -2875,6 +3010,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TasksResponse:
         """Get multiple task definitions
 
@@ -2897,6 +3033,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def statuses(
@@ -2906,6 +3043,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TasksStatusesResponse:
         """Get multiple task definitions
 
@@ -2929,6 +3067,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def status(
@@ -2936,6 +3075,7 @@ class AsyncQueue(AsyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Get task status
 
@@ -2953,6 +3093,7 @@ class AsyncQueue(AsyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_task_group(
@@ -2962,6 +3103,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListTaskGroupResponse:
         """List Task Group
 
@@ -3001,6 +3143,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def cancel_task_group(
@@ -3008,6 +3151,7 @@ class AsyncQueue(AsyncClient):
         task_group_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> CancelTaskGroupResponse:
         """Cancel Task Group
 
@@ -3033,6 +3177,7 @@ class AsyncQueue(AsyncClient):
                 "taskGroupId": task_group_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def get_task_group(
@@ -3040,6 +3185,7 @@ class AsyncQueue(AsyncClient):
         task_group_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskGroupResponse:
         """Get Task Group
 
@@ -3063,6 +3209,7 @@ class AsyncQueue(AsyncClient):
                 "taskGroupId": task_group_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def seal_task_group(
@@ -3070,6 +3217,7 @@ class AsyncQueue(AsyncClient):
         task_group_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskGroupResponse:
         """Seal Task Group
 
@@ -3095,6 +3243,7 @@ class AsyncQueue(AsyncClient):
                 "taskGroupId": task_group_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_dependent_tasks(
@@ -3104,6 +3253,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListDependentTasksResponse:
         """List Dependent Tasks
 
@@ -3140,6 +3290,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def create_task(
@@ -3148,6 +3299,7 @@ class AsyncQueue(AsyncClient):
         payload: CreateTaskRequest[Any] | CreateTaskRequestDict[Any],
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Create New Task
 
@@ -3201,6 +3353,7 @@ class AsyncQueue(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def schedule_task(
@@ -3208,6 +3361,7 @@ class AsyncQueue(AsyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Schedule Defined Task
 
@@ -3243,6 +3397,7 @@ class AsyncQueue(AsyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def rerun_task(
@@ -3250,6 +3405,7 @@ class AsyncQueue(AsyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Rerun a Resolved Task
 
@@ -3283,6 +3439,7 @@ class AsyncQueue(AsyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def cancel_task(
@@ -3290,6 +3447,7 @@ class AsyncQueue(AsyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Cancel Task
 
@@ -3323,6 +3481,7 @@ class AsyncQueue(AsyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def change_task_priority(
@@ -3331,6 +3490,7 @@ class AsyncQueue(AsyncClient):
         payload: ChangeTaskPriorityRequest | ChangeTaskPriorityRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Change Task Priority
 
@@ -3354,6 +3514,7 @@ class AsyncQueue(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def change_task_group_priority(
@@ -3362,6 +3523,7 @@ class AsyncQueue(AsyncClient):
         payload: ChangeTaskPriorityRequest | ChangeTaskPriorityRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskGroupPriorityChangeResponse:
         """Change Task Group Priority
 
@@ -3384,6 +3546,7 @@ class AsyncQueue(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def claim_work(
@@ -3392,6 +3555,7 @@ class AsyncQueue(AsyncClient):
         payload: ClaimWorkRequest | ClaimWorkRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ClaimWorkResponse:
         """Claim Work
 
@@ -3419,6 +3583,7 @@ class AsyncQueue(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -3432,6 +3597,7 @@ class AsyncQueue(AsyncClient):
         payload: TaskClaimRequest | TaskClaimRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskClaimResponse:
         """Claim Task
 
@@ -3454,6 +3620,7 @@ class AsyncQueue(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def reclaim_task(
@@ -3462,6 +3629,7 @@ class AsyncQueue(AsyncClient):
         run_id: str | int,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskReclaimResponse:
         """Reclaim task
 
@@ -3500,6 +3668,7 @@ class AsyncQueue(AsyncClient):
                 "runId": run_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def report_completed(
@@ -3508,6 +3677,7 @@ class AsyncQueue(AsyncClient):
         run_id: str | int,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Report Run Completed
 
@@ -3526,6 +3696,7 @@ class AsyncQueue(AsyncClient):
                 "runId": run_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def report_failed(
@@ -3534,6 +3705,7 @@ class AsyncQueue(AsyncClient):
         run_id: str | int,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Report Run Failed
 
@@ -3558,6 +3730,7 @@ class AsyncQueue(AsyncClient):
                 "runId": run_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def report_exception(
@@ -3567,6 +3740,7 @@ class AsyncQueue(AsyncClient):
         payload: TaskExceptionRequest | TaskExceptionRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
         """Report Task Exception
 
@@ -3598,6 +3772,7 @@ class AsyncQueue(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def create_artifact(
@@ -3608,6 +3783,7 @@ class AsyncQueue(AsyncClient):
         payload: PostArtifactRequest | PostArtifactRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> PostArtifactResponse:
         """Create Artifact
 
@@ -3636,6 +3812,7 @@ class AsyncQueue(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def finish_artifact(
@@ -3646,6 +3823,7 @@ class AsyncQueue(AsyncClient):
         payload: FinishArtifactRequest | FinishArtifactRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Finish Artifact
 
@@ -3673,6 +3851,7 @@ class AsyncQueue(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def get_artifact(
@@ -3682,6 +3861,7 @@ class AsyncQueue(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetArtifactResponse:
         """Get Artifact Data from Run
 
@@ -3749,6 +3929,7 @@ class AsyncQueue(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def get_latest_artifact(
@@ -3757,6 +3938,7 @@ class AsyncQueue(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> GetArtifactResponse:
         """Get Artifact Data from Latest Run
 
@@ -3827,6 +4009,7 @@ class AsyncQueue(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_artifacts(
@@ -3837,6 +4020,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListArtifactsResponse:
         """Get Artifacts from Run
 
@@ -3867,6 +4051,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_latest_artifacts(
@@ -3876,6 +4061,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListArtifactsResponse:
         """Get Artifacts from Latest Run
 
@@ -3906,6 +4092,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def artifact_info(
@@ -3915,6 +4102,7 @@ class AsyncQueue(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ArtifactResponse:
         """Get Artifact Information From Run
 
@@ -3938,6 +4126,7 @@ class AsyncQueue(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def latest_artifact_info(
@@ -3946,6 +4135,7 @@ class AsyncQueue(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ArtifactResponse:
         """Get Artifact Information From Latest Run
 
@@ -3968,6 +4158,7 @@ class AsyncQueue(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def artifact(
@@ -3977,6 +4168,7 @@ class AsyncQueue(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ArtifactContentResponse:
         """Get Artifact Content From Run
 
@@ -4003,6 +4195,7 @@ class AsyncQueue(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def latest_artifact(
@@ -4011,6 +4204,7 @@ class AsyncQueue(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ArtifactContentResponse:
         """Get Artifact Content From Latest Run
 
@@ -4036,6 +4230,7 @@ class AsyncQueue(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated("listProvisioners (GET /provisioners) is deprecated by Taskcluster", category=None)
@@ -4045,6 +4240,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListProvisionersResponse:
         """Get a list of all active provisioners
 
@@ -4074,6 +4270,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -4085,6 +4282,7 @@ class AsyncQueue(AsyncClient):
         provisioner_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ProvisionerResponse:
         """Get an active provisioner
 
@@ -4107,6 +4305,7 @@ class AsyncQueue(AsyncClient):
                 "provisionerId": provisioner_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -4117,6 +4316,7 @@ class AsyncQueue(AsyncClient):
         task_queue_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> PendingTasksResponse:
         """Get Number of Pending Tasks
 
@@ -4140,6 +4340,7 @@ class AsyncQueue(AsyncClient):
                 "taskQueueId": task_queue_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def task_queue_counts(
@@ -4147,6 +4348,7 @@ class AsyncQueue(AsyncClient):
         task_queue_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskQueueCountsResponse:
         """Get Number of Pending and Claimed Tasks
 
@@ -4169,6 +4371,7 @@ class AsyncQueue(AsyncClient):
                 "taskQueueId": task_queue_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_pending_tasks(
@@ -4178,6 +4381,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListPendingTasksResponse:
         """List Pending Tasks
 
@@ -4202,6 +4406,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_claimed_tasks(
@@ -4211,6 +4416,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListClaimedTasksResponse:
         """List claimed Tasks
 
@@ -4235,6 +4441,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -4248,6 +4455,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListWorkertypesResponse:
         """Get a list of all active worker-types
 
@@ -4275,6 +4483,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -4287,6 +4496,7 @@ class AsyncQueue(AsyncClient):
         worker_type: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkertypeResponse:
         """Get a worker-type
 
@@ -4306,6 +4516,7 @@ class AsyncQueue(AsyncClient):
                 "workerType": worker_type,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_task_queues(
@@ -4314,6 +4525,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListTaskqueuesResponse:
         """Get a list of all active task queues
 
@@ -4338,6 +4550,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def get_task_queue(
@@ -4345,6 +4558,7 @@ class AsyncQueue(AsyncClient):
         task_queue_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> TaskqueueResponse:
         """Get a task queue
 
@@ -4362,6 +4576,7 @@ class AsyncQueue(AsyncClient):
                 "taskQueueId": task_queue_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -4377,6 +4592,7 @@ class AsyncQueue(AsyncClient):
         limit: int | None = None,
         quarantined: bool | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListWorkersResponse:
         """Get a list of all active workers of a workerType
 
@@ -4410,6 +4626,7 @@ class AsyncQueue(AsyncClient):
                 "quarantined": quarantined,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     @deprecated(
@@ -4424,6 +4641,7 @@ class AsyncQueue(AsyncClient):
         worker_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerResponse:
         """Get a worker from worker-type
 
@@ -4445,6 +4663,7 @@ class AsyncQueue(AsyncClient):
                 "workerId": worker_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def quarantine_worker(
@@ -4456,6 +4675,7 @@ class AsyncQueue(AsyncClient):
         payload: QuarantineWorkerRequest | QuarantineWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerResponse:
         """Quarantine a worker
 
@@ -4478,6 +4698,7 @@ class AsyncQueue(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def declare_worker(
@@ -4489,6 +4710,7 @@ class AsyncQueue(AsyncClient):
         payload: UpdateWorkerRequest | UpdateWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerResponse:
         """Declare a worker
 
@@ -4514,12 +4736,14 @@ class AsyncQueue(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -4534,6 +4758,7 @@ class AsyncQueue(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_tasks(
@@ -4543,6 +4768,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[TasksResponse, TasksResponseTask]:
         """Get multiple task definitions: every page, fetched as you iterate
 
@@ -4562,6 +4788,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -4572,6 +4799,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[TasksStatusesResponse, Status]:
         """Get multiple task definitions: every page, fetched as you iterate
 
@@ -4591,6 +4819,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.statuses,
         )
 
@@ -4601,6 +4830,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListTaskGroupResponse, TaskDefinitionAndStatus]:
         """List Task Group: every page, fetched as you iterate
 
@@ -4621,6 +4851,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -4631,6 +4862,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListDependentTasksResponse, TaskDefinitionAndStatus]:
         """List Dependent Tasks: every page, fetched as you iterate
 
@@ -4651,6 +4883,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -4662,6 +4895,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListArtifactsResponse, ArtifactResponse]:
         """Get Artifacts from Run: every page, fetched as you iterate
 
@@ -4683,6 +4917,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.artifacts,
         )
 
@@ -4693,6 +4928,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListArtifactsResponse, ArtifactResponse]:
         """Get Artifacts from Latest Run: every page, fetched as you iterate
 
@@ -4713,6 +4949,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.artifacts,
         )
 
@@ -4723,6 +4960,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListProvisionersResponse, ProvisionerInformation]:
         """Get a list of all active provisioners: every page, fetched as you iterate
 
@@ -4742,6 +4980,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.provisioners,
         )
 
@@ -4752,6 +4991,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListPendingTasksResponse, PendingTask]:
         """List Pending Tasks: every page, fetched as you iterate
 
@@ -4772,6 +5012,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -4782,6 +5023,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListClaimedTasksResponse, ClaimedTask]:
         """List claimed Tasks: every page, fetched as you iterate
 
@@ -4802,6 +5044,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.tasks,
         )
 
@@ -4816,6 +5059,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListWorkertypesResponse, WorkerType]:
         """Get a list of all active worker-types: every page, fetched as you iterate
 
@@ -4837,6 +5081,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.worker_types,
         )
 
@@ -4846,6 +5091,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListTaskqueuesResponse, TaskQueue]:
         """Get a list of all active task queues: every page, fetched as you iterate
 
@@ -4864,6 +5110,7 @@ class AsyncQueue(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.task_queues,
         )
 
@@ -4880,6 +5127,7 @@ class AsyncQueue(AsyncClient):
         limit: int | None = None,
         quarantined: bool | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListWorkersResponse, Worker]:
         """Get a list of all active workers of a workerType: every page, fetched as you iterate
 
@@ -4903,6 +5151,7 @@ class AsyncQueue(AsyncClient):
                 "quarantined": quarantined,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.workers,
         )
 

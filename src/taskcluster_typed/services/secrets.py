@@ -123,6 +123,7 @@ class Secrets(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -135,12 +136,14 @@ class Secrets(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -153,12 +156,14 @@ class Secrets(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -171,6 +176,7 @@ class Secrets(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def set(
@@ -179,6 +185,7 @@ class Secrets(SyncClient):
         payload: Secret | SecretDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Set Secret
 
@@ -198,6 +205,7 @@ class Secrets(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def remove(
@@ -205,6 +213,7 @@ class Secrets(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete Secret
 
@@ -222,6 +231,7 @@ class Secrets(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def get(
@@ -229,6 +239,7 @@ class Secrets(SyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Secret:
         """Read Secret
 
@@ -249,6 +260,7 @@ class Secrets(SyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list(
@@ -257,6 +269,7 @@ class Secrets(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> SecretList:
         """List Secrets
 
@@ -286,12 +299,14 @@ class Secrets(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -306,6 +321,7 @@ class Secrets(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_list(
@@ -314,6 +330,7 @@ class Secrets(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[SecretList, str]:
         """List Secrets: every page, fetched as you iterate
 
@@ -332,6 +349,7 @@ class Secrets(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.secrets,
         )
 
@@ -370,6 +388,7 @@ class AsyncSecrets(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -382,12 +401,14 @@ class AsyncSecrets(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -400,12 +421,14 @@ class AsyncSecrets(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -418,6 +441,7 @@ class AsyncSecrets(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def set(
@@ -426,6 +450,7 @@ class AsyncSecrets(AsyncClient):
         payload: Secret | SecretDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Set Secret
 
@@ -445,6 +470,7 @@ class AsyncSecrets(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def remove(
@@ -452,6 +478,7 @@ class AsyncSecrets(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Delete Secret
 
@@ -469,6 +496,7 @@ class AsyncSecrets(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def get(
@@ -476,6 +504,7 @@ class AsyncSecrets(AsyncClient):
         name: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Secret:
         """Read Secret
 
@@ -496,6 +525,7 @@ class AsyncSecrets(AsyncClient):
                 "name": name,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list(
@@ -504,6 +534,7 @@ class AsyncSecrets(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> SecretList:
         """List Secrets
 
@@ -533,12 +564,14 @@ class AsyncSecrets(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -553,6 +586,7 @@ class AsyncSecrets(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_list(
@@ -561,6 +595,7 @@ class AsyncSecrets(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[SecretList, str]:
         """List Secrets: every page, fetched as you iterate
 
@@ -579,6 +614,7 @@ class AsyncSecrets(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.secrets,
         )
 

@@ -92,6 +92,7 @@ class WebServer(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -104,12 +105,14 @@ class WebServer(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -122,12 +125,14 @@ class WebServer(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -140,6 +145,7 @@ class WebServer(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def task_group_profile(
@@ -147,6 +153,7 @@ class WebServer(SyncClient):
         task_group_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Task Group Profile
 
@@ -161,6 +168,7 @@ class WebServer(SyncClient):
                 "taskGroupId": task_group_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def task_profile(
@@ -168,6 +176,7 @@ class WebServer(SyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Task Log Profile
 
@@ -182,12 +191,14 @@ class WebServer(SyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -202,6 +213,7 @@ class WebServer(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
 
@@ -235,6 +247,7 @@ class AsyncWebServer(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -247,12 +260,14 @@ class AsyncWebServer(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -265,12 +280,14 @@ class AsyncWebServer(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -283,6 +300,7 @@ class AsyncWebServer(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def task_group_profile(
@@ -290,6 +308,7 @@ class AsyncWebServer(AsyncClient):
         task_group_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Task Group Profile
 
@@ -304,6 +323,7 @@ class AsyncWebServer(AsyncClient):
                 "taskGroupId": task_group_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def task_profile(
@@ -311,6 +331,7 @@ class AsyncWebServer(AsyncClient):
         task_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Task Log Profile
 
@@ -325,12 +346,14 @@ class AsyncWebServer(AsyncClient):
                 "taskId": task_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -345,6 +368,7 @@ class AsyncWebServer(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
 

@@ -365,6 +365,7 @@ class WorkerManager(SyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -377,12 +378,14 @@ class WorkerManager(SyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -395,12 +398,14 @@ class WorkerManager(SyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -413,6 +418,7 @@ class WorkerManager(SyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_providers(
@@ -421,6 +427,7 @@ class WorkerManager(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ProviderList:
         """List Providers
 
@@ -440,6 +447,7 @@ class WorkerManager(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def create_worker_pool(
@@ -448,6 +456,7 @@ class WorkerManager(SyncClient):
         payload: CreateWorkerPoolRequest | CreateWorkerPoolRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolFull:
         """Create Worker Pool
 
@@ -468,6 +477,7 @@ class WorkerManager(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def update_worker_pool(
@@ -476,6 +486,7 @@ class WorkerManager(SyncClient):
         payload: UpdateWorkerPoolRequest | UpdateWorkerPoolRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolFull:
         """Update Worker Pool
 
@@ -502,6 +513,7 @@ class WorkerManager(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def delete_worker_pool(
@@ -509,6 +521,7 @@ class WorkerManager(SyncClient):
         worker_pool_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolFull:
         """Delete Worker Pool
 
@@ -529,6 +542,7 @@ class WorkerManager(SyncClient):
                 "workerPoolId": worker_pool_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_worker_pool_launch_configs(
@@ -539,6 +553,7 @@ class WorkerManager(SyncClient):
         limit: int | None = None,
         include_archived: bool | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolLaunchConfigList:
         """List Worker Pool Launch Configs
 
@@ -563,6 +578,7 @@ class WorkerManager(SyncClient):
                 "includeArchived": include_archived,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def worker_pool_stats(
@@ -570,6 +586,7 @@ class WorkerManager(SyncClient):
         worker_pool_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolStats:
         """Get Worker Pool Statistics
 
@@ -588,6 +605,7 @@ class WorkerManager(SyncClient):
                 "workerPoolId": worker_pool_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def worker_pool(
@@ -595,6 +613,7 @@ class WorkerManager(SyncClient):
         worker_pool_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolFull:
         """Get Worker Pool
 
@@ -612,6 +631,7 @@ class WorkerManager(SyncClient):
                 "workerPoolId": worker_pool_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_worker_pools(
@@ -620,6 +640,7 @@ class WorkerManager(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolList:
         """List All Worker Pools
 
@@ -639,6 +660,7 @@ class WorkerManager(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_worker_pools_stats(
@@ -647,6 +669,7 @@ class WorkerManager(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolListStats:
         """List All Worker Pools Stats
 
@@ -666,6 +689,7 @@ class WorkerManager(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def report_worker_error(
@@ -674,6 +698,7 @@ class WorkerManager(SyncClient):
         payload: ReportWorkerErrorRequest | ReportWorkerErrorRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolError:
         """Report an error from a worker
 
@@ -702,6 +727,7 @@ class WorkerManager(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def worker_pool_error_stats(
@@ -709,6 +735,7 @@ class WorkerManager(SyncClient):
         *,
         worker_pool_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolErrorStats:
         """List Worker Pool Errors Count
 
@@ -731,6 +758,7 @@ class WorkerManager(SyncClient):
                 "workerPoolId": worker_pool_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_worker_pool_errors(
@@ -742,6 +770,7 @@ class WorkerManager(SyncClient):
         launch_config_id: str | None = None,
         error_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolErrorList:
         """List Worker Pool Errors
 
@@ -765,6 +794,7 @@ class WorkerManager(SyncClient):
                 "errorId": error_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_workers_for_worker_group(
@@ -775,6 +805,7 @@ class WorkerManager(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerList:
         """Workers in a specific Worker Group in a Worker Pool
 
@@ -797,6 +828,7 @@ class WorkerManager(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def worker(
@@ -806,6 +838,7 @@ class WorkerManager(SyncClient):
         worker_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerFull:
         """Get a Worker
 
@@ -825,6 +858,7 @@ class WorkerManager(SyncClient):
                 "workerId": worker_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def create_worker(
@@ -835,6 +869,7 @@ class WorkerManager(SyncClient):
         payload: CreateWorkerRequest | CreateWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerFull:
         """Create a Worker
 
@@ -860,6 +895,7 @@ class WorkerManager(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def update_worker(
@@ -870,6 +906,7 @@ class WorkerManager(SyncClient):
         payload: CreateWorkerRequest | CreateWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerFull:
         """Update an existing Worker
 
@@ -896,6 +933,7 @@ class WorkerManager(SyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def remove_worker(
@@ -905,6 +943,7 @@ class WorkerManager(SyncClient):
         worker_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Remove a Worker
 
@@ -928,6 +967,7 @@ class WorkerManager(SyncClient):
                 "workerId": worker_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def should_worker_terminate(
@@ -937,6 +977,7 @@ class WorkerManager(SyncClient):
         worker_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ShouldWorkerTerminateResponse:
         """Should worker terminate
 
@@ -962,6 +1003,7 @@ class WorkerManager(SyncClient):
                 "workerId": worker_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_workers_for_worker_pool(
@@ -973,6 +1015,7 @@ class WorkerManager(SyncClient):
         launch_config_id: str | None = None,
         state: Literal["requested", "running", "stopping", "stopped"] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerList:
         """Workers in a Worker Pool
 
@@ -996,6 +1039,7 @@ class WorkerManager(SyncClient):
                 "state": state,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def register_worker(
@@ -1003,6 +1047,7 @@ class WorkerManager(SyncClient):
         payload: RegisterWorkerRequest | RegisterWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> RegisterWorkerResponse:
         """Register a running worker
 
@@ -1019,6 +1064,7 @@ class WorkerManager(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def reregister_worker(
@@ -1026,6 +1072,7 @@ class WorkerManager(SyncClient):
         payload: ReregisterWorkerRequest | ReregisterWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ReregisterWorkerResponse:
         """Reregister a Worker
 
@@ -1047,6 +1094,7 @@ class WorkerManager(SyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     def list_workers(
@@ -1060,6 +1108,7 @@ class WorkerManager(SyncClient):
         quarantined: bool | None = None,
         worker_state: Literal["requested", "running", "stopping", "stopped"] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListWorkersResponse:
         """Get a list of all active workers of a workerType
 
@@ -1095,6 +1144,7 @@ class WorkerManager(SyncClient):
                 "workerState": worker_state,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def get_worker(
@@ -1105,6 +1155,7 @@ class WorkerManager(SyncClient):
         worker_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerResponse:
         """Get a worker
 
@@ -1125,12 +1176,14 @@ class WorkerManager(SyncClient):
                 "workerId": worker_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -1145,6 +1198,7 @@ class WorkerManager(SyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_list_providers(
@@ -1153,6 +1207,7 @@ class WorkerManager(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ProviderList, Provider]:
         """List Providers: every page, fetched as you iterate
 
@@ -1171,6 +1226,7 @@ class WorkerManager(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.providers,
         )
 
@@ -1182,6 +1238,7 @@ class WorkerManager(SyncClient):
         limit: int | None = None,
         include_archived: bool | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[WorkerPoolLaunchConfigList, WorkerPoolLaunchConfig]:
         """List Worker Pool Launch Configs: every page, fetched as you iterate
 
@@ -1203,6 +1260,7 @@ class WorkerManager(SyncClient):
                 "includeArchived": include_archived,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.worker_pool_launch_configs,
         )
 
@@ -1212,6 +1270,7 @@ class WorkerManager(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[WorkerPoolList, WorkerPoolFull]:
         """List All Worker Pools: every page, fetched as you iterate
 
@@ -1230,6 +1289,7 @@ class WorkerManager(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.worker_pools,
         )
 
@@ -1239,6 +1299,7 @@ class WorkerManager(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[WorkerPoolListStats, WorkerPoolsStat]:
         """List All Worker Pools Stats: every page, fetched as you iterate
 
@@ -1257,6 +1318,7 @@ class WorkerManager(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.worker_pools_stats,
         )
 
@@ -1269,6 +1331,7 @@ class WorkerManager(SyncClient):
         launch_config_id: str | None = None,
         error_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[WorkerPoolErrorList, WorkerPoolError]:
         """List Worker Pool Errors: every page, fetched as you iterate
 
@@ -1291,6 +1354,7 @@ class WorkerManager(SyncClient):
                 "errorId": error_id,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.worker_pool_errors,
         )
 
@@ -1302,6 +1366,7 @@ class WorkerManager(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[WorkerList, WorkerFull]:
         """Workers in a specific Worker Group in a Worker Pool: every page, fetched as you iterate
 
@@ -1323,6 +1388,7 @@ class WorkerManager(SyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.workers,
         )
 
@@ -1335,6 +1401,7 @@ class WorkerManager(SyncClient):
         launch_config_id: str | None = None,
         state: Literal["requested", "running", "stopping", "stopped"] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[WorkerList, WorkerFull]:
         """Workers in a Worker Pool: every page, fetched as you iterate
 
@@ -1357,6 +1424,7 @@ class WorkerManager(SyncClient):
                 "state": state,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.workers,
         )
 
@@ -1371,6 +1439,7 @@ class WorkerManager(SyncClient):
         quarantined: bool | None = None,
         worker_state: Literal["requested", "running", "stopping", "stopped"] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> Paginator[ListWorkersResponse, Worker]:
         """Get a list of all active workers of a workerType: every page, fetched as you iterate
 
@@ -1395,6 +1464,7 @@ class WorkerManager(SyncClient):
                 "workerState": worker_state,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.workers,
         )
 
@@ -1431,6 +1501,7 @@ class AsyncWorkerManager(AsyncClient):
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Ping Server
 
@@ -1443,12 +1514,14 @@ class AsyncWorkerManager(AsyncClient):
             _PING,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def lbheartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Load Balancer Heartbeat
 
@@ -1461,12 +1534,14 @@ class AsyncWorkerManager(AsyncClient):
             _LBHEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def version(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Taskcluster Version
 
@@ -1479,6 +1554,7 @@ class AsyncWorkerManager(AsyncClient):
             _VERSION,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_providers(
@@ -1487,6 +1563,7 @@ class AsyncWorkerManager(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ProviderList:
         """List Providers
 
@@ -1506,6 +1583,7 @@ class AsyncWorkerManager(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def create_worker_pool(
@@ -1514,6 +1592,7 @@ class AsyncWorkerManager(AsyncClient):
         payload: CreateWorkerPoolRequest | CreateWorkerPoolRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolFull:
         """Create Worker Pool
 
@@ -1534,6 +1613,7 @@ class AsyncWorkerManager(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def update_worker_pool(
@@ -1542,6 +1622,7 @@ class AsyncWorkerManager(AsyncClient):
         payload: UpdateWorkerPoolRequest | UpdateWorkerPoolRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolFull:
         """Update Worker Pool
 
@@ -1568,6 +1649,7 @@ class AsyncWorkerManager(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def delete_worker_pool(
@@ -1575,6 +1657,7 @@ class AsyncWorkerManager(AsyncClient):
         worker_pool_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolFull:
         """Delete Worker Pool
 
@@ -1595,6 +1678,7 @@ class AsyncWorkerManager(AsyncClient):
                 "workerPoolId": worker_pool_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_worker_pool_launch_configs(
@@ -1605,6 +1689,7 @@ class AsyncWorkerManager(AsyncClient):
         limit: int | None = None,
         include_archived: bool | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolLaunchConfigList:
         """List Worker Pool Launch Configs
 
@@ -1629,6 +1714,7 @@ class AsyncWorkerManager(AsyncClient):
                 "includeArchived": include_archived,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def worker_pool_stats(
@@ -1636,6 +1722,7 @@ class AsyncWorkerManager(AsyncClient):
         worker_pool_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolStats:
         """Get Worker Pool Statistics
 
@@ -1654,6 +1741,7 @@ class AsyncWorkerManager(AsyncClient):
                 "workerPoolId": worker_pool_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def worker_pool(
@@ -1661,6 +1749,7 @@ class AsyncWorkerManager(AsyncClient):
         worker_pool_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolFull:
         """Get Worker Pool
 
@@ -1678,6 +1767,7 @@ class AsyncWorkerManager(AsyncClient):
                 "workerPoolId": worker_pool_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_worker_pools(
@@ -1686,6 +1776,7 @@ class AsyncWorkerManager(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolList:
         """List All Worker Pools
 
@@ -1705,6 +1796,7 @@ class AsyncWorkerManager(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_worker_pools_stats(
@@ -1713,6 +1805,7 @@ class AsyncWorkerManager(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolListStats:
         """List All Worker Pools Stats
 
@@ -1732,6 +1825,7 @@ class AsyncWorkerManager(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def report_worker_error(
@@ -1740,6 +1834,7 @@ class AsyncWorkerManager(AsyncClient):
         payload: ReportWorkerErrorRequest | ReportWorkerErrorRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolError:
         """Report an error from a worker
 
@@ -1768,6 +1863,7 @@ class AsyncWorkerManager(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def worker_pool_error_stats(
@@ -1775,6 +1871,7 @@ class AsyncWorkerManager(AsyncClient):
         *,
         worker_pool_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolErrorStats:
         """List Worker Pool Errors Count
 
@@ -1797,6 +1894,7 @@ class AsyncWorkerManager(AsyncClient):
                 "workerPoolId": worker_pool_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_worker_pool_errors(
@@ -1808,6 +1906,7 @@ class AsyncWorkerManager(AsyncClient):
         launch_config_id: str | None = None,
         error_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerPoolErrorList:
         """List Worker Pool Errors
 
@@ -1831,6 +1930,7 @@ class AsyncWorkerManager(AsyncClient):
                 "errorId": error_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_workers_for_worker_group(
@@ -1841,6 +1941,7 @@ class AsyncWorkerManager(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerList:
         """Workers in a specific Worker Group in a Worker Pool
 
@@ -1863,6 +1964,7 @@ class AsyncWorkerManager(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def worker(
@@ -1872,6 +1974,7 @@ class AsyncWorkerManager(AsyncClient):
         worker_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerFull:
         """Get a Worker
 
@@ -1891,6 +1994,7 @@ class AsyncWorkerManager(AsyncClient):
                 "workerId": worker_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def create_worker(
@@ -1901,6 +2005,7 @@ class AsyncWorkerManager(AsyncClient):
         payload: CreateWorkerRequest | CreateWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerFull:
         """Create a Worker
 
@@ -1926,6 +2031,7 @@ class AsyncWorkerManager(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def update_worker(
@@ -1936,6 +2042,7 @@ class AsyncWorkerManager(AsyncClient):
         payload: CreateWorkerRequest | CreateWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerFull:
         """Update an existing Worker
 
@@ -1962,6 +2069,7 @@ class AsyncWorkerManager(AsyncClient):
             },
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def remove_worker(
@@ -1971,6 +2079,7 @@ class AsyncWorkerManager(AsyncClient):
         worker_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Remove a Worker
 
@@ -1994,6 +2103,7 @@ class AsyncWorkerManager(AsyncClient):
                 "workerId": worker_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def should_worker_terminate(
@@ -2003,6 +2113,7 @@ class AsyncWorkerManager(AsyncClient):
         worker_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ShouldWorkerTerminateResponse:
         """Should worker terminate
 
@@ -2028,6 +2139,7 @@ class AsyncWorkerManager(AsyncClient):
                 "workerId": worker_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_workers_for_worker_pool(
@@ -2039,6 +2151,7 @@ class AsyncWorkerManager(AsyncClient):
         launch_config_id: str | None = None,
         state: Literal["requested", "running", "stopping", "stopped"] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerList:
         """Workers in a Worker Pool
 
@@ -2062,6 +2175,7 @@ class AsyncWorkerManager(AsyncClient):
                 "state": state,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def register_worker(
@@ -2069,6 +2183,7 @@ class AsyncWorkerManager(AsyncClient):
         payload: RegisterWorkerRequest | RegisterWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> RegisterWorkerResponse:
         """Register a running worker
 
@@ -2085,6 +2200,7 @@ class AsyncWorkerManager(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def reregister_worker(
@@ -2092,6 +2208,7 @@ class AsyncWorkerManager(AsyncClient):
         payload: ReregisterWorkerRequest | ReregisterWorkerRequestDict,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ReregisterWorkerResponse:
         """Reregister a Worker
 
@@ -2113,6 +2230,7 @@ class AsyncWorkerManager(AsyncClient):
             {},
             payload=payload,
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def list_workers(
@@ -2126,6 +2244,7 @@ class AsyncWorkerManager(AsyncClient):
         quarantined: bool | None = None,
         worker_state: Literal["requested", "running", "stopping", "stopped"] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> ListWorkersResponse:
         """Get a list of all active workers of a workerType
 
@@ -2161,6 +2280,7 @@ class AsyncWorkerManager(AsyncClient):
                 "workerState": worker_state,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def get_worker(
@@ -2171,6 +2291,7 @@ class AsyncWorkerManager(AsyncClient):
         worker_id: str,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> WorkerResponse:
         """Get a worker
 
@@ -2191,12 +2312,14 @@ class AsyncWorkerManager(AsyncClient):
                 "workerId": worker_id,
             },
             timeout=timeout,
+            deadline=deadline,
         )
 
     async def heartbeat(
         self,
         *,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> None:
         """Heartbeat
 
@@ -2211,6 +2334,7 @@ class AsyncWorkerManager(AsyncClient):
             _HEARTBEAT,
             {},
             timeout=timeout,
+            deadline=deadline,
         )
 
     def iter_list_providers(
@@ -2219,6 +2343,7 @@ class AsyncWorkerManager(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ProviderList, Provider]:
         """List Providers: every page, fetched as you iterate
 
@@ -2237,6 +2362,7 @@ class AsyncWorkerManager(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.providers,
         )
 
@@ -2248,6 +2374,7 @@ class AsyncWorkerManager(AsyncClient):
         limit: int | None = None,
         include_archived: bool | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[WorkerPoolLaunchConfigList, WorkerPoolLaunchConfig]:
         """List Worker Pool Launch Configs: every page, fetched as you iterate
 
@@ -2269,6 +2396,7 @@ class AsyncWorkerManager(AsyncClient):
                 "includeArchived": include_archived,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.worker_pool_launch_configs,
         )
 
@@ -2278,6 +2406,7 @@ class AsyncWorkerManager(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[WorkerPoolList, WorkerPoolFull]:
         """List All Worker Pools: every page, fetched as you iterate
 
@@ -2296,6 +2425,7 @@ class AsyncWorkerManager(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.worker_pools,
         )
 
@@ -2305,6 +2435,7 @@ class AsyncWorkerManager(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[WorkerPoolListStats, WorkerPoolsStat]:
         """List All Worker Pools Stats: every page, fetched as you iterate
 
@@ -2323,6 +2454,7 @@ class AsyncWorkerManager(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.worker_pools_stats,
         )
 
@@ -2335,6 +2467,7 @@ class AsyncWorkerManager(AsyncClient):
         launch_config_id: str | None = None,
         error_id: str | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[WorkerPoolErrorList, WorkerPoolError]:
         """List Worker Pool Errors: every page, fetched as you iterate
 
@@ -2357,6 +2490,7 @@ class AsyncWorkerManager(AsyncClient):
                 "errorId": error_id,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.worker_pool_errors,
         )
 
@@ -2368,6 +2502,7 @@ class AsyncWorkerManager(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[WorkerList, WorkerFull]:
         """Workers in a specific Worker Group in a Worker Pool: every page, fetched as you iterate
 
@@ -2389,6 +2524,7 @@ class AsyncWorkerManager(AsyncClient):
                 "limit": limit,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.workers,
         )
 
@@ -2401,6 +2537,7 @@ class AsyncWorkerManager(AsyncClient):
         launch_config_id: str | None = None,
         state: Literal["requested", "running", "stopping", "stopped"] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[WorkerList, WorkerFull]:
         """Workers in a Worker Pool: every page, fetched as you iterate
 
@@ -2423,6 +2560,7 @@ class AsyncWorkerManager(AsyncClient):
                 "state": state,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.workers,
         )
 
@@ -2437,6 +2575,7 @@ class AsyncWorkerManager(AsyncClient):
         quarantined: bool | None = None,
         worker_state: Literal["requested", "running", "stopping", "stopped"] | None = None,
         timeout: Timeout = NOT_GIVEN,
+        deadline: Timeout = NOT_GIVEN,
     ) -> AsyncPaginator[ListWorkersResponse, Worker]:
         """Get a list of all active workers of a workerType: every page, fetched as you iterate
 
@@ -2461,6 +2600,7 @@ class AsyncWorkerManager(AsyncClient):
                 "workerState": worker_state,
             },
             timeout=timeout,
+            deadline=deadline,
             items=lambda page: page.workers,
         )
 

@@ -11,7 +11,6 @@ import httpx
 
 from ..retry import RetryPolicy
 from ..slugids import slugid
-from ..transport import default_limits, shared_ssl_context
 from .drivers import AsyncDriver, ProgressCallback, SyncDriver
 from .flows import (
     Downloaded,
@@ -39,15 +38,23 @@ def _policy(client: SyncClient | AsyncClient, retry: RetryPolicy | None) -> Retr
 
 
 def _sync_http(given: httpx.Client | None) -> tuple[httpx.Client, bool]:
+    """The client for the data requests: the caller's, or one on the default engine
+    (urllib3), which reads an early reply (a 413 while the body is sent) instead of losing it."""
     if given is not None:
         return given, False
-    return httpx.Client(verify=shared_ssl_context(), limits=default_limits()), True
+    from ..urllib3_transport import Urllib3Transport
+
+    return httpx.Client(transport=Urllib3Transport()), True
 
 
 def _async_http(given: httpx.AsyncClient | None) -> tuple[httpx.AsyncClient, bool]:
+    """The caller's client, or one on the default async engine for the running loop (aiohttp
+    under asyncio when installed: it reads the reply while the body is sent)."""
     if given is not None:
         return given, False
-    return httpx.AsyncClient(verify=shared_ssl_context(), limits=default_limits()), True
+    from ..transport_select import new_async_http
+
+    return new_async_http("auto")[0], True
 
 
 def _finish(sink: Sink, result: Downloaded) -> Downloaded:

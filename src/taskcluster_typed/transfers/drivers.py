@@ -80,6 +80,18 @@ def _total(response: httpx.Response) -> int | None:
         return None
 
 
+#: Async uploads larger than this ask the server to accept the body before it is sent
+#: (``Expect: 100-continue``, as botocore does): aiohttp then reads an early refusal (a 413)
+#: instead of losing it when the server closes the connection under the body.
+EXPECT_CONTINUE_BYTES = 1024 * 1024
+
+
+def _expect_continue(headers: dict[str, str], length: int) -> dict[str, str]:
+    if length <= EXPECT_CONTINUE_BYTES or any(k.lower() == "expect" for k in headers):
+        return headers
+    return {**headers, "Expect": "100-continue"}
+
+
 def _check_length(read: int, length: int) -> None:
     if read > length:
         raise TransferError(f"the upload data are longer than content_length ({length} bytes)")
@@ -374,7 +386,7 @@ class AsyncDriver(_DriverBase):
             request = self.http.build_request(
                 "PUT",
                 effect.url,
-                headers=effect.headers,
+                headers=_expect_continue(effect.headers, length),
                 content=body(reader),
                 timeout=self.timeout,
             )

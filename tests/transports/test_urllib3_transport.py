@@ -1,10 +1,11 @@
-"""`StdlibTransport` against scripted loopback servers: keep-alive, reconnects, bodies,
+"""`Urllib3Transport` against scripted loopback servers: keep-alive, reconnects, bodies,
 timeouts, TLS, the exact request target, and errors mapped to httpx's exceptions."""
 
 from __future__ import annotations
 
 import ssl
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -12,9 +13,17 @@ import pytest
 import trustme
 
 from taskcluster_typed import SyncClient
-from taskcluster_typed.stdlib_transport import StdlibTransport
+from taskcluster_typed.urllib3_transport import Urllib3Transport
 
-from .scripted_server import Action, Received, chunked_reply, reply, scripted, wait_for
+from .scripted_server import (
+    Action,
+    Received,
+    ScriptedServer,
+    chunked_reply,
+    reply,
+    scripted,
+    wait_for,
+)
 
 # An artifact name with every character Taskcluster clients must keep percent-encoded.
 ODD_TARGET = (
@@ -29,7 +38,7 @@ def ok(_: Received) -> Action:
 
 @pytest.fixture
 def client() -> Iterator[httpx.Client]:
-    with httpx.Client(transport=StdlibTransport()) as http:
+    with httpx.Client(transport=Urllib3Transport()) as http:
         yield http
 
 
@@ -41,10 +50,15 @@ def test_connections_are_kept_alive_and_reused(client: httpx.Client) -> None:
     assert [r.index for r in server.received] == [0, 1, 2, 3, 4]
 
 
+def _closed(server: ScriptedServer, count: int) -> Callable[[], bool]:
+    return lambda: server.closed == count
+
+
 def test_a_connection_the_server_closed_while_idle_is_replaced(client: httpx.Client) -> None:
     with scripted(lambda r: Action(reply(), then="close")) as server:
-        for _ in range(3):
+        for n in range(1, 4):
             assert client.get(f"{server.url}/x").status_code == 200
+            wait_for(_closed(server, n))  # noticed before reuse, once closed
     assert server.connections == 3
 
 
@@ -69,24 +83,28 @@ def test_connection_close_from_the_server_is_honoured(client: httpx.Client) -> N
     assert server.connections == 2
 
 
-def test_a_get_on_a_reused_connection_closed_before_the_reply_is_sent_again(
-    client: httpx.Client,
-) -> None:
+def test_a_get_on_a_reused_connection_closed_before_the_reply_is_sent_again() -> None:
     # The second request on the first connection meets a server that closes it unanswered
-    # (as one does when its idle timeout and the request cross): GET is safe to resend.
+    # (as one does when its idle timeout and the request cross): the SDK resends a GET.
     def handler(r: Received) -> Action:
         if r.connection == 0 and r.index == 1:
             return Action(then="close")
         return Action(reply(b'{"n":1}'))
 
-    with scripted(handler) as server:
-        client.get(f"{server.url}/first")
-        assert client.get(f"{server.url}/second").json() == {"n": 1}
+    with scripted(handler) as server, _sdk_client(server.url) as client:
+        client.request("GET", "first")
+        assert client.request("GET", "second").json() == {"n": 1}
     assert [(r.connection, r.target) for r in server.received] == [
-        (0, b"/first"),
-        (0, b"/second"),
-        (1, b"/second"),
+        (0, b"/api/queue/v1/first"),
+        (0, b"/api/queue/v1/second"),
+        (1, b"/api/queue/v1/second"),
     ]
+
+
+def _sdk_client(url: str, **options: object) -> SyncClient:
+    client = SyncClient(url, service="queue", transport="urllib3", **options)  # type: ignore[arg-type]
+    client._sleep = lambda seconds: None
+    return client
 
 
 def test_a_post_is_not_resent_by_the_transport(client: httpx.Client) -> None:
@@ -162,7 +180,7 @@ def test_streamed_request_bodies_are_sent_chunked(client: httpx.Client) -> None:
 
 
 def test_the_request_target_is_sent_exactly_as_built() -> None:
-    with scripted(ok) as server, httpx.Client(transport=StdlibTransport()) as client:
+    with scripted(ok) as server, httpx.Client(transport=Urllib3Transport()) as client:
         request = client.build_request("GET", f"{server.url}{ODD_TARGET.decode()}")
         assert request.url.raw_path == ODD_TARGET
         client.send(request)
@@ -207,7 +225,7 @@ def test_a_reset_connection_is_retried_by_the_sdk() -> None:
         return Action(reply(b'{"pong":1}'))
 
     with scripted(handler) as server:
-        client = SyncClient(server.url, service="queue", transport="stdlib")
+        client = SyncClient(server.url, service="queue", transport="urllib3")
         client._sleep = lambda seconds: None
         with client:
             assert client.request("GET", "ping").json() == {"pong": 1}
@@ -229,7 +247,7 @@ def test_one_transport_shared_by_threads(client: httpx.Client) -> None:
 
 
 def test_close_closes_idle_connections() -> None:
-    transport = StdlibTransport()
+    transport = Urllib3Transport()
     with scripted(ok) as server:
         with httpx.Client(transport=transport) as client:
             client.get(f"{server.url}/x")
@@ -258,7 +276,7 @@ def _client_context(authority: trustme.CA) -> ssl.SSLContext:
 
 
 def test_tls_with_a_verified_certificate(authority: trustme.CA) -> None:
-    transport = StdlibTransport(ssl_context=_client_context(authority))
+    transport = Urllib3Transport(ssl_context=_client_context(authority))
     tls = _server_context(authority, "127.0.0.1")
     with scripted(ok, tls=tls) as server, httpx.Client(transport=transport) as client:
         for _ in range(3):
@@ -267,7 +285,7 @@ def test_tls_with_a_verified_certificate(authority: trustme.CA) -> None:
 
 
 def test_tls_checks_the_host_name(authority: trustme.CA) -> None:
-    transport = StdlibTransport(ssl_context=_client_context(authority))
+    transport = Urllib3Transport(ssl_context=_client_context(authority))
     tls = _server_context(authority, "other.example")
     with (
         scripted(ok, tls=tls) as server,
@@ -281,7 +299,7 @@ def test_tls_refuses_an_unknown_authority(authority: trustme.CA) -> None:
     tls = _server_context(authority, "127.0.0.1")
     with (
         scripted(ok, tls=tls) as server,
-        httpx.Client(transport=StdlibTransport()) as client,  # the system's trust
+        httpx.Client(transport=Urllib3Transport()) as client,  # the system's trust
         pytest.raises(httpx.ConnectError),
     ):
         client.get(f"{server.url}/secure")
@@ -295,9 +313,28 @@ def test_a_get_on_a_reused_tls_connection_closed_before_the_reply_is_sent_again(
             return Action(then="close")
         return Action(reply(b'{"n":2}'))
 
-    transport = StdlibTransport(ssl_context=_client_context(authority))
+    transport = Urllib3Transport(ssl_context=_client_context(authority))
     tls = _server_context(authority, "127.0.0.1")
-    with scripted(handler, tls=tls) as server, httpx.Client(transport=transport) as client:
-        client.get(f"{server.url}/first")
-        assert client.get(f"{server.url}/second").json() == {"n": 2}
+    with scripted(handler, tls=tls) as server:
+        client = SyncClient(
+            server.url, service="queue", http_client=httpx.Client(transport=transport)
+        )
+        client._sleep = lambda seconds: None
+        client.request("GET", "first")
+        assert client.request("GET", "second").json() == {"n": 2}
+        client._holder.get().http.close()
     assert server.connections == 2
+
+
+def test_a_connection_idle_past_the_keepalive_expiry_is_not_reused(
+    client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from taskcluster_typed import urllib3_transport
+
+    monkeypatch.setattr(urllib3_transport, "KEEPALIVE_EXPIRY", 0.2)
+    with scripted(ok) as server:
+        client.get(f"{server.url}/a")
+        client.get(f"{server.url}/b")  # reused: not idle long
+        time.sleep(0.3)
+        client.get(f"{server.url}/c")
+    assert [r.connection for r in server.received] == [0, 0, 1]

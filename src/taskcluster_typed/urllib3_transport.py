@@ -1,0 +1,455 @@
+"""An httpx transport over urllib3 2.x: the sync clients' default (see `transport_select`).
+
+urllib3 (the engine under requests and botocore) does the HTTP/1.1: parsing, framing,
+keep-alive, TLS, proxies. This adapter only turns an `httpx.Request` into a urllib3 call and
+the reply into an `httpx.Response`, and adds what the SDK needs on top:
+
+- the request target goes on the wire exactly as httpx built it and Hawk signed it
+  (``url.raw_path``; urllib3 is handed the target, not a URL to re-encode);
+- no retries and no redirects inside urllib3 (``Retry(total=False)``): the SDK's retry policy
+  is the only one; a Content-Length that does not match the body, or conflicting
+  Content-Length headers, are errors (urllib3's ``enforce_content_length``, ``InvalidHeader``);
+- an *attempt deadline*: with a timeout, one watchdog thread per transport shuts the socket of
+  an attempt that passes ``start + timeout`` (a server trickling a byte every half second
+  cannot hold a call), and the attempt fails with `httpx.ReadTimeout`;
+- fork safety: the pools belong to the process that built them; used in a forked child the
+  transport builds new ones and never sends, reads, shuts down or TLS-closes the parent's
+  connections (their descriptors are closed in the child only);
+- proxies from ``HTTP_PROXY``/``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY`` (any case, as
+  `urllib.request.getproxies` and `proxy_bypass` read them); a ``socks`` proxy needs the
+  ``socks`` extra, and without it is a `ConfigurationError` naming it;
+- urllib3's errors raised as httpx's exceptions, so the pipeline's retries and typed errors
+  work as on every transport.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import heapq
+import os
+import socket
+import ssl
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import urllib3
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    InvalidHeader,
+    NewConnectionError,
+    ProtocolError,
+    ProxyError,
+    ReadTimeoutError,
+    SSLError,
+)
+from urllib3.util import Retry, Timeout
+
+from .errors import ConfigurationError
+from .pipeline import ATTEMPT_TIMEOUT
+
+__all__ = ["Urllib3Transport"]
+
+# Replies up to this size (with a Content-Length) are read before the response is returned,
+# so the connection goes back to the pool at once; larger ones are streamed.
+_EAGER_LIMIT = 256 * 1024
+_READ_SIZE = 64 * 1024
+_NO_RETRIES = Retry(total=False, redirect=False, raise_on_redirect=False, raise_on_status=False)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+# A connection idle for longer is not reused: servers close idle keep-alive connections
+# (Node's default, the Taskcluster services', is 5 s), and a request that crosses the close
+# fails after it may have been sent (then only idempotent calls are retried).
+KEEPALIVE_EXPIRY = 4.0
+# Hosts kept a pool for (a Taskcluster deployment, and the storage hosts of transfers).
+_MAX_POOLS = 100
+
+_current = threading.local()
+
+
+class _Attempt:
+    """One request in flight: its deadline, and the connection carrying it (once known)."""
+
+    __slots__ = ("conn", "deadline", "done", "expired")
+
+    def __init__(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.conn: HTTPConnection | None = None
+        self.done = False
+        self.expired = False
+
+    def __lt__(self, other: _Attempt) -> bool:
+        return self.deadline < other.deadline
+
+    def expire(self) -> None:
+        """Shut the attempt's socket: a blocked read or write returns at once."""
+        self.expired = True
+        conn = self.conn
+        sock = None if conn is None else conn.sock
+        if sock is not None:
+            # socket.socket's shutdown: on a TLS socket too, without a TLS close.
+            with contextlib.suppress(OSError):
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+
+class _Watchdog:
+    """Expires attempts that pass their deadline; one daemon thread, started on first use."""
+
+    def __init__(self) -> None:
+        self._heap: list[_Attempt] = []
+        self._cond = threading.Condition(threading.Lock())
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    def watch(self, attempt: _Attempt) -> None:
+        with self._cond:
+            earliest = not self._heap or attempt.deadline < self._heap[0].deadline
+            heapq.heappush(self._heap, attempt)
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="taskcluster-typed deadlines", daemon=True
+                )
+                self._thread.start()
+            elif earliest:
+                self._cond.notify()
+
+    def _run(self) -> None:
+        with self._cond:
+            while not self._closed:
+                while self._heap and self._heap[0].done:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._cond.wait()
+                    continue
+                wait = self._heap[0].deadline - time.monotonic()
+                if wait > 0:
+                    self._cond.wait(wait)
+                    continue
+                heapq.heappop(self._heap).expire()
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._heap.clear()
+            self._cond.notify()
+        thread = self._thread
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=1.0)
+
+
+def _before_request(conn: HTTPConnection) -> None:
+    """Tell the running attempt which connection carries it (for its deadline), and drop a
+    connection idle for longer than `KEEPALIVE_EXPIRY` (reconnect instead)."""
+    attempt: _Attempt | None = getattr(_current, "attempt", None)
+    if attempt is not None:
+        attempt.conn = conn
+        if attempt.expired:
+            raise TimeoutError("the attempt's deadline passed")
+    last: float | None = getattr(conn, "tc_last_reply", None)
+    if last is not None and conn.sock is not None and time.monotonic() - last > KEEPALIVE_EXPIRY:
+        conn.close()  # http.client connects again when the request is sent
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _before_request(self)
+        super().request(*args, **kwargs)
+
+    def getresponse(self) -> Any:
+        response = super().getresponse()
+        self.tc_last_reply = time.monotonic()
+        return response
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def request(self, *args: Any, **kwargs: Any) -> None:
+        _before_request(self)
+        super().request(*args, **kwargs)
+
+    def getresponse(self) -> Any:
+        response = super().getresponse()
+        self.tc_last_reply = time.monotonic()
+        return response
+
+
+class _HTTPPool(HTTPConnectionPool):
+    # urllib3's documented hook for the connection class (its protocol type is stricter than
+    # the concrete classes it ships).
+    ConnectionCls = _WatchedHTTPConnection  # pyright: ignore[reportAssignmentType]
+
+
+class _HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection  # pyright: ignore[reportAssignmentType]
+
+
+# Our pool classes, for this transport's managers only (`PoolManager.pool_classes_by_scheme`).
+_POOL_CLASSES: dict[str, type[HTTPConnectionPool]] = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
+def _proxy_for(proxies: dict[str, str], scheme: str, host: str) -> str | None:
+    """The proxy URL `proxies` (the environment's) give for this scheme and host, if any."""
+    proxy = proxies.get(scheme) or proxies.get("all")
+    if not proxy or urllib.request.proxy_bypass(host):
+        return None
+    return proxy
+
+
+def _socks_manager(proxy: str, **kwargs: Any) -> urllib3.PoolManager:
+    import importlib.util
+
+    if importlib.util.find_spec("socks") is None:  # PySocks, urllib3's socks dependency
+        raise ConfigurationError(
+            f"a {_scheme_of(proxy)} proxy is set in the environment but socks support is not "
+            "installed: pip install 'taskcluster-typed[socks]'"
+        )
+    from urllib3.contrib.socks import SOCKSProxyManager
+
+    return SOCKSProxyManager(proxy, **kwargs)
+
+
+def _scheme_of(url: str) -> str:
+    return url.split("://", 1)[0].lower() if "://" in url else ""
+
+
+class Urllib3Transport(httpx.BaseTransport):
+    """An `httpx.BaseTransport` over urllib3 pools (HTTP/1.1, keep-alive, thread-safe).
+
+    ``httpx.Client(transport=Urllib3Transport())`` or, in this SDK,
+    ``Queue(root_url, transport="urllib3")`` (the default for sync clients).
+    `ssl_context` defaults to the package's shared verified context; `trust_env=False`
+    ignores the proxy variables.
+    """
+
+    def __init__(
+        self,
+        *,
+        ssl_context: ssl.SSLContext | None = None,
+        maxsize: int = 50,
+        trust_env: bool = True,
+    ) -> None:
+        if ssl_context is None:
+            from .transport import shared_ssl_context
+
+            ssl_context = shared_ssl_context()
+        self._ssl_context = ssl_context
+        self._maxsize = maxsize
+        self._trust_env = trust_env
+        self._lock = threading.Lock()
+        self._closed = False
+        self._start(os.getpid())
+
+    def _start(self, pid: int) -> None:
+        self._pid = pid
+        self._managers: dict[str | None, urllib3.PoolManager] = {}
+        # (scheme, host, port) -> its pool, and whether the target goes in origin form (not
+        # through an HTTP proxy); filled on first use (saves urllib3's key building per call).
+        self._pools: dict[tuple[str, str, int], tuple[HTTPConnectionPool, bool]] = {}
+        self._watchdog = _Watchdog()
+        # The proxy variables, read once (as httpx does when a client is built).
+        self._proxies = urllib.request.getproxies_environment() if self._trust_env else {}
+
+    def _pool_kwargs(self) -> dict[str, Any]:
+        return {
+            "num_pools": _MAX_POOLS,
+            "maxsize": self._maxsize,
+            "block": False,
+            "ssl_context": self._ssl_context,
+        }
+
+    def _manager(self, proxy: str | None) -> urllib3.PoolManager:
+        manager = self._managers.get(proxy)
+        if manager is not None:
+            return manager
+        with self._lock:
+            manager = self._managers.get(proxy)
+            if manager is None:
+                kwargs = self._pool_kwargs()
+                if proxy is None:
+                    manager = urllib3.PoolManager(**kwargs)
+                    manager.pool_classes_by_scheme = _POOL_CLASSES
+                elif _scheme_of(proxy).startswith("socks"):
+                    manager = _socks_manager(proxy, **kwargs)
+                else:
+                    manager = urllib3.ProxyManager(proxy, **kwargs)
+                    manager.pool_classes_by_scheme = _POOL_CLASSES
+                self._managers[proxy] = manager
+        return manager
+
+    def _check_process(self) -> None:
+        """In a forked child: forget the parent's pools (closing only our descriptors)."""
+        pid = os.getpid()
+        if pid == self._pid:
+            return
+        # The parent's lock may have been held by one of its threads when it forked: a new one.
+        self._lock = threading.Lock()
+        inherited = self._managers
+        self._start(pid)
+        for manager in inherited.values():
+            manager.clear()  # closes the child's copies of the descriptors: nothing is sent
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        if self._closed:
+            raise RuntimeError("the transport is closed")
+        self._check_process()
+        url = request.url
+        scheme = url.scheme
+        if scheme not in _DEFAULT_PORTS:
+            raise httpx.UnsupportedProtocol(f"unsupported URL scheme {scheme!r}", request=request)
+        host = url.host
+        if not host:
+            raise httpx.UnsupportedProtocol("the URL has no host", request=request)
+        port = url.port or _DEFAULT_PORTS[scheme]
+        key = (scheme, host, port)
+        found = self._pools.get(key)
+        if found is None:
+            proxy = _proxy_for(self._proxies, scheme, host) if self._proxies else None
+            pool = self._manager(proxy).connection_from_host(host, port, scheme)
+            if len(self._pools) >= _MAX_POOLS:
+                self._pools.clear()  # before the managers evict (and close) any of them
+            found = self._pools[key] = (pool, proxy is None or scheme == "https")
+        pool, direct = found
+        timeouts: Any = request.extensions.get("timeout") or {}
+        connect, read = timeouts.get("connect"), timeouts.get("read")
+        attempt_timeout: float | None = request.extensions.get(ATTEMPT_TIMEOUT)
+        attempt = None
+        if attempt_timeout is not None:
+            attempt = _Attempt(time.monotonic() + attempt_timeout)
+            connect = attempt_timeout if connect is None else min(connect, attempt_timeout)
+        # The target as it was signed; in absolute form to an HTTP proxy.
+        target = url.raw_path.decode("ascii") if direct else str(url)
+        body = _request_body(request)
+        headers = dict(request.headers.items())  # (repeated names joined with ", ")
+        _current.attempt = attempt
+        if attempt is not None:
+            self._watchdog.watch(attempt)
+        try:
+            response = pool.urlopen(
+                request.method,
+                target,
+                body=body,
+                headers=headers,
+                retries=_NO_RETRIES,
+                redirect=False,
+                assert_same_host=False,
+                timeout=_timeout(connect, read),
+                preload_content=False,
+                decode_content=False,
+                enforce_content_length=True,
+                chunked="transfer-encoding" in headers,
+            )
+            length = response.length_remaining
+            if request.method == "HEAD" or (length is not None and length <= _EAGER_LIMIT):
+                content = response.read()
+                response.release_conn()
+                stream: httpx.SyncByteStream = httpx.ByteStream(content)
+                eager = True
+            else:
+                stream = _ResponseStream(response, request, attempt)
+                eager = False
+        except Exception as exc:
+            if attempt is not None:
+                attempt.done = True
+            raise _map_error(exc, request, attempt) from exc
+        finally:
+            _current.attempt = None
+        if eager and attempt is not None:
+            attempt.done = True
+        result = httpx.Response(
+            status_code=response.status,
+            headers=list(response.headers.items()),
+            stream=stream,
+            request=request,
+            extensions={
+                "http_version": b"HTTP/1.1",
+                "reason_phrase": (response.reason or "").encode("ascii", "replace"),
+            },
+        )
+        if eager:
+            result.read()
+        return result
+
+    def close(self) -> None:
+        """Close every pooled connection (of this process) and stop the watchdog."""
+        self._closed = True
+        self._check_process()  # in a forked child, the parent's pools are only let go
+        with self._lock:
+            managers, self._managers = self._managers, {}
+            self._pools = {}
+        for manager in managers.values():
+            manager.clear()
+        self._watchdog.close()
+
+
+@functools.lru_cache(maxsize=64)
+def _timeout(connect: float | None, read: float | None) -> Timeout:
+    return Timeout(connect=connect, read=read)
+
+
+def _request_body(request: httpx.Request) -> bytes | Iterator[bytes] | None:
+    try:
+        content = request.content
+    except httpx.RequestNotRead:
+        stream = request.stream
+        if not isinstance(stream, httpx.SyncByteStream):
+            raise RuntimeError("an async request body cannot be sent by a sync transport") from None
+        return iter(stream)
+    return content or None
+
+
+class _ResponseStream(httpx.SyncByteStream):
+    """A large or unsized reply body, read as it is iterated."""
+
+    def __init__(
+        self, response: urllib3.BaseHTTPResponse, request: httpx.Request, attempt: _Attempt | None
+    ) -> None:
+        self._response = response
+        self._request = request
+        self._attempt = attempt
+        self._complete = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        try:
+            while True:
+                chunk = self._response.read1(_READ_SIZE)
+                if not chunk:
+                    self._complete = True
+                    return
+                yield chunk
+        except Exception as exc:
+            raise _map_error(exc, self._request, self._attempt) from exc
+
+    def close(self) -> None:
+        if self._attempt is not None:
+            self._attempt.done = True
+        response = self._response
+        if not self._complete:
+            response.close()  # read in part: the connection cannot carry another request
+        response.release_conn()
+
+
+def _map_error(exc: BaseException, request: httpx.Request, attempt: _Attempt | None) -> Exception:
+    """The httpx exception for a urllib3 (or socket) failure."""
+    if isinstance(exc, httpx.HTTPError | ConfigurationError | RuntimeError):
+        return exc
+    message = str(exc) or type(exc).__name__
+    if attempt is not None and attempt.expired:
+        return httpx.ReadTimeout("the attempt's timeout passed", request=request)
+    if isinstance(exc, NewConnectionError) and not isinstance(exc.__cause__, TimeoutError):
+        return httpx.ConnectError(message, request=request)  # (a ConnectTimeoutError subclass)
+    if isinstance(exc, ConnectTimeoutError):
+        return httpx.ConnectTimeout(message, request=request)
+    if isinstance(exc, ReadTimeoutError | TimeoutError | socket.timeout):
+        return httpx.ReadTimeout(message, request=request)
+    if isinstance(exc, SSLError | ProxyError):
+        return httpx.ConnectError(message, request=request)
+    if isinstance(exc, InvalidHeader | ProtocolError):
+        return httpx.RemoteProtocolError(message, request=request)
+    if isinstance(exc, HTTPError | OSError):
+        return httpx.ReadError(message, request=request)
+    return exc if isinstance(exc, Exception) else RuntimeError(message)
