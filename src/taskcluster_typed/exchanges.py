@@ -26,7 +26,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Generic, TypeAlias, TypeVar, cast
+from typing import Any, ClassVar, Generic, TypeAlias, TypeVar, cast, overload
 
 import pydantic
 from typing_extensions import TypeVar as DefaultTypeVar
@@ -58,7 +58,8 @@ EventT2 = TypeVar("EventT2", bound="Event[Any, Any]")
 
 # What a `Binding` parses its messages into: its exchange's event class, or `RawMessage` for a
 # binding made by hand (``Binding(exchange, pattern)``, no schema known).
-BoundT = DefaultTypeVar("BoundT", default="RawMessage")
+# A bare ``Binding`` annotation means ``Binding[Any]``.
+BoundT = DefaultTypeVar("BoundT", covariant=True, default=Any)
 
 _DECIMAL = re.compile(r"[0-9]+")
 _ROUTE_PREFIX = "route."
@@ -75,7 +76,7 @@ class RawMessage:
     routes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Binding(Generic[BoundT]):
     """An exchange and a routing-key pattern: what to bind a queue with.
 
@@ -89,6 +90,21 @@ class Binding(Generic[BoundT]):
     exchange: str
     routing_key_pattern: str
     topic: TopicExchange[Any] | None = field(default=None, repr=False, compare=False)
+
+    @overload
+    def __init__(
+        self: Binding[RawMessage], exchange: str, routing_key_pattern: str, topic: None = None
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Binding[EventT], exchange: str, routing_key_pattern: str, topic: TopicExchange[EventT]
+    ) -> None: ...
+    def __init__(
+        self, exchange: str, routing_key_pattern: str, topic: TopicExchange[Any] | None = None
+    ) -> None:
+        object.__setattr__(self, "exchange", exchange)
+        object.__setattr__(self, "routing_key_pattern", routing_key_pattern)
+        object.__setattr__(self, "topic", topic)
 
     def to_dict(self) -> dict[str, str]:
         return {"exchange": self.exchange, "routingKeyPattern": self.routing_key_pattern}
