@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 BUNDLE ?= ../shared/taskcluster-references/references.json
 export RUFF_NO_CACHE := true
 
-.PHONY: all install test lint typecheck pytest drift docs demo generate references bench clean
+.PHONY: all install test test-offline lint typecheck pytest pytest-offline drift docs demo generate references bench clean real-up real-down
 
 all: test
 
@@ -34,13 +34,28 @@ typecheck: $(STAMP)
 drift: $(STAMP)
 	$(PY) -m codegen check
 
+# The whole suite, including tests/real against the real Taskcluster services, which it
+# installs (once per machine), starts and stops itself (see tests/real/deployment.py).
 pytest: $(STAMP) $(NODE_STAMP)
 	$(PY) -m pytest -q -p no:cacheprovider
+
+# Everything but the real services: the quick inner loop.
+pytest-offline: $(STAMP) $(NODE_STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider -m "not real"
 
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --quiet
 
 test: lint typecheck drift docs pytest
+
+test-offline: lint typecheck drift docs pytest-offline
+
+# The real services for people: started once, reused by the suite, stopped by real-down.
+real-up: $(STAMP)
+	$(PY) -m tests.real.deployment up
+
+real-down: $(STAMP)
+	$(PY) -m tests.real.deployment down
 
 demo: $(STAMP)
 	$(PY) examples/demo.py
