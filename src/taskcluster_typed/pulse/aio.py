@@ -222,6 +222,7 @@ class AsyncPulseConsumer:
         if previous is not None:
             await self._settle(previous.finish(None))
             await self._stop_consuming(previous)
+            await self._disconnect()
         self._listening = listening
         await self._connect(listening, first=True)
         try:

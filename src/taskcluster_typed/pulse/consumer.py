@@ -212,6 +212,11 @@ class PulseConsumer:
         binding its event class, for several the union. The message is acknowledged when
         you ask for the next one (or leave the ``with`` block without an error).
 
+        The queue is declared and bound before `listen` returns: a message published after
+        that is received. A new `listen` on the same consumer ends the previous one (its
+        message in hand is acknowledged; what it had received and not handed out goes back
+        to the queue), and an exclusive queue gets a new name.
+
         `idle_timeout`: stop when no message arrived for that many seconds (default: never).
         Raises `PulsePermissionError` when the broker refuses the queue or a binding,
         `PulseConnectionError` when it stays unreachable past the reconnect bound, and
@@ -223,12 +228,13 @@ class PulseConsumer:
             # The caller moved on from the previous listen(): its message in hand is done.
             self._settle(self._listening.finish(None))
             self._stop_consuming(self._listening)
+            self._disconnect()
         listening: Listening[Any] = Listening(bindings, self.settings)
         self._listening = listening
+        self._connect(listening, first=True)
         return self._iterate(listening, idle_timeout)
 
     def _iterate(self, listening: Listening[Any], idle_timeout: float | None) -> Iterator[Any]:
-        self._connect(listening, first=True)
         try:
             while True:
                 self._settle(listening.finish(None))
