@@ -87,13 +87,16 @@ def pulse_user(real: RealTaskcluster, name: str, read: str) -> Iterator[str]:
 
 
 def queue_exists(url: str, name: str) -> bool:
-    """Whether the broker has queue `name` (a passive declare; 404 if not)."""
+    """Whether the broker has queue `name`: a passive declare answers 404 if not, and 405
+    (RESOURCE_LOCKED) for another connection's exclusive queue."""
     with Connection(url) as connection:
         channel: Any = connection.channel()
         try:
             channel.queue_declare(name, passive=True)
-        except connection.channel_errors:
-            return False
+        except connection.channel_errors as error:
+            code = int(getattr(error, "reply_code", 0))
+            assert code in (404, 405), error
+            return code == 405
         return True
 
 
