@@ -264,6 +264,10 @@ class PulseConsumer:
             if idle_timeout is not None and time.monotonic() - last >= idle_timeout:
                 return False
             timeout = _POLL if idle_timeout is None else min(_POLL, idle_timeout)
+            if not self._alive():
+                self._reconnect(listening, None)
+                last = time.monotonic()
+                continue
             try:
                 self._connection.drain_events(timeout=timeout)
             except TimeoutError:
@@ -272,6 +276,11 @@ class PulseConsumer:
                 self._reconnect(listening, error)
                 last = time.monotonic()
         return True
+
+    def _alive(self) -> bool:
+        """Whether our connection and channel are still open. (kombu's Connection would
+        quietly open a new connection, without our channel and consumer, on next use.)"""
+        return bool(self._connection.connected) and bool(getattr(self._channel, "is_open", True))
 
     def _heartbeat_check(self, listening: Listening[Any]) -> None:
         try:
@@ -316,7 +325,7 @@ class PulseConsumer:
                     ) from None
                 time.sleep(delay)
 
-    def _reconnect(self, listening: Listening[Any], error: BaseException) -> None:
+    def _reconnect(self, listening: Listening[Any], error: BaseException | None) -> None:
         self._disconnect()
         self._connect(listening)
 
