@@ -27,6 +27,7 @@ import wait_for_group
 import worker
 
 from taskcluster_typed import AuthenticationFailed, Credentials, Hooks, Queue, Secrets
+from taskcluster_typed.pulse import PulseConsumer
 from taskcluster_typed.testing import LocalTaskcluster
 
 SCOPES = [
@@ -63,13 +64,17 @@ def main() -> None:
             print(f"  status: {', '.join(created)}")
 
             print("\n2. worker.py: claim and resolve them (build first, then the tests)")
-            print("   listen_completed.py listens on the in-process Pulse broker (memory://)")
-            bound = listen_completed.bindings(group_id)
-            with listen_completed.Listener("memory://", "queue/demo/completed", bound) as ear:
+            print("   listen_completed.py: a typed PulseConsumer on the in-process broker")
+            print("   (memory://); each event is acknowledged when its loop body is done")
+            with PulseConsumer(url="memory://", namespace="demo") as consumer:
+                events = consumer.listen(*listen_completed.bindings(group_id), idle_timeout=1)
+                print(f"   bound {consumer.queue}")
                 while worker.work(queue, task_queue_id):
                     pass
-                for event in ear.receive(len(task_ids), timeout=5):
+                for count, event in enumerate(events, start=1):
                     print(f"  pulse: {listen_completed.describe(event)}")
+                    if count == len(task_ids):
+                        break
 
             print("\n3. wait_for_group.py: the group is finished; two tasks a page")
             states = wait_for_group.wait_for_group(queue, group_id, timeout=10, poll=0.1)
