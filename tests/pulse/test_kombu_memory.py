@@ -8,6 +8,8 @@ requeue and reject as the transport applies them.
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -117,3 +119,22 @@ def test_unbound_exchange_is_a_clear_error(url: str) -> None:
     with PulseConsumer(url=url, namespace="test") as consumer:  # noqa: SIM117
         with pytest.raises(PulseBrokerError, match="an exchange does not exist"):
             list(consumer.listen(missing, idle_timeout=0.01))
+
+
+def test_pause_and_resume_from_another_thread(url: str, consumer: PulseConsumer) -> None:
+    bind(consumer)
+    tasks = [slugid() for _ in range(3)]
+    publish(url, *(completed(t) for t in tasks))
+    stream = consumer.listen(EVENTS.task_completed(), idle_timeout=5)
+    first = next(stream)
+    consumer.pause()
+    assert consumer.paused
+    timer = threading.Timer(0.6, consumer.resume)
+    timer.start()
+    started = time.monotonic()
+    second = next(stream)  # waits: nothing is handed out while paused
+    waited = time.monotonic() - started
+    timer.join()
+    third = next(stream)
+    assert waited >= 0.5
+    assert [e.routing.task_id for e in (first, second, third)] == tasks

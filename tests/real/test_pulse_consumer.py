@@ -260,3 +260,34 @@ def test_async_cancellation_requeues_the_message_in_hand(
     with durable(real, queue_name) as consumer:
         (event,) = consumer.listen(binding, idle_timeout=2)
     assert event.routing.task_id == task_id
+
+
+def test_async_pause_and_resume(real: RealTaskcluster, queue_name: str) -> None:
+    group = slugid()
+    binding = EVENTS.task_defined(task_group_id=group)
+    with durable(real, queue_name) as consumer:
+        consumer.listen(binding)
+    tasks = [create_task(real.client(Queue), real, group) for _ in range(3)]
+    settings = {"url": real.pulse_url, "namespace": NAMESPACE, "queue_name": queue_name}
+
+    async def main() -> tuple[list[str], float]:
+        loop = asyncio.get_running_loop()
+        got: list[str] = []
+        gap = 0.0
+        async with AsyncPulseConsumer(**settings) as consumer:  # type: ignore[arg-type]
+            last = loop.time()
+            async for event in consumer.listen(binding, idle_timeout=5):
+                got.append(event.routing.task_id)
+                if len(got) == 2:
+                    gap = loop.time() - last
+                if len(got) == 1:
+                    consumer.pause()
+                    loop.call_later(1.0, consumer.resume)
+                last = loop.time()
+                if len(got) == 3:
+                    break
+        return got, gap
+
+    got, gap = asyncio.run(main())
+    assert sorted(got) == sorted(tasks)
+    assert gap >= 0.9  # nothing was handed out while paused

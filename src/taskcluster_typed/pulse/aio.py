@@ -245,17 +245,23 @@ class AsyncPulseConsumer:
 
     async def _wait(self, listening: Listening[Any], idle_timeout: float | None) -> bool:
         last = time.monotonic()
-        while not listening.buffer:
+        while True:
             if self._lost is not None:
                 await self._reconnect(listening)
                 last = time.monotonic()
                 continue
             if self._pause != listening.paused:
                 await self._apply_pause(listening)
+            if listening.paused:
+                await self._requeue_unhanded(listening)  # arrived before the cancel
+            elif listening.buffer:
+                return True
             wake = self._wake
             assert wake is not None
             wake.clear()
-            if listening.buffer or self._lost is not None:
+            if (listening.buffer and not listening.paused) or self._lost is not None:
+                continue
+            if self._pause != listening.paused:
                 continue
             if idle_timeout is None:
                 await wake.wait()
@@ -265,7 +271,6 @@ class AsyncPulseConsumer:
                 return False
             with contextlib.suppress(asyncio.TimeoutError):
                 await asyncio.wait_for(wake.wait(), left)
-        return True
 
     async def _apply_pause(self, listening: Listening[Any]) -> None:
         listening.paused = self._pause
@@ -273,10 +278,13 @@ class AsyncPulseConsumer:
             if self._consumer_tag is not None:
                 await self._queue.cancel(self._consumer_tag)
                 self._consumer_tag = None
-            for delivery in listening.unhanded():
-                await delivery.handle.reject(requeue=True)
+            await self._requeue_unhanded(listening)
         else:
             self._consumer_tag = await self._queue.consume(self._on_message(listening))
+
+    async def _requeue_unhanded(self, listening: Listening[Any]) -> None:
+        for delivery in listening.unhanded():
+            await delivery.handle.reject(requeue=True)
 
     def _on_message(self, listening: Listening[Any]) -> Any:
         generation = listening.generation

@@ -258,9 +258,13 @@ class PulseConsumer:
     def _wait(self, listening: Listening[Any], idle_timeout: float | None) -> bool:
         """Until a message is received (True) or `idle_timeout` passes (False)."""
         last = time.monotonic()
-        while not listening.buffer:
+        while True:
             if self._pause.is_set() != listening.paused:
                 self._apply_pause(listening)
+            if listening.paused:
+                self._requeue_unhanded(listening)  # arrived before the cancel took effect
+            elif listening.buffer:
+                return True
             if idle_timeout is not None and time.monotonic() - last >= idle_timeout:
                 return False
             timeout = _POLL if idle_timeout is None else min(_POLL, idle_timeout)
@@ -275,7 +279,6 @@ class PulseConsumer:
             except self._connection_errors() as error:
                 self._reconnect(listening, error)
                 last = time.monotonic()
-        return True
 
     def _alive(self) -> bool:
         """Whether our connection and channel are still open. (kombu's Connection would
@@ -292,10 +295,13 @@ class PulseConsumer:
         listening.paused = self._pause.is_set()
         if listening.paused:
             self._consumer.cancel()
-            for delivery in listening.unhanded():
-                delivery.handle.reject(requeue=True)
+            self._requeue_unhanded(listening)
         else:
             self._consumer.consume()
+
+    def _requeue_unhanded(self, listening: Listening[Any]) -> None:
+        for delivery in listening.unhanded():
+            delivery.handle.reject(requeue=True)
 
     def _connection_errors(self) -> tuple[type[BaseException], ...]:
         connection = self._connection
