@@ -61,6 +61,7 @@ EventT2 = TypeVar("EventT2", bound="Event[Any, Any]")
 # A bare ``Binding`` annotation means ``Binding[Any]``.
 BoundT = DefaultTypeVar("BoundT", covariant=True, default=Any)
 
+_UNPARSED: Any = object()  # no payload yet
 _DECIMAL = re.compile(r"[0-9]+")
 _ROUTE_PREFIX = "route."
 
@@ -352,25 +353,34 @@ class TopicExchange(Generic[EventT]):
             routing = self.routing_type(**split_routing_key(self.routing_key, routing_key))
         except ValueError as error:
             raise MessageParseError(exchange, routing_key, f"routing key {error}", body) from None
-        try:
-            data = _decode(body)
-        except ValueError as error:
-            raise MessageParseError(
-                exchange, routing_key, f"body is not JSON: {error}", body
-            ) from None
         adapter = self._adapter
         if adapter is None:
             adapter = self._adapter = pydantic.TypeAdapter(self.payload_type)
-        try:
-            payload = validate_leniently(adapter, data)
-        except pydantic.ValidationError as error:
-            detail = "; ".join(
-                ".".join(str(p) for p in ("body", *e["loc"])) + f": {e['msg']}"
-                for e in error.errors(include_url=False)
-            )
-            raise MessageParseError(
-                exchange, routing_key, f"body does not match its schema: {detail}", body
-            ) from None
+        payload: Any = _UNPARSED
+        if isinstance(body, (bytes, bytearray, str)):
+            # The common case in one step (JSON read by pydantic-core); anything it refuses
+            # takes the lenient road below, which also words the errors.
+            try:
+                payload = adapter.validate_json(body, extra="allow")
+            except pydantic.ValidationError:
+                pass
+        if payload is _UNPARSED:
+            try:
+                data = _decode(body)
+            except ValueError as error:
+                raise MessageParseError(
+                    exchange, routing_key, f"body is not JSON: {error}", body
+                ) from None
+            try:
+                payload = validate_leniently(adapter, data)
+            except pydantic.ValidationError as error:
+                detail = "; ".join(
+                    ".".join(str(p) for p in ("body", *e["loc"])) + f": {e['msg']}"
+                    for e in error.errors(include_url=False)
+                )
+                raise MessageParseError(
+                    exchange, routing_key, f"body does not match its schema: {detail}", body
+                ) from None
         return self.event_type(
             exchange=exchange,
             routing_key=routing_key,

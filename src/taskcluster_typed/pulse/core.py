@@ -57,7 +57,7 @@ class Settlement(enum.Enum):
     REJECT = "reject"  # without requeue: dropped, or dead-lettered if the queue says so
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Delivery:
     """A message as the broker delivered it; `handle` is the driver's own message object."""
 
