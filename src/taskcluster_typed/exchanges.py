@@ -22,6 +22,7 @@ exchange's message model, and the CC'ed ``route.<route>`` keys are kept as `Even
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -360,10 +361,8 @@ class TopicExchange(Generic[EventT]):
         if isinstance(body, (bytes, bytearray, str)):
             # The common case in one step (JSON read by pydantic-core); anything it refuses
             # takes the lenient road below, which also words the errors.
-            try:
+            with contextlib.suppress(pydantic.ValidationError):
                 payload = adapter.validate_json(body, extra="allow")
-            except pydantic.ValidationError:
-                pass
         if payload is _UNPARSED:
             try:
                 data = _decode(body)
