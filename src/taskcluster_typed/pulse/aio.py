@@ -209,7 +209,8 @@ class AsyncPulseConsumer:
     def listen(
         self, *bindings: Binding[Any], idle_timeout: float | None = None
     ) -> AsyncIterator[Any]:
-        """As `PulseConsumer.listen`, asynchronously: ``async for event in ...``."""
+        """As `PulseConsumer.listen`, asynchronously: ``async for event in ...``. The queue
+        is declared and bound when the iteration starts (the first ``__anext__``)."""
         if self._closed:
             raise RuntimeError("this AsyncPulseConsumer is closed")
         listening: Listening[Any] = Listening(bindings, self.settings)

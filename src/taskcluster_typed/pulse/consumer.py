@@ -46,6 +46,10 @@ def cc_of(headers: Mapping[str, Any] | None) -> tuple[str, ...]:
     return tuple(_text(key) for key in cc)
 
 
+class _Dead(Exception):
+    """Our connection or channel is closed (raised and caught inside the driver only)."""
+
+
 class PulseConsumer:
     """Listen to Pulse exchanges and get typed events, acknowledged when your code is done.
 
@@ -258,25 +262,24 @@ class PulseConsumer:
     def _wait(self, listening: Listening[Any], idle_timeout: float | None) -> bool:
         """Until a message is received (True) or `idle_timeout` passes (False)."""
         last = time.monotonic()
+        lost: tuple[type[BaseException], ...] = (_Dead, *self._connection_errors())
         while True:
-            if self._pause.is_set() != listening.paused:
-                self._apply_pause(listening)
-            if listening.paused:
-                self._requeue_unhanded(listening)  # arrived before the cancel took effect
-            elif listening.buffer:
-                return True
-            if idle_timeout is not None and time.monotonic() - last >= idle_timeout:
-                return False
-            timeout = _POLL if idle_timeout is None else min(_POLL, idle_timeout)
-            if not self._alive():
-                self._reconnect(listening, None)
-                last = time.monotonic()
-                continue
             try:
+                if self._pause.is_set() != listening.paused:
+                    self._apply_pause(listening)
+                if listening.paused:
+                    self._requeue_unhanded(listening)  # arrived before the cancel took effect
+                elif listening.buffer:
+                    return True
+                if idle_timeout is not None and time.monotonic() - last >= idle_timeout:
+                    return False
+                if not self._alive():
+                    raise _Dead
+                timeout = _POLL if idle_timeout is None else min(_POLL, idle_timeout)
                 self._connection.drain_events(timeout=timeout)
             except TimeoutError:
                 self._heartbeat_check(listening)
-            except self._connection_errors() as error:
+            except lost as error:
                 self._reconnect(listening, error)
                 last = time.monotonic()
 
