@@ -104,10 +104,11 @@ class PulsePublisher:
         assert self.url is not None
         self._connection = Connection(self.url)
         self._producer = self._connection.Producer(serializer="json")
-        channel = self._connection.default_channel
+        channel: Any = self._connection.default_channel
         for topic in self._topics.values():
             name = exchange_name(self._prefix, topic.exchange)
-            Exchange(name, type="topic", durable=True)(channel).declare()
+            exchange: Any = Exchange(name, type="topic", durable=True)
+            exchange(channel).declare()
 
     def _send(self, message: PublishedMessage) -> None:
         from kombu.entity import Exchange
