@@ -209,3 +209,18 @@ def test_routing_helper_matches_the_publisher() -> None:
     assert message.routing_key == topic.format_routing_key(
         topic.routing_type(**routing(TASK), reserved=None)
     )
+
+
+def test_acknowledgements_wait_together_and_never_cross_a_reconnect() -> None:
+    listening: Listening[TaskCompletedEvent] = Listening([EVENTS.task_completed()], SETTINGS)
+    listening.connected()
+    first, second = delivery(), delivery()
+    listening.ack(first)
+    listening.ack(second)
+    assert listening.due_acks() == [first, second]
+    assert listening.due_acks() == []  # sent once
+    listening.ack(delivery())
+    listening.connected()  # the channel is gone: those tags mean nothing now
+    assert listening.due_acks() == []
+    listening.ack(delivery(generation=1))  # late, from the old channel
+    assert listening.due_acks() == []

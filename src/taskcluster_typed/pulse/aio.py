@@ -143,7 +143,8 @@ class AsyncPulseConsumer:
         listening, self._listening = self._listening, None
         try:
             if listening is not None:
-                await self._settle(listening.finish(error))
+                await self._settle(listening, listening.finish(error))
+                await self._send_acks(listening)
         finally:
             await self._disconnect()
 
@@ -221,23 +222,23 @@ class AsyncPulseConsumer:
     ) -> AsyncIterator[Any]:
         previous = self._listening
         if previous is not None:
-            await self._settle(previous.finish(None))
+            await self._settle(previous, previous.finish(None))
             await self._stop_consuming(previous)
             await self._disconnect()
         self._listening = listening
         await self._connect(listening, first=True)
         try:
             while True:
-                await self._settle(listening.finish(None))
+                await self._settle(listening, listening.finish(None))
                 if not await self._wait(listening, idle_timeout):
                     return
                 outcome = listening.take()
                 if isinstance(outcome, MessageParseError):
                     if self.on_error is None:
-                        await self._settle(listening.finish(None, unparsable=True))
+                        await self._settle(listening, listening.finish(None, unparsable=True))
                         raise outcome
                     self.on_error(outcome)
-                    await self._settle(listening.finish(None, unparsable=True))
+                    await self._settle(listening, listening.finish(None, unparsable=True))
                     continue
                 yield outcome
         finally:
@@ -257,6 +258,7 @@ class AsyncPulseConsumer:
                 await self._requeue_unhanded(listening)  # arrived before the cancel
             elif listening.buffer:
                 return True
+            await self._send_acks(listening)
             wake = self._wake
             assert wake is not None
             wake.clear()
@@ -276,6 +278,7 @@ class AsyncPulseConsumer:
     async def _apply_pause(self, listening: Listening[Any]) -> None:
         listening.paused = self._pause
         if listening.paused:
+            await self._send_acks(listening)
             if self._consumer_tag is not None:
                 await self._queue.cancel(self._consumer_tag)
                 self._consumer_tag = None
@@ -385,22 +388,33 @@ class AsyncPulseConsumer:
                 exchanges=exchanges,
             ) from None
 
-    async def _settle(self, decision: tuple[Delivery, Settlement] | None) -> None:
+    async def _settle(
+        self, listening: Listening[Any], decision: tuple[Delivery, Settlement] | None
+    ) -> None:
         if decision is None or self._connection is None or self._lost is not None:
             return
         delivery, settlement = decision
-        message = delivery.handle
+        if settlement is Settlement.ACK:
+            listening.ack(delivery)
+            return
+        await self._send_acks(listening)
         # A dying connection: the broker requeues what was not settled.
         with contextlib.suppress(Exception):
-            if settlement is Settlement.ACK:
-                await message.ack()
-            else:
-                await message.reject(requeue=settlement is Settlement.REQUEUE)
+            await delivery.handle.reject(requeue=settlement is Settlement.REQUEUE)
+
+    async def _send_acks(self, listening: Listening[Any]) -> None:
+        acks = listening.due_acks()
+        if not acks or self._connection is None or self._lost is not None:
+            return
+        # A dying connection: the broker requeues them, and they come again.
+        with contextlib.suppress(Exception):
+            await acks[-1].handle.ack(multiple=True)  # and every earlier tag of the channel
 
     async def _stop_consuming(self, listening: Listening[Any]) -> None:
         tag, self._consumer_tag = self._consumer_tag, None
         if self._connection is None or self._lost is not None:
             return
+        await self._send_acks(listening)
         with contextlib.suppress(Exception):
             if tag is not None:
                 await self._queue.cancel(tag)

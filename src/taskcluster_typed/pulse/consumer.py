@@ -9,7 +9,6 @@ connects.
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 from collections.abc import Iterator, Mapping
 from types import TracebackType
@@ -106,10 +105,14 @@ class PulseConsumer:
         self.on_error = on_error
         self.heartbeat = heartbeat
         self._connection: Any = None
+        self._errors: tuple[type[BaseException], ...] = ()
+        self._multiple_acks = False
         self._channel: Any = None
+        self._raw: Any = None  # the transport's own connection object
+        self._transport: Any = None
         self._consumer: Any = None
         self._listening: Listening[Any] | None = None
-        self._pause = threading.Event()
+        self._pause_requested = False  # set from any thread; the iterating one applies it
         self._closed = False
 
     @classmethod
@@ -151,7 +154,8 @@ class PulseConsumer:
         listening, self._listening = self._listening, None
         try:
             if listening is not None:
-                self._settle(listening.finish(error))
+                self._settle(listening, listening.finish(error))
+                self._send_acks(listening)
         finally:
             self._disconnect()
 
@@ -160,15 +164,15 @@ class PulseConsumer:
     def pause(self) -> None:
         """Stop the broker from delivering (from any thread). What was received and not yet
         handed out goes back to the queue; `listen` waits until `resume`."""
-        self._pause.set()
+        self._pause_requested = True
 
     def resume(self) -> None:
         """Deliver again after `pause`."""
-        self._pause.clear()
+        self._pause_requested = False
 
     @property
     def paused(self) -> bool:
-        return self._pause.is_set()
+        return self._pause_requested
 
     # -- listening -----------------------------------------------------------------------------
 
@@ -230,7 +234,7 @@ class PulseConsumer:
             raise RuntimeError("this PulseConsumer is closed")
         if self._listening is not None:
             # The caller moved on from the previous listen(): its message in hand is done.
-            self._settle(self._listening.finish(None))
+            self._settle(self._listening, self._listening.finish(None))
             self._stop_consuming(self._listening)
             self._disconnect()
         listening: Listening[Any] = Listening(bindings, self.settings)
@@ -241,16 +245,16 @@ class PulseConsumer:
     def _iterate(self, listening: Listening[Any], idle_timeout: float | None) -> Iterator[Any]:
         try:
             while True:
-                self._settle(listening.finish(None))
+                self._settle(listening, listening.finish(None))
                 if not self._wait(listening, idle_timeout):
                     return
                 outcome = listening.take()
                 if isinstance(outcome, MessageParseError):
                     if self.on_error is None:
-                        self._settle(listening.finish(None, unparsable=True))
+                        self._settle(listening, listening.finish(None, unparsable=True))
                         raise outcome
                     self.on_error(outcome)
-                    self._settle(listening.finish(None, unparsable=True))
+                    self._settle(listening, listening.finish(None, unparsable=True))
                     continue
                 yield outcome
         finally:
@@ -261,42 +265,52 @@ class PulseConsumer:
 
     def _wait(self, listening: Listening[Any], idle_timeout: float | None) -> bool:
         """Until a message is received (True) or `idle_timeout` passes (False)."""
-        last = time.monotonic()
-        lost: tuple[type[BaseException], ...] = (_Dead, *self._connection_errors())
+        last = 0.0 if idle_timeout is None else time.monotonic()
+        lost: tuple[type[BaseException], ...] = (_Dead, *self._errors)
         while True:
             try:
-                if self._pause.is_set() != listening.paused:
+                if self._pause_requested != listening.paused:
                     self._apply_pause(listening)
                 if listening.paused:
                     self._requeue_unhanded(listening)  # arrived before the cancel took effect
                 elif listening.buffer:
                     return True
-                if idle_timeout is not None and time.monotonic() - last >= idle_timeout:
-                    return False
+                self._send_acks(listening)
+                timeout = _POLL
+                if idle_timeout is not None:
+                    left = idle_timeout - (time.monotonic() - last)
+                    if left <= 0:
+                        return False
+                    timeout = min(_POLL, left)
                 if not self._alive():
                     raise _Dead
-                timeout = _POLL if idle_timeout is None else min(_POLL, idle_timeout)
-                self._connection.drain_events(timeout=timeout)
+                # The transport's drain on our own connection object: kombu's Connection
+                # would quietly open a new connection (without our channel and consumer)
+                # if this one died, and checks it on every call.
+                self._transport.drain_events(self._raw, timeout=timeout)
             except TimeoutError:
                 self._heartbeat_check(listening)
             except lost as error:
                 self._reconnect(listening, error)
-                last = time.monotonic()
+                last = 0.0 if idle_timeout is None else time.monotonic()
 
     def _alive(self) -> bool:
-        """Whether our connection and channel are still open. (kombu's Connection would
-        quietly open a new connection, without our channel and consumer, on next use.)"""
-        return bool(self._connection.connected) and bool(getattr(self._channel, "is_open", True))
+        """Whether our connection and channel are still open."""
+        return bool(getattr(self._raw, "connected", True)) and bool(
+            getattr(self._channel, "is_open", True)
+        )
 
     def _heartbeat_check(self, listening: Listening[Any]) -> None:
         try:
-            self._connection.heartbeat_check()
+            if self._alive():
+                self._transport.heartbeat_check(self._raw, rate=2)
         except self._connection_errors() as error:
             self._reconnect(listening, error)
 
     def _apply_pause(self, listening: Listening[Any]) -> None:
-        listening.paused = self._pause.is_set()
+        listening.paused = self._pause_requested
         if listening.paused:
+            self._send_acks(listening)
             self._consumer.cancel()
             self._requeue_unhanded(listening)
         else:
@@ -307,8 +321,7 @@ class PulseConsumer:
             delivery.handle.reject(requeue=True)
 
     def _connection_errors(self) -> tuple[type[BaseException], ...]:
-        connection = self._connection
-        return tuple(connection.connection_errors) + tuple(connection.channel_errors)
+        return self._errors
 
     def _connect(self, listening: Listening[Any], *, first: bool = False) -> None:
         """Connect (retrying by the policy), declare, bind and consume."""
@@ -345,8 +358,14 @@ class PulseConsumer:
 
         connection: Any = Connection(self.settings.url, heartbeat=self.heartbeat)
         self._connection = connection
+        # kombu computes these on each access: once per connection (the hot loop uses them)
+        self._errors = tuple(connection.connection_errors) + tuple(connection.channel_errors)
+        # kombu's memory (virtual) transports ignore basic.ack's `multiple`
+        self._multiple_acks = self.settings.url.startswith(("amqp://", "amqps://"))
         try:
             connection.connect()
+            self._raw = connection.connection
+            self._transport = connection.transport
         except connection.channel_errors as error:  # py-amqp: AccessRefused on login
             raise broker_refusal(
                 operation="log in",
@@ -420,24 +439,39 @@ class PulseConsumer:
                 exchanges=exchanges,
             ) from None
 
-    def _settle(self, decision: tuple[Delivery, Settlement] | None) -> None:
+    def _settle(
+        self, listening: Listening[Any], decision: tuple[Delivery, Settlement] | None
+    ) -> None:
         if decision is None or self._connection is None:
             return
         delivery, settlement = decision
-        message = delivery.handle
+        if settlement is Settlement.ACK:
+            listening.ack(delivery)
+            return
+        self._send_acks(listening)
         try:
-            if settlement is Settlement.ACK:
-                message.ack()
-            else:
-                message.reject(requeue=settlement is Settlement.REQUEUE)
+            delivery.handle.reject(requeue=settlement is Settlement.REQUEUE)
         except self._connection_errors():
-            # The connection died with the message unsettled: the broker requeues it.
-            pass
+            pass  # the connection died with the message unsettled: the broker requeues it
+
+    def _send_acks(self, listening: Listening[Any]) -> None:
+        acks = listening.due_acks()
+        if not acks or self._connection is None:
+            return
+        try:
+            if self._multiple_acks:
+                acks[-1].handle.ack(multiple=True)  # and every earlier tag of the channel
+            else:
+                for delivery in acks:
+                    delivery.handle.ack()
+        except self._connection_errors():
+            pass  # the connection died: the broker requeues them, they come again
 
     def _stop_consuming(self, listening: Listening[Any]) -> None:
         consumer, self._consumer = self._consumer, None
         if consumer is None or self._connection is None:
             return
+        self._send_acks(listening)
         try:
             if not listening.paused:
                 consumer.cancel()
