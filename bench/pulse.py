@@ -181,11 +181,12 @@ def main() -> None:
     parser.add_argument("--url", default=default_url)
     parser.add_argument("--messages", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--prefetch", type=int, nargs="*", default=[5, 50])
     args = parser.parse_args()
     print(f"{args.messages} task-completed messages per run, {args.rounds} rounds, median\n")
     print("| prefetch | loop | messages/s | vs kombu + json.loads |")
     print("|---|---|---|---|")
-    for prefetch in (5, 50):
+    for prefetch in args.prefetch:
         results = measure(args.url, args.messages, args.rounds, prefetch)
         base = (args.messages - 1) / statistics.median(results["kombu + json.loads"])
         for contender, times in results.items():

@@ -9,6 +9,7 @@ connects.
 from __future__ import annotations
 
 import contextlib
+import select
 import time
 from collections.abc import Iterator, Mapping
 from types import TracebackType
@@ -107,6 +108,7 @@ class PulseConsumer:
         self._connection: Any = None
         self._errors: tuple[type[BaseException], ...] = ()
         self._multiple_acks = False
+        self._ack_batch = 1
         self._channel: Any = None
         self._raw: Any = None  # the transport's own connection object
         self._transport: Any = None
@@ -275,7 +277,8 @@ class PulseConsumer:
                     self._requeue_unhanded(listening)  # arrived before the cancel took effect
                 elif listening.buffer:
                     return True
-                self._send_acks(listening)
+                if not (self._more_ready() and len(listening.acks) < self._ack_batch):
+                    self._send_acks(listening)  # before waiting: the broker may wait for them
                 timeout = _POLL
                 if idle_timeout is not None:
                     left = idle_timeout - (time.monotonic() - last)
@@ -293,6 +296,20 @@ class PulseConsumer:
             except lost as error:
                 self._reconnect(listening, error)
                 last = 0.0 if idle_timeout is None else time.monotonic()
+
+    def _more_ready(self) -> bool:
+        """Whether the broker's next frames are already here (reading them will not wait)."""
+        sock = getattr(self._raw, "sock", None)
+        if sock is None:
+            return False
+        pending = getattr(sock, "pending", None)  # TLS: decrypted bytes not yet read
+        if pending is not None and pending() > 0:
+            return True
+        try:
+            readable, _, _ = select.select([sock], [], [], 0)
+        except (OSError, ValueError):
+            return False
+        return bool(readable)
 
     def _alive(self) -> bool:
         """Whether our connection and channel are still open."""
@@ -362,6 +379,9 @@ class PulseConsumer:
         self._errors = tuple(connection.connection_errors) + tuple(connection.channel_errors)
         # kombu's memory (virtual) transports ignore basic.ack's `multiple`
         self._multiple_acks = self.settings.url.startswith(("amqp://", "amqps://"))
+        # at most half the prefetch window waits for its acknowledgement: the broker sends
+        # no more than `prefetch` unacknowledged messages
+        self._ack_batch = max(1, self.settings.prefetch // 2) if self._multiple_acks else 1
         try:
             connection.connect()
             self._raw = connection.connection
