@@ -3,12 +3,13 @@
 Messages per second received, parsed and acknowledged: `PulseConsumer` (typed events: routing
 key split, body validated into the generated model, CC routes, acknowledged when the loop
 asks for the next one) against the same loop written by hand with kombu and ``json.loads``
-(issue 16's target: at least 0.8x). Both drain a durable queue filled beforehand with the same
-task-completed messages (about 0.7 KB, shaped like Firefox CI's), with the same prefetch (5,
-lib-pulse's default, and 50) and the same queue type (quorum, as lib-pulse declares), in
-interleaved rounds; the median of the rounds is reported. Each timing runs from the first
-message handed to the loop's code to the last one (connecting, declaring and binding are not
-counted): N - 1 messages received, parsed and acknowledged.
+(issue 16's target: at least 0.8x); and `AsyncPulseConsumer` against the same loop with
+aio-pika. Each drains a durable queue filled beforehand with the same task-completed
+messages (about 0.7 KB, shaped like Firefox CI's), with the same prefetch (5, lib-pulse's
+default, and 50) and the same queue type (quorum, as lib-pulse declares), in interleaved
+rounds; the median of the rounds is reported. Each timing runs from the first message handed
+to the loop's code to the last one (connecting, declaring and binding are not counted):
+N - 1 messages received, parsed and acknowledged.
 
 The broker: ``PULSE_URL`` or ``--url`` (default: the local deployment's
 ``amqp://admin:admin@127.0.0.1:5672/local``). The messages go to an exchange of the
@@ -19,6 +20,7 @@ benchmark's own, ``exchange/typed-bench/v1/task-completed``, bound through
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import statistics
@@ -31,6 +33,7 @@ from typing import Any
 if __name__ == "__main__":  # `python bench/pulse.py`: the project root on sys.path
     sys.path[0] = str(Path(__file__).resolve().parents[1])
 
+import aio_pika
 from kombu.connection import Connection
 from kombu.entity import Exchange
 from kombu.entity import Queue as KombuQueue
@@ -39,7 +42,7 @@ from kombu.messaging import Consumer
 from bench.fixtures import task_status
 from taskcluster_typed import QueueEvents, slugid
 from taskcluster_typed.events.queue import TaskCompletedEvent
-from taskcluster_typed.pulse import PulseConsumer
+from taskcluster_typed.pulse import AsyncPulseConsumer, PulseConsumer
 
 PREFIX = "exchange/typed-bench/v1/"
 NAMESPACE = "typed-bench"
@@ -152,9 +155,61 @@ def run_kombu(url: str, name: str, count: int, prefetch: int) -> float:
     return elapsed
 
 
+def run_async_typed(url: str, name: str, count: int, prefetch: int) -> float:
+    async def main() -> float:
+        started = 0.0
+        received = 0
+        async with AsyncPulseConsumer(
+            url=url, namespace=NAMESPACE, queue_name=name, prefetch=prefetch
+        ) as consumer:
+            async for event in consumer.listen(EVENTS.task_completed(), idle_timeout=10):
+                assert isinstance(event, TaskCompletedEvent)
+                if received == 0:
+                    started = time.perf_counter()
+                received += 1
+                if received == count:
+                    break
+            return time.perf_counter() - started
+
+    return asyncio.run(main())
+
+
+def run_aio_pika(url: str, name: str, count: int, prefetch: int) -> float:
+    async def main() -> float:
+        started = 0.0
+        received = 0
+        connection = await aio_pika.connect(url)
+        async with connection:
+            channel = await connection.channel()
+            await channel.set_qos(prefetch_count=prefetch)
+            queue = await channel.declare_queue(
+                f"queue/{NAMESPACE}/{name}", durable=True, arguments=QUEUE_ARGUMENTS
+            )
+            async with queue.iterator() as messages:
+                async for message in messages:
+                    json.loads(message.body)
+                    if received == 0:
+                        started = time.perf_counter()
+                    received += 1
+                    await message.ack()
+                    if received == count:
+                        break
+            return time.perf_counter() - started
+
+    return asyncio.run(main())
+
+
 CONTENDERS: dict[str, Callable[[str, str, int, int], float]] = {
     "kombu + json.loads": run_kombu,
     "PulseConsumer (typed)": run_typed,
+    "aio-pika + json.loads": run_aio_pika,
+    "AsyncPulseConsumer (typed)": run_async_typed,
+}
+BASELINES = {
+    "kombu + json.loads": "kombu + json.loads",
+    "PulseConsumer (typed)": "kombu + json.loads",
+    "aio-pika + json.loads": "aio-pika + json.loads",
+    "AsyncPulseConsumer (typed)": "aio-pika + json.loads",
 }
 
 
@@ -184,13 +239,13 @@ def main() -> None:
     parser.add_argument("--prefetch", type=int, nargs="*", default=[5, 50])
     args = parser.parse_args()
     print(f"{args.messages} task-completed messages per run, {args.rounds} rounds, median\n")
-    print("| prefetch | loop | messages/s | vs kombu + json.loads |")
+    print("| prefetch | loop | messages/s | vs the same loop by hand |")
     print("|---|---|---|---|")
     for prefetch in args.prefetch:
         results = measure(args.url, args.messages, args.rounds, prefetch)
-        base = (args.messages - 1) / statistics.median(results["kombu + json.loads"])
-        for contender, times in results.items():
-            rate = (args.messages - 1) / statistics.median(times)
+        rates = {c: (args.messages - 1) / statistics.median(t) for c, t in results.items()}
+        for contender, rate in rates.items():
+            base = rates[BASELINES[contender]]
             print(f"| {prefetch} | {contender} | {rate:,.0f} | {rate / base:.2f}x |")
 
 

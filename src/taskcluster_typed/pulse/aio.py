@@ -107,6 +107,8 @@ class AsyncPulseConsumer:
         self._lost: BaseException | None = None
         self._pause = False
         self._closed = False
+        # at most half the prefetch window waits for its acknowledgement (see `core`)
+        self._ack_batch = max(1, self.settings.prefetch // 2)
 
     @classmethod
     def from_env(cls, **options: Any) -> Self:
@@ -257,6 +259,8 @@ class AsyncPulseConsumer:
             if listening.paused:
                 await self._requeue_unhanded(listening)  # arrived before the cancel
             elif listening.buffer:
+                if len(listening.acks) >= self._ack_batch:
+                    await self._send_acks(listening)  # the broker may wait for them
                 return True
             await self._send_acks(listening)
             wake = self._wake

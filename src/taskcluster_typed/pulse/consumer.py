@@ -276,6 +276,8 @@ class PulseConsumer:
                 if listening.paused:
                     self._requeue_unhanded(listening)  # arrived before the cancel took effect
                 elif listening.buffer:
+                    if len(listening.acks) >= self._ack_batch:
+                        self._send_acks(listening)
                     return True
                 if not (self._more_ready() and len(listening.acks) < self._ack_batch):
                     self._send_acks(listening)  # before waiting: the broker may wait for them
