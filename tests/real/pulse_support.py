@@ -24,9 +24,13 @@ def task_queue(real: RealTaskcluster) -> str:
     return f"typed-pulse/q-{real.run_id}"
 
 
-def create_task(
-    queue: Queue, real: RealTaskcluster, group: str, *, routes: Sequence[str] = ()
-) -> str:
+def create_task(real: RealTaskcluster, group: str, *, routes: Sequence[str] = ()) -> str:
+    """A task in `group` (the real queue publishes task-defined and task-pending)."""
+    with real.client(Queue) as queue:
+        return _create_task(queue, real, group, routes)
+
+
+def _create_task(queue: Queue, real: RealTaskcluster, group: str, routes: Sequence[str]) -> str:
     task_id = slugid()
     queue.create_task(
         task_id,

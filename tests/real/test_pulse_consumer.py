@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from taskcluster_typed import Queue, QueueEvents, slugid
+from taskcluster_typed import QueueEvents, slugid
 from taskcluster_typed.events.queue import TaskDefinedEvent
 from taskcluster_typed.exchanges import MessageParseError
 from taskcluster_typed.pulse import (
@@ -62,7 +62,7 @@ def test_a_raising_handler_requeues_once_then_rejects(
     binding = EVENTS.task_defined(task_group_id=group)
     with durable(real, queue_name) as consumer:
         consumer.listen(binding)  # declared and bound: it keeps what is published
-    task_id = create_task(real.client(Queue), real, group)
+    task_id = create_task(real, group)
     attempts = []
     for _ in range(2):
         with pytest.raises(HandlerError), durable(real, queue_name) as consumer:
@@ -79,10 +79,9 @@ def test_a_message_is_acknowledged_only_when_its_handler_returns(
 ) -> None:
     group = slugid()
     binding = EVENTS.task_defined(task_group_id=group)
-    queue = real.client(Queue)
     with durable(real, queue_name) as consumer:
         consumer.listen(binding)
-    tasks = [create_task(queue, real, group) for _ in range(3)]
+    tasks = [create_task(real, group) for _ in range(3)]
     with pytest.raises(KeyboardInterrupt), durable(real, queue_name) as consumer:
         stream = consumer.listen(binding, idle_timeout=10)
         first = next(stream)
@@ -119,8 +118,7 @@ def test_a_slow_handler_holds_only_prefetch_messages(
     async def main() -> tuple[list[str], list[str], list[str]]:
         with durable(real, queue_name) as consumer:
             consumer.listen(binding)
-        queue = real.client(Queue)
-        tasks = [create_task(queue, real, group) for _ in range(12)]
+        tasks = [create_task(real, group) for _ in range(12)]
         slow_got: list[str] = []
         fast_got: list[str] = []
         started = asyncio.Event()
@@ -156,7 +154,7 @@ def test_a_durable_queue_keeps_messages_while_away(real: RealTaskcluster, queue_
     with durable(real, queue_name, max_length=100) as consumer:
         consumer.listen(binding)
         assert consumer.queue == f"queue/{NAMESPACE}/{queue_name}"
-    task_id = create_task(real.client(Queue), real, group)
+    task_id = create_task(real, group)
     with durable(real, queue_name, max_length=100) as consumer:
         (event,) = consumer.listen(binding, idle_timeout=2)
     assert isinstance(event, TaskDefinedEvent) and event.routing.task_id == task_id
@@ -196,7 +194,7 @@ def test_a_message_off_schema_goes_to_on_error(real: RealTaskcluster, queue_name
         stream = consumer.listen(binding, idle_timeout=10)
         key = f"primary.{slugid()}._._._.p.w.s.{group}._"
         publish_raw(real.pulse_url, binding.exchange, key, b'{"status": "not a status"}')
-        task_id = create_task(real.client(Queue), real, group)
+        task_id = create_task(real, group)
         event = next(stream)
     assert event.routing.task_id == task_id  # the bad one did not stop the stream
     (error,) = errors
@@ -219,7 +217,7 @@ def test_async_consumer_receives_typed_events(real: RealTaskcluster) -> None:
 
             async def publish() -> str:
                 await asyncio.sleep(0.5)  # the queue is bound by the first __anext__
-                return await asyncio.to_thread(create_task, real.client(Queue), real, group)
+                return await asyncio.to_thread(create_task, real, group)
 
             publisher = asyncio.create_task(publish())
             async for event in stream:
@@ -239,7 +237,7 @@ def test_async_cancellation_requeues_the_message_in_hand(
     binding = EVENTS.task_defined(task_group_id=group)
     with durable(real, queue_name) as consumer:
         consumer.listen(binding)
-    task_id = create_task(real.client(Queue), real, group)
+    task_id = create_task(real, group)
     settings = {"url": real.pulse_url, "namespace": NAMESPACE, "queue_name": queue_name}
 
     async def handler(started: asyncio.Event) -> None:
@@ -267,7 +265,7 @@ def test_async_pause_and_resume(real: RealTaskcluster, queue_name: str) -> None:
     binding = EVENTS.task_defined(task_group_id=group)
     with durable(real, queue_name) as consumer:
         consumer.listen(binding)
-    tasks = [create_task(real.client(Queue), real, group) for _ in range(3)]
+    tasks = [create_task(real, group) for _ in range(3)]
     settings = {"url": real.pulse_url, "namespace": NAMESPACE, "queue_name": queue_name}
 
     async def main() -> tuple[list[str], float]:

@@ -37,11 +37,13 @@ def collect(consumer_events: object, until: int, timeout: float) -> list[AnyQueu
 def test_every_queue_exchange_on_one_queue(real: RealTaskcluster) -> None:
     group = slugid()
     bindings = [getattr(EVENTS, t.method)(task_group_id=group) for t in EVENTS.topic_exchanges]
-    queue = real.client(Queue)
-    with PulseConsumer(url=real.pulse_url, namespace="typed-tests") as consumer:
+    with (
+        real.client(Queue) as queue,
+        PulseConsumer(url=real.pulse_url, namespace="typed-tests") as consumer,
+    ):
         stream = consumer.listen(*bindings, idle_timeout=20)
         # completed, with an artifact; failed; exception (after a priority change)
-        done, failed, cancelled = (create_task(queue, real, group) for _ in range(3))
+        done, failed, cancelled = (create_task(real, group) for _ in range(3))
         queue.change_task_priority(cancelled, {"newPriority": "high"})
         queue.change_task_group_priority(group, {"newPriority": "low"})
         runs = dict(claim(queue, real, 2))
@@ -86,7 +88,6 @@ def test_every_queue_exchange_on_one_queue(real: RealTaskcluster) -> None:
 def test_cc_routes_reach_a_route_binding(real: RealTaskcluster) -> None:
     route = f"typed-tests.{real.run_id}.{slugid()}"
     other_group = slugid()
-    queue = real.client(Queue)
     with PulseConsumer(url=real.pulse_url, namespace="typed-tests") as consumer:
         # Bound only by route: the primary routing key (another group) does not match.
         stream = consumer.listen(
@@ -94,7 +95,7 @@ def test_cc_routes_reach_a_route_binding(real: RealTaskcluster) -> None:
             EVENTS.task_defined(f"route.{route}"),
             idle_timeout=15,
         )
-        task_id = create_task(queue, real, other_group, routes=[route, "other.route"])
+        task_id = create_task(real, other_group, routes=[route, "other.route"])
         got = collect(stream, until=2, timeout=15)
     assert sorted(type(e).__name__ for e in got) == ["TaskDefinedEvent", "TaskPendingEvent"]
     for event in got:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from taskcluster_typed import Queue, QueueEvents, slugid
+from taskcluster_typed import QueueEvents, slugid
 from taskcluster_typed.pulse import AsyncPulseConsumer, PulseConsumer, ReconnectPolicy
 
 from .conftest import RealTaskcluster
@@ -30,7 +30,7 @@ def test_both_consumers_survive_a_broker_restart(real: RealTaskcluster) -> None:
     for name in names.values():
         with PulseConsumer(queue_name=name, **options) as consumer:  # type: ignore[arg-type]
             consumer.listen(binding)  # declared and bound: the queue keeps what comes
-    tasks = {create_task(real.client(Queue), real, group) for _ in range(COUNT)}
+    tasks = {create_task(real, group) for _ in range(COUNT)}
 
     holding = {kind: threading.Event() for kind in names}
     restarted = threading.Event()
