@@ -57,8 +57,15 @@ real-up: $(STAMP)
 real-down: $(STAMP)
 	$(PY) -m tests.real.deployment down
 
+# `make demo REAL=1`: the same story against the real services (started if not running, left
+# running for `make real-down`), as a client the demo makes with the root credentials.
 demo: $(STAMP)
+ifeq ($(REAL),1)
+	@eval "$$($(PY) -m tests.real.deployment up | tee /dev/stderr | grep '^export ')" \
+		&& $(PY) examples/demo.py --real
+else
 	$(PY) examples/demo.py
+endif
 
 generate: $(STAMP)
 	$(PY) -m codegen generate

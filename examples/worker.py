@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import datetime
 
 import httpx
 
@@ -26,13 +27,16 @@ from taskcluster_typed.models.queue import S3ArtifactResponse, TaskClaim
 LOG_NAME = "public/logs/live.log"
 
 
-def upload_log(queue: Queue, task_id: str, run_id: str, text: str) -> None:
-    """Store `text` as the run's ``public/logs/live.log`` artifact (s3 storage)."""
+def upload_log(queue: Queue, task_id: str, run_id: str, text: str, expires: datetime) -> None:
+    """Store `text` as the run's ``public/logs/live.log`` artifact (s3 storage).
+
+    An artifact may not outlive its task (the queue refuses it): `expires` is the task's.
+    """
     created = queue.create_artifact(
         task_id,
         run_id,
         LOG_NAME,
-        {"storageType": "s3", "expires": from_now("1 day"), "contentType": "text/plain"},
+        {"storageType": "s3", "expires": expires, "contentType": "text/plain"},
     )
     if isinstance(created, S3ArtifactResponse):  # PUT the bytes where the queue says
         put = httpx.put(
@@ -51,7 +55,9 @@ def run_claim(queue: Queue, claim: TaskClaim, succeeds: Callable[[str], bool]) -
     name = claim.task.metadata.name
     task_id, run_id = claim.status.task_id, str(claim.run_id)
     ok = succeeds(name)
-    upload_log(as_task, task_id, run_id, f"{name}: {'ok' if ok else 'FAILED'}\n")
+    log = f"{name}: {'ok' if ok else 'FAILED'}\n"
+    # The queue fills in `expires` (a year after the deadline) when the task's creator did not.
+    upload_log(as_task, task_id, run_id, log, claim.task.expires or from_now("1 day"))
     if ok:
         state = as_task.report_completed(task_id, run_id).status.state
     else:
@@ -66,21 +72,27 @@ def work(
     succeeds: Callable[[str], bool] = lambda name: True,
     *,
     worker_id: str = "worker-1",
+    limit: int | None = None,
 ) -> int:
-    """Claim and resolve pending tasks until none is left; returns how many were resolved.
+    """Claim and resolve pending tasks until none is left (or `limit` runs are resolved);
+    returns how many were resolved.
 
-    ``succeeds(task name)`` decides whether a run is reported completed or failed.
+    ``succeeds(task name)`` decides whether a run is reported completed or failed. A real
+    queue holds ``claimWork`` open for a while (about 20 s) when nothing is pending, so a
+    worker that knows how much work to expect passes `limit`.
     """
     done = 0
-    while True:
+    while limit is None or done < limit:
+        wanted = 4 if limit is None else min(4, limit - done)
         claims = queue.claim_work(
-            task_queue_id, {"workerGroup": "demo", "workerId": worker_id, "tasks": 4}
+            task_queue_id, {"workerGroup": "demo", "workerId": worker_id, "tasks": wanted}
         )
         if not claims.tasks:
-            return done
+            break
         for claim in claims.tasks:
             run_claim(queue, claim, succeeds)
             done += 1
+    return done
 
 
 def main() -> None:

@@ -26,7 +26,9 @@ The hierarchy::
             └── InternalServerError
 
 `make_api_error` is the one place that maps a reply to its class: by the Taskcluster error
-`code` in the body first, then by HTTP status. Every error pickles (state is kept in
+`code` in the body first, then by HTTP status (a code a service defines itself, such as
+github's 403 ``ForbiddenByGithub``, gets only the generic class of its status: `BadRequest`,
+`APIError` or `ServerError`). Every error pickles (state is kept in
 `__dict__`), and no message or repr ever holds a secret: URLs have their bewit redacted and
 request payloads are kept out of messages.
 """
@@ -234,10 +236,18 @@ _BY_STATUS: dict[int, type[APIError]] = {
 _DEFAULT_MESSAGES = {401: "Authentication Error", 500: "Internal Server Error"}
 
 
+# Statuses whose class names one Taskcluster code. A reply with such a status and a code of a
+# service's own (the github service's 403 ``ForbiddenByGithub``: GitHub refused, the caller
+# lacks no scope) is not that error: it gets the generic class of its status range.
+_NAMED_BY_STATUS = frozenset({401, 403, 404, 409, 410, 413, 500})
+
+
 def error_class(status_code: int, code: str | None) -> type[APIError]:
     """The error class for a status and Taskcluster error code."""
     if code is not None and code in _BY_CODE:
         return _BY_CODE[code]
+    if code is not None and status_code in _NAMED_BY_STATUS:
+        return ServerError if status_code >= 500 else APIError
     if status_code in _BY_STATUS:
         return _BY_STATUS[status_code]
     if status_code >= 500:

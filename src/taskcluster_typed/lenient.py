@@ -4,16 +4,27 @@ Unknown fields are kept (``extra="allow"``). A value outside a `Literal` (a stat
 added after this package was generated) is kept as the string the server sent: the reply is
 validated with an allowed value in its place, then the server's value is put back on the
 parsed object. Any other validation error is raised.
+
+Conformance checks (is this package's reading of the schemas what the service sends?) use two
+helpers, neither on the hot path: inside ``with strict_replies():`` a reply or Pulse message
+that needs the fallback raises instead (`ResponseValidationError` / `MessageParseError`, naming
+the method and the field), and `unknown_fields(value)` lists the fields a parsed reply kept
+that its model does not declare although its schema forbids extra fields.
 """
 
 from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Generator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, cast
 
 import pydantic
 from pydantic_core import ErrorDetails
+
+_STRICT: ContextVar[bool] = ContextVar("taskcluster_typed_strict_replies", default=False)
 
 _FIRST_EXPECTED = re.compile(r"^'((?:[^'\\]|\\.)*)'")
 
@@ -73,7 +84,7 @@ def validate_leniently(adapter: pydantic.TypeAdapter[Any], data: Any) -> Any:
         return adapter.validate_python(data, extra="allow")
     except pydantic.ValidationError as error:
         errors = error.errors(include_url=False)
-        if any(e["type"] != "literal_error" for e in errors):
+        if _STRICT.get() or any(e["type"] != "literal_error" for e in errors):
             raise
         patched = copy.deepcopy(data)
         fixes: list[tuple[list[Any], Any]] = []
@@ -94,3 +105,42 @@ def validate_leniently(adapter: pydantic.TypeAdapter[Any], data: Any) -> Any:
                 node = _step(node, key)
             _assign(node, path[-1], original)
         return parsed
+
+
+@contextmanager
+def strict_replies() -> Generator[None]:
+    """Within the block (this thread or task), replies and messages are decoded strictly.
+
+    A value the generated model does not allow (an enum value newer than this package) raises
+    the error that any other mismatch raises (`ResponseValidationError` for a reply,
+    `MessageParseError` for a Pulse message), naming the field, instead of being kept.
+    Unknown fields are still kept: check them with `unknown_fields`.
+    """
+    token = _STRICT.set(True)
+    try:
+        yield
+    finally:
+        _STRICT.reset(token)
+
+
+def unknown_fields(value: object, root: str = "reply") -> list[str]:
+    """The paths of fields kept in `value` (a parsed reply or message, or a list or dict of
+    them) by a model whose schema forbids extra fields: what the model does not declare."""
+    found: list[str] = []
+    _collect_unknown(value, root, found)
+    return found
+
+
+def _collect_unknown(value: object, path: str, found: list[str]) -> None:
+    if isinstance(value, pydantic.BaseModel):
+        extra = value.__pydantic_extra__ or {}
+        if type(value).model_config.get("extra") != "allow":
+            found.extend(f"{path}.{key}" for key in extra)
+        for name in type(value).model_fields:
+            _collect_unknown(getattr(value, name), f"{path}.{name}", found)
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(cast("list[object]", value)):
+            _collect_unknown(item, f"{path}[{index}]", found)
+    elif isinstance(value, dict):
+        for key, item in cast("dict[object, object]", value).items():
+            _collect_unknown(item, f"{path}.{key}", found)

@@ -16,6 +16,7 @@ import pytest
 from taskcluster_typed import Auth, Credentials, Hooks, WorkerManager, slugid
 
 from .deployment import ROOT_ACCESS_TOKEN, ROOT_CLIENT_ID, Deployment, DeploymentError
+from .report import pytest_terminal_summary as pytest_terminal_summary
 
 C = TypeVar("C")
 

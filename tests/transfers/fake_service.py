@@ -166,7 +166,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return True
         self._discard_body()
-        self._reply(int(action), {"code": "Scripted", "message": f"scripted {action}"})
+        # no Taskcluster error code: a storage backend's error reply (S3's is XML) has none
+        self._reply(int(action), {"message": f"scripted {action}"})
         return True
 
     # verbs -------------------------------------------------------------------------------

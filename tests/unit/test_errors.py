@@ -114,3 +114,30 @@ def test_errors_pickle_with_their_state(error: tce.TaskclusterError) -> None:
     assert type(copy) is type(error)
     assert str(copy) == str(error)
     assert copy.__dict__ == error.__dict__
+
+
+@pytest.mark.parametrize(
+    ("status", "code", "expected"),
+    [
+        # the codes the v106 services define themselves (their api.js `errorCodes`)
+        (403, "ForbiddenByGithub", tce.APIError),
+        (400, "DenylistedAddress", tce.BadRequest),
+        (400, "NoMatchingBackend", tce.BadRequest),
+        (406, "NoMatchingMethod", tce.APIError),
+        (429, "TooManyRequests", tce.TooManyRequests),
+        (503, "ProviderSetupFailed", tce.ServerError),
+        # lib-api's own codes, and replies without a code, keep their classes
+        (403, "InsufficientScopes", tce.InsufficientScopes),
+        (403, None, tce.InsufficientScopes),
+        (404, None, tce.ResourceNotFound),
+        (500, None, tce.InternalServerError),
+        (500, "SomethingElse", tce.ServerError),
+    ],
+)
+def test_a_services_own_code_gets_the_generic_class_of_its_status(
+    status: int, code: str | None, expected: type[tce.APIError]
+) -> None:
+    body = {"code": code, "message": "m"} if code else None
+    error = tce.make_api_error(status_code=status, body=body, text="", method="m", url="u")
+    assert type(error) is expected
+    assert error.code == code
