@@ -59,10 +59,13 @@ if TYPE_CHECKING:
     from taskcluster_typed.events.worker_manager import WorkerManagerEvents as WorkerManagerEvents
     from taskcluster_typed.exchanges import Binding as Binding
     from taskcluster_typed.exchanges import MessageParseError as MessageParseError
+    from taskcluster_typed.exchanges import RawMessage as RawMessage
     from taskcluster_typed.exchanges import UnknownExchangeError as UnknownExchangeError
     from taskcluster_typed.pagination import AsyncPaginator as AsyncPaginator
     from taskcluster_typed.pagination import Paginator as Paginator
     from taskcluster_typed.pipeline import Reply as Reply
+    from taskcluster_typed.pulse.aio import AsyncPulseConsumer as AsyncPulseConsumer
+    from taskcluster_typed.pulse.consumer import PulseConsumer as PulseConsumer
     from taskcluster_typed.retry import RetryPolicy as RetryPolicy
     from taskcluster_typed.scopes import ScopeExpression as ScopeExpression
     from taskcluster_typed.scopes import normalize_scope_set as normalize_scope_set
@@ -156,8 +159,11 @@ _LAZY: dict[str, str] = {
     "ValidationError": "taskcluster_typed.errors",
     "Binding": "taskcluster_typed.exchanges",
     "MessageParseError": "taskcluster_typed.exchanges",
+    "RawMessage": "taskcluster_typed.exchanges",
     "UnknownExchangeError": "taskcluster_typed.exchanges",
     "Reply": "taskcluster_typed.pipeline",
+    "AsyncPulseConsumer": "taskcluster_typed.pulse.aio",
+    "PulseConsumer": "taskcluster_typed.pulse.consumer",
     "RetryPolicy": "taskcluster_typed.retry",
     "CredentialInformation": "taskcluster_typed.credential_info",
     "async_credential_information": "taskcluster_typed.credential_info",
@@ -257,6 +263,7 @@ __all__ = [
     "AsyncNotify",
     "AsyncObject",
     "AsyncPaginator",
+    "AsyncPulseConsumer",
     "AsyncPurgeCache",
     "AsyncQueue",
     "AsyncSecrets",
@@ -293,9 +300,11 @@ __all__ = [
     "NotifyEvents",
     "Object",
     "Paginator",
+    "PulseConsumer",
     "PurgeCache",
     "Queue",
     "QueueEvents",
+    "RawMessage",
     "Reply",
     "RequestConflict",
     "ResourceExpired",
