@@ -20,6 +20,8 @@ from .errors import PulseConfigurationError as PulseConfigurationError
 from .errors import PulseConnectionError as PulseConnectionError
 from .errors import PulseError as PulseError
 from .errors import PulsePermissionError as PulsePermissionError
+from .listener import AsyncListener as AsyncListener
+from .listener import Listener as Listener
 from .settings import PulseSettings as PulseSettings
 from .settings import ReconnectPolicy as ReconnectPolicy
 from .settings import queue_name as queue_name
@@ -29,8 +31,10 @@ if TYPE_CHECKING:
     from .consumer import PulseConsumer as PulseConsumer
 
 __all__ = [
+    "AsyncListener",
     "AsyncPulseConsumer",
     "Binding",
+    "Listener",
     "MessageParseError",
     "PulseBrokerError",
     "PulseConfigurationError",

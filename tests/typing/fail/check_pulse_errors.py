@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from taskcluster_typed import QueueEvents
 from taskcluster_typed.events.queue import TaskCompletedEvent, TaskFailedEvent
-from taskcluster_typed.pulse import PulseConsumer
+from taskcluster_typed.pulse import AsyncPulseConsumer, Listener, PulseConsumer
 
 
 def listen_takes_bindings(consumer: PulseConsumer) -> None:
@@ -30,3 +30,11 @@ def a_union_needs_narrowing(consumer: PulseConsumer) -> None:
 def options_are_typed() -> None:
     PulseConsumer(url="amqp://x", prefetch="5")  # E: arg-type
     PulseConsumer(url="amqp://x", queue="q")  # E: call-arg
+
+
+def watch(consumer: Listener) -> None:
+    print(consumer)
+
+
+def sync_code_does_not_take_the_async_consumer(consumer: AsyncPulseConsumer) -> None:
+    watch(consumer)  # E: arg-type

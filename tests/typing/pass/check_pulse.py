@@ -19,7 +19,13 @@ from taskcluster_typed.events.queue import (
     TaskFailedEvent,
 )
 from taskcluster_typed.exchanges import Binding, RawMessage
-from taskcluster_typed.pulse import AsyncPulseConsumer, MessageParseError, PulseConsumer
+from taskcluster_typed.pulse import (
+    AsyncListener,
+    AsyncPulseConsumer,
+    Listener,
+    MessageParseError,
+    PulseConsumer,
+)
 from taskcluster_typed.testing import FakePulseConsumer, fake_message
 from taskcluster_typed.testing.fake_pulse import FakeMessage, FakeStream
 
@@ -90,3 +96,18 @@ def the_fake_iterates_both_ways(event: TaskCompletedEvent) -> None:
     assert_type(stream, FakeStream[TaskCompletedEvent | TaskFailedEvent])
     for parsed in stream:
         assert_type(parsed, TaskCompletedEvent | TaskFailedEvent)
+
+
+def watch(consumer: Listener) -> list[str]:
+    return [e.routing.task_id for e in consumer.listen(events.task_completed())]
+
+
+async def watch_async(consumer: AsyncListener) -> list[str]:
+    return [e.routing.task_id async for e in consumer.listen(events.task_completed())]
+
+
+async def the_protocols_accept_the_consumers_and_the_fake() -> None:
+    watch(PulseConsumer(url="amqp://u:p@h/"))
+    watch(FakePulseConsumer())
+    await watch_async(AsyncPulseConsumer(url="amqp://u:p@h/"))
+    await watch_async(FakePulseConsumer())
