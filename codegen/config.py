@@ -74,6 +74,12 @@ class Config(BaseModel):
     # "<service>.<method>" -> the JSON property holding the items of a paginated method's
     # pages, when the page has no single array property besides continuationToken.
     pagination_items: dict[str, str] = Field(default_factory=dict)
+    # Public module under ``taskcluster_typed.payloads`` -> the worker payload schema it
+    # publishes (``docker-worker/v1/payload.json``): models and TypedDicts, strict scalars.
+    worker_payloads: dict[str, str] = Field(default_factory=dict)
+    # Properties (``<file>#/properties/<name>``) typed by a type parameter, ``PayloadT``
+    # (default ``dict[str, Any]``): the model and TypedDict holding one become generic.
+    generic_payload_fields: tuple[str, ...] = ()
 
 
 def read_toml(path: Path) -> dict[str, Any]:

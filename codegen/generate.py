@@ -14,7 +14,9 @@ from pathlib import Path
 
 from codegen.api_refs import ServiceReferences, load_service_references
 from codegen.config import DEFAULT_PYPROJECT, Config, load_config
+from codegen.datetimes import apply_utc_datetimes
 from codegen.events import load_event_sets
+from codegen.generic_payload import apply_generic_fields, split_field
 from codegen.indexing import (
     build_slots,
     check_numbered_names,
@@ -22,8 +24,8 @@ from codegen.indexing import (
     root_refs,
     service_exports,
 )
-from codegen.model_index import ModelIndex, TypeRef
-from codegen.model_source import QualName, scan_models
+from codegen.model_index import ModelIndex, PayloadModule, TypeRef
+from codegen.model_source import Definition, QualName, scan_models
 from codegen.models import (
     ModelMeta,
     format_python,
@@ -33,6 +35,7 @@ from codegen.models import (
     run_dcg,
 )
 from codegen.naming import snake_case
+from codegen.open_enums import apply_open_enums
 from codegen.pagination import Paging, find_paging
 from codegen.preprocess import TREE_DIR, preprocess
 from codegen.references import verify_lock
@@ -58,8 +61,10 @@ def _write_typeddicts(
     *,
     package: str,
     header: str,
-) -> list[TypedDictModule]:
-    """One module per service that has methods with an input."""
+    config: Config,
+) -> tuple[list[TypedDictModule], dict[str, TypedDictModule]]:
+    """One module per service that has methods with an input, and one per worker payload
+    schema (returned apart, by module name)."""
     directory.mkdir(parents=True)
     doc = '"""TypedDicts of request payloads, one module per service (generated)."""'
     (directory / "__init__.py").write_text(f"{header}\n{doc}\n", encoding="utf-8")
@@ -68,12 +73,68 @@ def _write_typeddicts(
         inputs = service.input_refs()
         if inputs:
             module = emit_service(
-                service.service, inputs, schemas, names, package=package, header=header
+                service.service,
+                inputs,
+                schemas,
+                names,
+                package=package,
+                header=header,
+                generic_fields=config.generic_payload_fields,
             )
             path = directory / f"{snake_case(service.service)}.py"
             path.write_text(module.source, encoding="utf-8")
             modules.append(module)
-    return modules
+    payloads = {}
+    for name, schema in sorted(config.worker_payloads.items()):
+        worker, _, ref = schema.partition("/")
+        module = emit_service(
+            worker,
+            [f"{ref}#"],
+            schemas,
+            names,
+            package=package,
+            header=header,
+            module_name=name,
+            what=f"The worker payload of `{schema}`",
+        )
+        (directory / f"{name}.py").write_text(module.source, encoding="utf-8")
+        payloads[name] = module
+    return modules, payloads
+
+
+def _payload_modules(
+    config: Config,
+    td_modules: dict[str, TypedDictModule],
+    roots: dict[str, TypeRef],
+    definitions: dict[QualName, Definition],
+    numbered: set[QualName],
+    models_package: str,
+) -> tuple[PayloadModule, ...]:
+    """What ``taskcluster_typed.payloads`` publishes: per schema, its module's models (no
+    counter-made names) and TypedDicts."""
+    found = []
+    for name, schema in sorted(config.worker_payloads.items()):
+        module = module_of_file(schema)
+        models = tuple(
+            TypeRef(f"{models_package}.{module}", qualname[1], definition.kind)
+            for qualname, definition in sorted(definitions.items())
+            if qualname[0] == module and qualname not in numbered
+        )
+        td_module = td_modules[name]
+        root_dict = next(iter(td_module.roots.values()))
+        found.append(
+            PayloadModule(
+                module=name,
+                schema=schema,
+                root=roots[f"{schema}#"],
+                root_dict=root_dict,
+                models=models,
+                typed_dicts=tuple(
+                    TypeRef(td_module.module, n, "typeddict") for n in td_module.names
+                ),
+            )
+        )
+    return tuple(found)
 
 
 def _replace_dir(source: Path, target: Path) -> None:
@@ -112,14 +173,18 @@ def generate_models(
         metadata_path = work / "model-metadata.json"
         run_dcg(work / TREE_DIR, models_dir, metadata_path, version=lock.taskcluster_version)
         metadata = read_metadata(metadata_path)
+        apply_generic_fields(models_dir, config.generic_payload_fields, _model_names(metadata))
+        apply_utc_datetimes(models_dir)
+        apply_open_enums(models_dir)
         typeddicts_dir = work / "out" / TYPEDDICTS_DIR
-        td_modules = _write_typeddicts(
+        td_modules, payload_dicts = _write_typeddicts(
             typeddicts_dir,
             services,
             pre.schemas,
             _model_names(metadata),
             package=f"{package}.{TYPEDDICTS_DIR}",
             header=header,
+            config=config,
         )
         format_python([models_dir, typeddicts_dir], pyproject)
 
@@ -141,6 +206,9 @@ def generate_models(
             s.service: service_exports(s, metadata, definitions, roots, models_package, numbered)
             for s in services
         }
+        payloads = _payload_modules(
+            config, payload_dicts, roots, definitions, numbered, models_package
+        )
         kinds = [d.kind for d in definitions.values()]
         stats = {
             "schemas": len(pre.schemas),
@@ -151,6 +219,7 @@ def generate_models(
             "counter-made names (none api-reachable)": len(numbered),
             "typeddict modules": len(td_modules),
             "typeddicts": sum(len(m.names) for m in td_modules),
+            "worker payload modules": len(payloads),
             "exports": sum(len(e) for e in exports.values()),
             **{f"rewrites {step}": n for step, n in pre.counts().items()},
         }
@@ -163,10 +232,11 @@ def generate_models(
         typed_dicts=dict(sorted(typed_dicts.items())),
         exports=exports,
         stats=stats,
+        payloads=payloads,
     )
 
 
-PUBLIC_DIRS = ("services", "models", "events")
+PUBLIC_DIRS = ("services", "models", "events", "payloads")
 PUBLIC_FILES = ("__init__.py",)
 # Everything the generator owns inside the package, relative to the package directory.
 GENERATED_PATHS = (MODELS_DIR, TYPEDDICTS_DIR, *PUBLIC_DIRS, *PUBLIC_FILES)
@@ -181,6 +251,7 @@ def load_services(
         query_types=config.query_types,
         int_params=config.int_params,
         raw_reply_methods=config.raw_reply_methods,
+        generic_inputs=frozenset(split_field(f)[0] for f in config.generic_payload_fields),
     )
     services = load_service_references(refs_dir)
 

@@ -59,6 +59,18 @@ class Export:
 
 
 @dataclass(frozen=True)
+class PayloadModule:
+    """A worker payload schema, published as ``taskcluster_typed.payloads.<module>``."""
+
+    module: str  # "docker_worker"
+    schema: str  # "docker-worker/v1/payload.json"
+    root: TypeRef  # the payload's model (or union alias): DockerWorkerPayload
+    root_dict: TypeRef  # its TypedDict: DockerWorkerPayloadDict
+    models: tuple[TypeRef, ...]  # every model and alias of the schema's module, by name
+    typed_dicts: tuple[TypeRef, ...]  # every TypedDict of the schema, by name
+
+
+@dataclass(frozen=True)
 class ModelIndex:
     taskcluster_version: str
     # Every generated schema root: "<service>/v1/<file>.json#" -> model or alias.
@@ -71,6 +83,8 @@ class ModelIndex:
     exports: Mapping[str, tuple[Export, ...]]
     # Counts for the report: modules, classes, aliases, typeddicts, ...
     stats: Mapping[str, int] = field(default_factory=dict)
+    # The worker payload schemas of ``[tool.codegen] worker_payloads``, by module name.
+    payloads: tuple[PayloadModule, ...] = ()
 
     def model(self, service: str, ref: str) -> TypeRef:
         """The model or alias of a schema, e.g. ``model("queue", "v1/task.json#")``."""

@@ -6,7 +6,8 @@ The command line is the one measured best in ``../shared/codegen-notes.md``, plu
 - ``--base-class taskcluster_typed._model_base.TaskclusterModel``: the base owns
   ``populate_by_name`` and ``defer_build``, so ``--no-allow-population-by-field-name`` keeps
   dcg from repeating it in every model; a model's ``model_config`` then only says ``extra``;
-- ``--field-extra-keys repr`` for the secrets marked by preprocessing;
+- ``--field-extra-keys repr strict`` for the secrets and the strict payload scalars marked by
+  preprocessing;
 - ``--custom-file-header`` (prepended): the do-not-edit line naming the command and version.
 
 dcg runs as a subprocess of the same interpreter: its state (the global counter behind
@@ -54,7 +55,7 @@ def dcg_arguments(schemas_root: Path, output: Path, metadata: Path, header: str)
         "--formatters", "ruff-format",
         "--no-allow-remote-refs",
         "--emit-model-metadata", str(metadata),
-        "--field-extra-keys", "repr",
+        "--field-extra-keys", "repr", "strict",
         "--disable-timestamp",
         "--base-class", BASE_CLASS,
         "--no-allow-population-by-field-name",

@@ -19,6 +19,8 @@ the :class:`Rewrite`s it made. Why each step exists is measured in
 8. ``apply_title_overrides``: names for anonymous nested schemas.
 9. ``copy_ref_descriptions``: a ``$ref`` without a description gets its target's.
 10. ``mark_secrets``: secret properties get ``"repr": false``.
+11. ``strict_payload_scalars``: integer, number and boolean properties of the worker payload
+    schemas get ``"strict": true``, so ``"maxRunTime": "600"`` is an error, not coerced.
 """
 
 from __future__ import annotations
@@ -308,6 +310,30 @@ def mark_secrets(schemas: SchemaSet, secret_properties: Iterable[str]) -> list[R
     return rewrites
 
 
+STRICT_TYPES = ("integer", "number", "boolean")
+
+
+def strict_payload_scalars(schemas: SchemaSet, files: Iterable[str]) -> list[Rewrite]:
+    """A worker payload is written by hand, so a string where the worker wants a number is a
+    mistake to report, not a value to convert (pydantic's lax mode would turn ``"600"`` into
+    600 and the task would be sent): such properties become ``Field(strict=True)``."""
+    rewrites = []
+    for path in sorted(files):
+        if path not in schemas:
+            raise SchemaError(f"worker payload schema {path!r} is not in the tree")
+        for pointer, node in iter_subschemas(schemas[path]):
+            properties = node.get("properties")
+            if not isinstance(properties, dict):
+                continue
+            for name in sorted(properties):
+                prop = properties[name]
+                if isinstance(prop, dict) and prop.get("type") in STRICT_TYPES:
+                    prop["strict"] = True
+                    where = f"{pointer}/properties/{escape_token(name)}"
+                    rewrites.append(Rewrite("strict", _loc(path, where), prop["type"]))
+    return rewrites
+
+
 # --- the whole pass ----------------------------------------------------------------------
 
 
@@ -326,6 +352,7 @@ def preprocess_schemas(schemas: SchemaSet, config: Config) -> PreprocessResult:
     rewrites += copy_ref_descriptions(schemas)
     rewrites += default_descriptions(schemas)
     rewrites += mark_secrets(schemas, config.secret_properties)
+    rewrites += strict_payload_scalars(schemas, config.worker_payloads.values())
     return PreprocessResult(schemas=schemas, rewrites=tuple(rewrites))
 
 

@@ -40,7 +40,10 @@ def method_doc(method: Method) -> str:
         f"``{method.http_method} {method.route}`` ({method.wire_name}, {method.stability}).",
     ]
     if method.stability == "deprecated":
-        parts.append("Deprecated: calling it emits a DeprecationWarning.")
+        parts.append(
+            "Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a "
+            "DeprecationWarning."
+        )
     return "\n".join(parts)
 
 
@@ -110,6 +113,8 @@ def render_service(env: jinja2.Environment, service: Service, header: str) -> st
         method_docs={m.wire_name: method_doc(m) for m in service.methods},
         iter_docs={m.wire_name: iter_doc(m) for m in service.paginated},
         uses_literal=any("Literal[" in a for a in annotations),
+        uses_any=any(m.generic_input for m in service.methods),
+        uses_deprecated=any(m.stability == "deprecated" for m in service.methods),
         uses_reply=any(m.raw_reply for m in service.methods),
     )
 
@@ -160,4 +165,11 @@ def render_public(
             header=header,
         )
     files.update(render_events(env, event_sets, header))
+    files["payloads/__init__.py"] = render(
+        env, "payloads_init.py.jinja", payloads=index.payloads, header=header
+    )
+    for payload in index.payloads:
+        files[f"payloads/{payload.module}.py"] = render(
+            env, "payloads.py.jinja", payload=payload, header=header
+        )
     return files

@@ -43,6 +43,7 @@ class Method:
     stability: str
     category: str
     paging: Paging | None = None
+    generic_input: bool = False  # the input is generic over its payload type
 
     @property
     def endpoint_var(self) -> str:
@@ -52,6 +53,11 @@ class Method:
     def iter_name(self) -> str:
         """The generated method that walks the pages (paginated methods only)."""
         return f"iter_{self.name}"
+
+    @property
+    def deprecation_message(self) -> str:
+        """What type checkers and IDEs show for a deprecated method (PEP 702)."""
+        return f"{self.wire_name} ({self.http_method} {self.route}) is deprecated by Taskcluster"
 
     @property
     def signable(self) -> bool:
@@ -67,9 +73,12 @@ class Method:
     @property
     def payload_annotation(self) -> str:
         assert self.input is not None
+        # A generic input takes any payload type: the user's annotation (a
+        # `CreateTaskRequestDict[DockerWorkerPayloadDict]`) is what checks the payload.
+        parameter = "[Any]" if self.generic_input else ""
         if self.input_dict is None:
-            return self.input.name
-        return f"{self.input.name} | {self.input_dict.name}"
+            return f"{self.input.name}{parameter}"
+        return f"{self.input.name}{parameter} | {self.input_dict.name}{parameter}"
 
 
 @dataclass(frozen=True)
@@ -136,6 +145,8 @@ class ServicesConfig:
     query_types: Mapping[str, str]
     int_params: tuple[str, ...]
     raw_reply_methods: tuple[str, ...]
+    # "<service>/v1/<file>.json#" of the inputs generic over their payload type.
+    generic_inputs: frozenset[str] = frozenset()
 
 
 Resolver = Callable[[str, str], TypeRef]
@@ -143,7 +154,7 @@ DictResolver = Callable[[str, str], "TypeRef | None"]
 # ("queue.listTaskGroup", its output type) -> what its pages hold.
 PagingResolver = Callable[[str, TypeRef], Paging]
 # Attributes the generated clients add next to the API methods.
-CLIENT_ATTRIBUTES = frozenset({"urls", "signed_urls"})
+CLIENT_ATTRIBUTES = frozenset({"urls", "signed_urls", "with_raw_response"})
 
 
 def _query_annotation(wire: str, config: ServicesConfig) -> str:
@@ -201,6 +212,7 @@ def load_service(
                 stability=entry.get("stability", "stable"),
                 category=entry.get("category", ""),
                 paging=paging,
+                generic_input=bool(in_ref) and f"{service}/{in_ref}" in config.generic_inputs,
             )
         )
     names = [m.name for m in methods]

@@ -21,6 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from codegen.generic_payload import TYPE_PARAMETER, TYPE_PARAMETER_MODULE
 from codegen.model_index import TypeRef
 from codegen.naming import ends_in_digit, pascal_case, snake_case
 from codegen.preprocess import root_title
@@ -47,6 +48,7 @@ class _Named:
     fields: list[_Field] | None = None  # a TypedDict class
     alias: str | None = None  # or a type alias of this expression
     name: str = ""  # final name, assigned after all are collected
+    generic: bool = False  # a field is typed by the type parameter (see generic_payload.py)
 
 
 @dataclass(frozen=True)
@@ -98,9 +100,12 @@ def _union(parts: Iterable[str]) -> str:
 
 
 class _ServiceEmitter:
-    def __init__(self, schemas: SchemaSet, names: Mapping[str, str]) -> None:
+    def __init__(
+        self, schemas: SchemaSet, names: Mapping[str, str], generic_fields: frozenset[str]
+    ) -> None:
         self.schemas = schemas
         self.names = names  # source_ref -> model class name
+        self.generic_fields = generic_fields  # "<file>#/properties/<name>" typed PayloadT
         self.named: list[_Named] = []
         self.by_location: dict[str, int] = {}
         self.fallbacks: list[str] = []
@@ -185,7 +190,11 @@ class _ServiceEmitter:
         fields = []
         for key, schema in sorted(properties.items()):
             where = f"{pointer}/properties/{escape_token(key)}"
-            value = self.type_of(file, where, schema, hint + pascal_case(key))
+            if f"{file}#{where}" in self.generic_fields:
+                value = TYPE_PARAMETER
+                self.named[index].generic = True
+            else:
+                value = self.type_of(file, where, schema, hint + pascal_case(key))
             description = schema.get("description") if isinstance(schema, dict) else None
             fields.append(_Field(key, value, key in required, description))
         self.named[index].fields = fields
@@ -247,7 +256,7 @@ def _render_type(text: str, named: list[_Named]) -> str:
     return _PLACEHOLDER.sub(lambda m: named[int(m[1])].name, text)
 
 
-def _render(service: str, named: list[_Named], header: str) -> str:
+def _render(what: str, named: list[_Named], header: str) -> str:
     body: list[str] = []
     for item in _order(named):
         body += ["", ""]
@@ -256,13 +265,16 @@ def _render(service: str, named: list[_Named], header: str) -> str:
             body += _docstring(item.description, "")
             continue
         if all(f.key.isidentifier() and not keyword.iskeyword(f.key) for f in item.fields):
-            body.append(f"class {item.name}(TypedDict):")
+            bases = f"TypedDict, Generic[{TYPE_PARAMETER}]" if item.generic else "TypedDict"
+            body.append(f"class {item.name}({bases}):")
             body += _docstring(item.description, "    ")
             for f in item.fields:
                 value = _render_type(f.type, named)
                 body.append(f"    {f.key}: {value if f.required else f'NotRequired[{value}]'}")
                 body += _docstring(f.description, "    ")
         else:
+            if item.generic:
+                raise SchemaError(f"{item.location}: a generic TypedDict needs identifier keys")
             body.append(f'{item.name} = TypedDict("{item.name}", {{')
             for f in item.fields:
                 value = _render_type(f.type, named)
@@ -273,15 +285,19 @@ def _render(service: str, named: list[_Named], header: str) -> str:
     imports = []
     if "datetime" in text:
         imports.append("from datetime import datetime")
-    typing_names = [n for n in ("Any", "Literal", "TypeAlias") if re.search(rf"\b{n}\b", text)]
+    typing_names = [
+        n for n in ("Any", "Generic", "Literal", "TypeAlias") if re.search(rf"\b{n}\b", text)
+    ]
     if typing_names:
         imports.append(f"from typing import {', '.join(typing_names)}")
     extension_names = [n for n in ("NotRequired", "TypedDict") if re.search(rf"\b{n}\b", text)]
     if extension_names:
         imports += ["", f"from typing_extensions import {', '.join(extension_names)}"]
+    if any(item.generic for item in named):
+        imports += ["", f"from {TYPE_PARAMETER_MODULE} import {TYPE_PARAMETER}"]
     names = sorted(item.name for item in named)
     exported = ["", "__all__ = [", *(f'    "{name}",' for name in names), "]"]
-    doc = f'"""Request payloads of the {service} service as TypedDicts with wire names as keys."""'
+    doc = f'"""{what} as TypedDicts with wire names as keys."""'
     return "\n".join([header, doc, "", *imports, *exported, text]) + "\n"
 
 
@@ -293,9 +309,13 @@ def emit_service(
     *,
     package: str,
     header: str,
+    module_name: str | None = None,
+    generic_fields: Iterable[str] = (),
+    what: str | None = None,
 ) -> TypedDictModule:
-    """The TypedDict module of one service, for its input schemas (``v1/x.json#``)."""
-    emitter = _ServiceEmitter(schemas, names)
+    """The TypedDict module of one service, for its input schemas (``v1/x.json#``); it is
+    ``<package>.<module_name>`` (by default the service's name in snake case)."""
+    emitter = _ServiceEmitter(schemas, names, frozenset(generic_fields))
     roots: dict[str, int] = {}
     for ref in input_refs:
         file = f"{service}/{ref.partition('#')[0]}"
@@ -304,8 +324,8 @@ def emit_service(
         get_pointer(schemas[file], ref.partition("#")[2])
         roots[f"{service}/{ref}"] = emitter.root(file)
     _assign_names(emitter.named)
-    module = f"{package}.{snake_case(service)}"
-    source = _render(service, emitter.named, header)
+    module = f"{package}.{module_name or snake_case(service)}"
+    source = _render(what or f"Request payloads of the {service} service", emitter.named, header)
     return TypedDictModule(
         service=service,
         module=module,

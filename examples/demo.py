@@ -15,6 +15,7 @@ with that client.
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -63,7 +64,11 @@ SCOPES = [
 def main() -> None:
     """Run every example against one fresh local Taskcluster (or, with ``--real``, the
     deployment in the environment) and tell what happens."""
-    if "--real" in sys.argv[1:]:
+    parser = argparse.ArgumentParser(prog="demo.py", description=main.__doc__)
+    parser.add_argument(
+        "--real", action="store_true", help="run against TASKCLUSTER_ROOT_URL and credentials"
+    )
+    if parser.parse_args().real:
         real()
         return
     with LocalTaskcluster(pulse_url="memory://") as tc:

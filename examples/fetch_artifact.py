@@ -10,7 +10,7 @@ python examples/fetch_artifact.py <task-id> <artifact-name> <file>
 
 from __future__ import annotations
 
-import sys
+import argparse
 from pathlib import Path
 
 from taskcluster_typed import Queue
@@ -26,9 +26,13 @@ def fetch(queue: Queue, task_id: str, name: str, path: Path) -> Downloaded:
 
 def main() -> None:
     """Fetch the artifact given on the command line."""
-    task_id, name, path = sys.argv[1:4]
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("task_id", metavar="task-id")
+    parser.add_argument("name", metavar="artifact-name")
+    parser.add_argument("path", metavar="file", type=Path)
+    args = parser.parse_args()
     with Queue.from_env() as queue:
-        fetch(queue, task_id, name, Path(path))
+        fetch(queue, args.task_id, args.name, args.path)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ python examples/listen_completed.py <task-group-id> [seconds]
 
 from __future__ import annotations
 
-import sys
+import argparse
 
 from taskcluster_typed import QueueEvents
 from taskcluster_typed.events.queue import TaskCompletedEvent, TaskFailedEvent
@@ -50,10 +50,12 @@ def listen(consumer: PulseConsumer, task_group_id: str, *, seconds: float) -> No
 
 def main() -> None:
     """Print completed and failed tasks of the group given on the command line."""
-    group_id = sys.argv[1]
-    seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 60.0
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("group_id", metavar="task-group-id")
+    parser.add_argument("seconds", nargs="?", type=float, default=60.0)
+    args = parser.parse_args()
     with PulseConsumer.from_env() as consumer:
-        listen(consumer, group_id, seconds=seconds)
+        listen(consumer, args.group_id, seconds=args.seconds)
 
 
 if __name__ == "__main__":

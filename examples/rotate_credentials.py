@@ -10,7 +10,7 @@ python examples/rotate_credentials.py <task-id>
 
 from __future__ import annotations
 
-import sys
+import argparse
 import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
@@ -55,9 +55,11 @@ def with_fresh_credentials(queue: Queue, rotating: RotatingCredentials) -> Queue
 
 def main() -> None:
     """Read a task's status three times through rotating read-only credentials."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("task_id", metavar="task-id")
+    task_id: str = parser.parse_args().task_id
     with Queue.from_env() as queue:
         assert queue.credentials is not None, "set TASKCLUSTER_CLIENT_ID/ACCESS_TOKEN"
-        task_id = sys.argv[1]
         rotating = RotatingCredentials(queue.credentials, [f"queue:status:{task_id}"])
         for _ in range(3):
             state = with_fresh_credentials(queue, rotating).status(task_id).status.state

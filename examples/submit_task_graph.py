@@ -13,14 +13,16 @@ import uuid
 
 from taskcluster_typed import Queue, from_now, slugid
 from taskcluster_typed.models.queue import CreateTaskRequestDict
+from taskcluster_typed.payloads import DockerWorkerPayloadDict
 
 PROJECT = "proj-demo"
 
 
 def task_definition(
     group_id: str, task_queue_id: str, name: str, depends_on: list[str]
-) -> CreateTaskRequestDict:
-    """A task definition: mypy checks every key and value of this dict."""
+) -> CreateTaskRequestDict[DockerWorkerPayloadDict]:
+    """A task definition for a docker-worker: mypy and pyright check every key and value of
+    this dict, the payload's included (``"maxRunTime": "600"`` would be a type error)."""
     return {
         "taskQueueId": task_queue_id,
         "taskGroupId": group_id,
@@ -30,7 +32,7 @@ def task_definition(
         "created": from_now("0 seconds"),
         "deadline": from_now("1 hour"),
         "expires": from_now("1 day"),
-        "payload": {"command": ["echo", name]},
+        "payload": {"image": "ubuntu:24.04", "command": ["echo", name], "maxRunTime": 600},
         "metadata": {
             "name": name,
             "description": f"the {name} step of a taskcluster-typed example",

@@ -11,7 +11,7 @@ python examples/trigger_hook.py <task-queue-id> <branch>
 
 from __future__ import annotations
 
-import sys
+import argparse
 
 from taskcluster_typed import Hooks, ResourceNotFound
 from taskcluster_typed.models.hooks import CreateHookRequestDict, TriggerHookTaskCreated
@@ -78,9 +78,13 @@ def fire(hooks: Hooks, branch: str) -> str:
 
 def main() -> None:
     """Ensure the hook exists and fire it for the branch given on the command line."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("task_queue_id", metavar="task-queue-id")
+    parser.add_argument("branch")
+    args = parser.parse_args()
     with Hooks.from_env() as hooks:
-        ensure_hook(hooks, sys.argv[1])
-        fire(hooks, sys.argv[2])
+        ensure_hook(hooks, args.task_queue_id)
+        fire(hooks, args.branch)
 
 
 if __name__ == "__main__":

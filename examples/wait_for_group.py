@@ -9,7 +9,7 @@ python examples/wait_for_group.py <task-group-id> [timeout-seconds]
 
 from __future__ import annotations
 
-import sys
+import argparse
 import time
 
 from taskcluster_typed import Queue
@@ -53,9 +53,12 @@ def wait_for_group(
 
 def main() -> None:
     """Wait for the group given on the command line and print each task's state."""
-    timeout = float(sys.argv[2]) if len(sys.argv) > 2 else 600.0
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("group_id", metavar="task-group-id")
+    parser.add_argument("timeout", metavar="timeout-seconds", nargs="?", type=float, default=600.0)
+    args = parser.parse_args()
     with Queue.from_env() as queue:
-        for name, state in wait_for_group(queue, sys.argv[1], timeout=timeout).items():
+        for name, state in wait_for_group(queue, args.group_id, timeout=args.timeout).items():
             print(f"{name}: {state}")
 
 

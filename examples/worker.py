@@ -15,7 +15,7 @@ python examples/worker.py <task-queue-id>
 
 from __future__ import annotations
 
-import sys
+import argparse
 from collections.abc import Callable
 from datetime import datetime
 
@@ -97,8 +97,11 @@ def work(
 
 def main() -> None:
     """Work on the task queue given on the command line until it is empty."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("task_queue_id", metavar="task-queue-id")
+    task_queue_id: str = parser.parse_args().task_queue_id
     with Queue.from_env() as queue:
-        print(f"resolved {work(queue, sys.argv[1])} runs")
+        print(f"resolved {work(queue, task_queue_id)} runs")
 
 
 if __name__ == "__main__":

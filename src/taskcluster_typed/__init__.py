@@ -13,6 +13,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from taskcluster_typed._model_base import UnknownValue as UnknownValue
     from taskcluster_typed.client import NOT_GIVEN as NOT_GIVEN
     from taskcluster_typed.client import AsyncClient as AsyncClient
     from taskcluster_typed.client import NotGiven as NotGiven
@@ -31,9 +32,13 @@ if TYPE_CHECKING:
     from taskcluster_typed.env import from_env as from_env
     from taskcluster_typed.errors import APIError as APIError
     from taskcluster_typed.errors import AuthenticationFailed as AuthenticationFailed
+    from taskcluster_typed.errors import AuthorizationFailed as AuthorizationFailed
     from taskcluster_typed.errors import BadRequest as BadRequest
     from taskcluster_typed.errors import ConfigurationError as ConfigurationError
     from taskcluster_typed.errors import CredentialsError as CredentialsError
+    from taskcluster_typed.errors import DenylistedAddress as DenylistedAddress
+    from taskcluster_typed.errors import Forbidden as Forbidden
+    from taskcluster_typed.errors import ForbiddenByGithub as ForbiddenByGithub
     from taskcluster_typed.errors import InputError as InputError
     from taskcluster_typed.errors import InputTooLarge as InputTooLarge
     from taskcluster_typed.errors import InputValidationError as InputValidationError
@@ -41,6 +46,9 @@ if TYPE_CHECKING:
     from taskcluster_typed.errors import InternalServerError as InternalServerError
     from taskcluster_typed.errors import InvalidRequestArguments as InvalidRequestArguments
     from taskcluster_typed.errors import MalformedPayload as MalformedPayload
+    from taskcluster_typed.errors import NoMatchingBackend as NoMatchingBackend
+    from taskcluster_typed.errors import NoMatchingMethod as NoMatchingMethod
+    from taskcluster_typed.errors import ProviderSetupFailed as ProviderSetupFailed
     from taskcluster_typed.errors import RequestConflict as RequestConflict
     from taskcluster_typed.errors import ResourceExpired as ResourceExpired
     from taskcluster_typed.errors import ResourceNotFound as ResourceNotFound
@@ -66,8 +74,10 @@ if TYPE_CHECKING:
     from taskcluster_typed.pipeline import Reply as Reply
     from taskcluster_typed.pulse.aio import AsyncPulseConsumer as AsyncPulseConsumer
     from taskcluster_typed.pulse.consumer import PulseConsumer as PulseConsumer
+    from taskcluster_typed.raw_response import RawResponse as RawResponse
     from taskcluster_typed.retry import RetryPolicy as RetryPolicy
     from taskcluster_typed.scopes import ScopeExpression as ScopeExpression
+    from taskcluster_typed.scopes import Scopes as Scopes
     from taskcluster_typed.scopes import normalize_scope_set as normalize_scope_set
     from taskcluster_typed.scopes import remove_given_scopes as remove_given_scopes
     from taskcluster_typed.scopes import satisfies_expression as satisfies_expression
@@ -137,9 +147,13 @@ _LAZY: dict[str, str] = {
     "from_env": "taskcluster_typed.env",
     "APIError": "taskcluster_typed.errors",
     "AuthenticationFailed": "taskcluster_typed.errors",
+    "AuthorizationFailed": "taskcluster_typed.errors",
     "BadRequest": "taskcluster_typed.errors",
     "ConfigurationError": "taskcluster_typed.errors",
     "CredentialsError": "taskcluster_typed.errors",
+    "DenylistedAddress": "taskcluster_typed.errors",
+    "Forbidden": "taskcluster_typed.errors",
+    "ForbiddenByGithub": "taskcluster_typed.errors",
     "InputError": "taskcluster_typed.errors",
     "InputTooLarge": "taskcluster_typed.errors",
     "InputValidationError": "taskcluster_typed.errors",
@@ -147,6 +161,9 @@ _LAZY: dict[str, str] = {
     "InternalServerError": "taskcluster_typed.errors",
     "InvalidRequestArguments": "taskcluster_typed.errors",
     "MalformedPayload": "taskcluster_typed.errors",
+    "NoMatchingBackend": "taskcluster_typed.errors",
+    "NoMatchingMethod": "taskcluster_typed.errors",
+    "ProviderSetupFailed": "taskcluster_typed.errors",
     "RequestConflict": "taskcluster_typed.errors",
     "ResourceExpired": "taskcluster_typed.errors",
     "ResourceNotFound": "taskcluster_typed.errors",
@@ -164,6 +181,8 @@ _LAZY: dict[str, str] = {
     "Reply": "taskcluster_typed.pipeline",
     "AsyncPulseConsumer": "taskcluster_typed.pulse.aio",
     "PulseConsumer": "taskcluster_typed.pulse.consumer",
+    "RawResponse": "taskcluster_typed.raw_response",
+    "UnknownValue": "taskcluster_typed._model_base",
     "RetryPolicy": "taskcluster_typed.retry",
     "CredentialInformation": "taskcluster_typed.credential_info",
     "async_credential_information": "taskcluster_typed.credential_info",
@@ -174,6 +193,7 @@ _LAZY: dict[str, str] = {
     "AsyncPaginator": "taskcluster_typed.pagination",
     "Paginator": "taskcluster_typed.pagination",
     "ScopeExpression": "taskcluster_typed.scopes",
+    "Scopes": "taskcluster_typed.scopes",
     "normalize_scope_set": "taskcluster_typed.scopes",
     "remove_given_scopes": "taskcluster_typed.scopes",
     "satisfies_expression": "taskcluster_typed.scopes",
@@ -272,15 +292,19 @@ __all__ = [
     "Auth",
     "AuthEvents",
     "AuthenticationFailed",
+    "AuthorizationFailed",
     "BadRequest",
     "Binding",
     "ConfigurationError",
     "CredentialInformation",
     "Credentials",
     "CredentialsError",
+    "DenylistedAddress",
     "Downloaded",
     "DownloadedBytes",
     "EnvOptions",
+    "Forbidden",
+    "ForbiddenByGithub",
     "Github",
     "GithubEvents",
     "HashVerificationError",
@@ -295,16 +319,20 @@ __all__ = [
     "InvalidRequestArguments",
     "MalformedPayload",
     "MessageParseError",
+    "NoMatchingBackend",
+    "NoMatchingMethod",
     "NotGiven",
     "Notify",
     "NotifyEvents",
     "Object",
     "Paginator",
+    "ProviderSetupFailed",
     "PulseConsumer",
     "PurgeCache",
     "Queue",
     "QueueEvents",
     "RawMessage",
+    "RawResponse",
     "Reply",
     "RequestConflict",
     "ResourceExpired",
@@ -312,6 +340,7 @@ __all__ = [
     "ResponseValidationError",
     "RetryPolicy",
     "ScopeExpression",
+    "Scopes",
     "Secrets",
     "ServerError",
     "SyncClient",
@@ -322,6 +351,7 @@ __all__ = [
     "TransferError",
     "TransportError",
     "UnknownExchangeError",
+    "UnknownValue",
     "UnsupportedStorageTypeError",
     "UploadNegotiationError",
     "UploadResult",

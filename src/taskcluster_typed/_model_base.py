@@ -19,10 +19,58 @@ therefore read-only on an instance nobody assigned to: read it, do not mutate it
 
 from __future__ import annotations
 
-from typing import Any, cast
+from datetime import datetime, timezone
+from typing import Annotated, Any, cast
 
-from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
+from pydantic_core import CoreSchema, core_schema
 from typing_extensions import Self
+
+
+def _naive_as_utc(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value
+
+
+class UnknownValue(str):
+    """An enum value this package does not know (a newer server's): kept, as a ``str``.
+
+    Generated enum fields are typed ``Literal[...] | UnknownValue``, so an exhaustive
+    ``match`` has to say what to do with one (``case UnknownValue():``). Replies are decoded
+    leniently: only a value outside the enum is an `UnknownValue`; requests never take one
+    (it is not any of the values the server accepts)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"UnknownValue({str.__repr__(self)})"
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_plain_validator_function(
+            _only_unknown_values,
+            serialization=core_schema.plain_serializer_function_ser_schema(str),
+        )
+
+
+def _only_unknown_values(value: Any) -> UnknownValue:
+    if isinstance(value, UnknownValue):
+        return value
+    raise ValueError("not a known value")
+
+
+#: The type of every generated date-time field: an aware datetime, where a naive one is taken
+#: as UTC (as the official Python client does); a string needs its offset (``Z``).
+UtcDatetime = Annotated[AwareDatetime, BeforeValidator(_naive_as_utc)]
 
 
 class SharedNames(set[str]):

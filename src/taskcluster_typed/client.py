@@ -11,21 +11,23 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 from typing_extensions import Self
 
 from .credentials import Credentials
 from .endpoint import Endpoint
 from .env import from_env
-from .errors import ConfigurationError, ResponseValidationError, ValidationError
+from .errors import ConfigurationError, ResponseValidationError
 from .pagination import AsyncPaginator, ContinuationPage, Paginator
 from .pipeline import Call, Reply, Signer, as_scopes, call_flow, encode_json
+from .raw_response import RawResponse
 from .retry import RetryPolicy
+from .scopes import Scopes
 from .transport import anyio_sleep, run_async, run_sync
 from .transport_select import AsyncPipe, SyncPipe, TransportName, check_transport
 from .url_builders import UrlContext
-from .urls import expand_route, method_url, normalize_root_url
+from .urls import expand_path, expand_route, method_url, normalize_root_url
 
 if TYPE_CHECKING:
     import httpx
@@ -35,6 +37,9 @@ PageT = TypeVar("PageT", bound=ContinuationPage)
 ItemT = TypeVar("ItemT")
 H = TypeVar("H", "httpx.Client", "httpx.AsyncClient")
 P = TypeVar("P", SyncPipe, AsyncPipe)
+
+#: How a client finds the services: the root URL, or Kubernetes DNS names inside a cluster.
+ServiceDiscovery = Literal["default", "k8s-dns"]
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MAX_RETRIES = 5
@@ -93,7 +98,7 @@ class _ClientBase(Generic[H, P]):
         root_url: str | None = None,
         *,
         credentials: Credentials | None = None,
-        authorized_scopes: Sequence[str] | None = None,
+        authorized_scopes: Scopes | None = None,
         timeout: float | None = DEFAULT_TIMEOUT,
         max_retries: int = DEFAULT_MAX_RETRIES,
         retry: RetryPolicy | None = None,
@@ -101,6 +106,7 @@ class _ClientBase(Generic[H, P]):
         http_client: H | None = None,
         service: str | None = None,
         transport: TransportName = "auto",
+        service_discovery: ServiceDiscovery = "default",
     ) -> None:
         if not root_url:
             raise ConfigurationError(
@@ -116,6 +122,11 @@ class _ClientBase(Generic[H, P]):
         else:
             raise ConfigurationError("service is required for a generic client")
         self._root_url = normalize_root_url(root_url)
+        if service_discovery not in ("default", "k8s-dns"):
+            raise ConfigurationError(
+                f"service_discovery must be 'default' or 'k8s-dns', not {service_discovery!r}"
+            )
+        self._service_discovery: ServiceDiscovery = service_discovery
         self._timeout = timeout
         self._retry = retry if retry is not None else RetryPolicy(max_retries=max_retries)
         self._signer = Signer(credentials, as_scopes(authorized_scopes), trace_id)
@@ -174,7 +185,7 @@ class _ClientBase(Generic[H, P]):
         *,
         root_url: str | NotGiven = NOT_GIVEN,
         credentials: Credentials | NotGiven | None = NOT_GIVEN,
-        authorized_scopes: Sequence[str] | NotGiven | None = NOT_GIVEN,
+        authorized_scopes: Scopes | NotGiven | None = NOT_GIVEN,
         timeout: Timeout = NOT_GIVEN,
         max_retries: int | NotGiven = NOT_GIVEN,
         trace_id: str | NotGiven | None = NOT_GIVEN,
@@ -213,10 +224,30 @@ class _ClientBase(Generic[H, P]):
             f"credentials={self._signer.credentials!r})"
         )
 
+    # Raw replies (`raw_response.py`): a copy whose calls return a `RawResponse`.
+    _raw_replies: ClassVar[bool] = False
+
+    def _with_raw_replies(self) -> Self:
+        """A copy (sharing the connection pool) whose calls return `RawResponse`s."""
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy.__dict__["_raw_replies"] = True
+        return copy
+
     # Building calls ----------------------------------------------------------
 
+    @property
+    def service_discovery(self) -> ServiceDiscovery:
+        """Where calls go: ``"default"`` (the root URL) or ``"k8s-dns"`` (inside a
+        Kubernetes cluster, ``http://taskcluster-<service>``, as the JS client's
+        ``serviceDiscoveryScheme``). URLs for others (`urls`, `signed_urls`) keep the root URL."""
+        return self._service_discovery
+
     def _url(self, path: str, query: Mapping[str, object] | None) -> str:
-        return method_url(self._root_url, self._service, self.api_version, path, query)
+        root = self._root_url
+        if self._service_discovery == "k8s-dns":
+            root = f"http://taskcluster-{self._service}"  # http: the cluster's own network
+        return method_url(root, self._service, self.api_version, path, query)
 
     def _url_context(self) -> UrlContext:
         """What the generated URL builders (``client.urls``, ``client.signed_urls``) use."""
@@ -271,12 +302,11 @@ class _ClientBase(Generic[H, P]):
         query: Mapping[str, object] | None,
         json: object,
         timeout: Timeout,
+        params: Mapping[str, str | int] | None = None,
     ) -> Call:
         body = None if json is None else encode_json(json)
         name = f"{self._service}.request"
-        segments = path.split("?", 1)[0].split("/")
-        if any(segment in (".", "..") for segment in segments):
-            raise ValidationError(name, [("path", "must not contain '.' or '..' segments")])
+        path = expand_path(name, path, params)
         return Call(name, method.upper(), self._url(path, query), body, self._timeout_for(timeout))
 
 
@@ -291,6 +321,10 @@ def _decode(endpoint: Endpoint[T], reply: Reply) -> T:
             reply.content,
         )
     return endpoint.decode_json(reply.content, reply.url)
+
+
+def _as_is(reply: Reply) -> Reply:
+    return reply
 
 
 class SyncClient(_ClientBase["httpx.Client", SyncPipe]):
@@ -318,7 +352,10 @@ class SyncClient(_ClientBase["httpx.Client", SyncPipe]):
         timeout: Timeout = NOT_GIVEN,
     ) -> T:
         call = self._prepare(endpoint, params, payload, query, timeout)
-        return _decode(endpoint, self._send(call))
+        reply = self._send(call)
+        if self._raw_replies:
+            return RawResponse(reply, lambda r: _decode(endpoint, r))  # type: ignore[return-value]
+        return _decode(endpoint, reply)
 
     def _call_raw(
         self,
@@ -330,7 +367,10 @@ class SyncClient(_ClientBase["httpx.Client", SyncPipe]):
         timeout: Timeout = NOT_GIVEN,
     ) -> Reply:
         """For methods whose reply is not JSON (a badge, a redirect): the reply as it came."""
-        return self._send(self._prepare(endpoint, params, payload, query, timeout))
+        reply = self._send(self._prepare(endpoint, params, payload, query, timeout))
+        if self._raw_replies:
+            return RawResponse(reply, _as_is)  # type: ignore[return-value]
+        return reply
 
     def _paginate(
         self,
@@ -359,13 +399,16 @@ class SyncClient(_ClientBase["httpx.Client", SyncPipe]):
         query: Mapping[str, object] | None = None,
         json: object = None,
         timeout: Timeout = NOT_GIVEN,
+        params: Mapping[str, str | int] | None = None,
     ) -> Reply:
-        """Call any route of this service: ``queue.request("GET", "task/abc/status")``.
+        """Call any route of this service: ``queue.request("GET", "task/abc/status")``, or
+        with the route's parameters encoded as a generated method encodes them (``/`` ->
+        ``%2F``): ``queue.request("GET", "task/<taskId>/status", params={"taskId": t})``.
 
         Signed, retried and mapped to errors like a generated method; the reply is returned
         as it came (`Reply.json()`, `Reply.content`, `Reply.content_type`).
         """
-        return self._send(self._prepare_raw(method, path, query, json, timeout))
+        return self._send(self._prepare_raw(method, path, query, json, timeout, params))
 
     def close(self) -> None:
         """Close the connection pool, if this client created it."""
@@ -407,7 +450,10 @@ class AsyncClient(_ClientBase["httpx.AsyncClient", AsyncPipe]):
         timeout: Timeout = NOT_GIVEN,
     ) -> T:
         call = self._prepare(endpoint, params, payload, query, timeout)
-        return _decode(endpoint, await self._send(call))
+        reply = await self._send(call)
+        if self._raw_replies:
+            return RawResponse(reply, lambda r: _decode(endpoint, r))  # type: ignore[return-value]
+        return _decode(endpoint, reply)
 
     async def _call_raw(
         self,
@@ -419,7 +465,10 @@ class AsyncClient(_ClientBase["httpx.AsyncClient", AsyncPipe]):
         timeout: Timeout = NOT_GIVEN,
     ) -> Reply:
         """For methods whose reply is not JSON (a badge, a redirect): the reply as it came."""
-        return await self._send(self._prepare(endpoint, params, payload, query, timeout))
+        reply = await self._send(self._prepare(endpoint, params, payload, query, timeout))
+        if self._raw_replies:
+            return RawResponse(reply, _as_is)  # type: ignore[return-value]
+        return reply
 
     def _paginate(
         self,
@@ -448,9 +497,10 @@ class AsyncClient(_ClientBase["httpx.AsyncClient", AsyncPipe]):
         query: Mapping[str, object] | None = None,
         json: object = None,
         timeout: Timeout = NOT_GIVEN,
+        params: Mapping[str, str | int] | None = None,
     ) -> Reply:
         """Call any route of this service (see `SyncClient.request`)."""
-        return await self._send(self._prepare_raw(method, path, query, json, timeout))
+        return await self._send(self._prepare_raw(method, path, query, json, timeout, params))
 
     async def close(self) -> None:
         """Close the connection pool, if this client created it."""

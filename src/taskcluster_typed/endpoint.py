@@ -45,9 +45,23 @@ def _adapter(type_: Any) -> pydantic.TypeAdapter[Any]:
     return pydantic.TypeAdapter(type_)
 
 
+_UNKNOWN_VALUE_BRANCH = "_only_unknown_values"
+
+
 def validation_errors(root: str, error: pydantic.ValidationError) -> list[tuple[str, str]]:
-    """pydantic's errors as ``(dotted.path, message)`` pairs rooted at `root`."""
-    return [(_location(root, tuple(e["loc"])), e["msg"]) for e in error.errors(include_url=False)]
+    """pydantic's errors as ``(dotted.path, message)`` pairs rooted at `root`.
+
+    An enum is ``Literal[...] | UnknownValue`` (see `_model_base.UnknownValue`): the error of
+    its `UnknownValue` branch, which refuses every value given, says nothing, and the
+    branch's label (``literal['a','b']``) is not part of the path."""
+    found: list[tuple[str, str]] = []
+    for e in error.errors(include_url=False):
+        loc = tuple(e["loc"])
+        if any(isinstance(p, str) and _UNKNOWN_VALUE_BRANCH in p for p in loc):
+            continue
+        path = tuple(p for p in loc if not (isinstance(p, str) and p.startswith("literal[")))
+        found.append((_location(root, path), e["msg"]))
+    return found
 
 
 class Endpoint(Generic[OutT]):
@@ -129,6 +143,10 @@ class Endpoint(Generic[OutT]):
             value = adapter.validate_python(payload)
         except pydantic.ValidationError as error:
             raise ValidationError(self.name, validation_errors("payload", error)) from None
+        if isinstance(value, pydantic.BaseModel) and type(value) is not self.input_type:
+            # A parameterized model (`CreateTaskRequest[DockerWorkerPayload]`) is dumped by
+            # its own class: the plain class's serializer knows only an open-dict payload.
+            return value.model_dump_json(by_alias=True, exclude_unset=True).encode("utf-8")
         return adapter.dump_json(value, by_alias=True, exclude_unset=True)
 
     def _output(self) -> pydantic.TypeAdapter[Any]:

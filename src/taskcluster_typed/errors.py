@@ -14,21 +14,29 @@ The hierarchy::
         │   ├── MalformedPayload
         │   ├── InvalidRequestArguments
         │   ├── InputValidationError
-        │   └── InputError
+        │   ├── InputError
+        │   ├── DenylistedAddress   (notify)
+        │   └── NoMatchingBackend   (object)
         ├── AuthenticationFailed    401
-        ├── InsufficientScopes      403
+        ├── Forbidden               403
+        │   ├── InsufficientScopes
+        │   ├── AuthorizationFailed
+        │   └── ForbiddenByGithub   (github)
         ├── ResourceNotFound        404
+        ├── NoMatchingMethod        406 (object)
         ├── RequestConflict         409
         ├── ResourceExpired         410
         ├── InputTooLarge           413
         ├── TooManyRequests         429
         └── ServerError             5xx
-            └── InternalServerError
+            ├── InternalServerError
+            └── ProviderSetupFailed 503 (worker-manager)
 
 `make_api_error` is the one place that maps a reply to its class: by the Taskcluster error
-`code` in the body first, then by HTTP status (a code a service defines itself, such as
-github's 403 ``ForbiddenByGithub``, gets only the generic class of its status: `BadRequest`,
-`APIError` or `ServerError`). Every error pickles (state is kept in
+`code` in the body first (every code the services declare: lib-api's own and each service's
+``errorCodes``), then by HTTP status. A code this package does not know gets the class of its
+status family, never the class of another code: a 403 with a new code is a `Forbidden`, not
+an `InsufficientScopes`. Every error pickles (state is kept in
 `__dict__`), and no message or repr ever holds a secret: URLs have their bewit redacted and
 request payloads are kept out of messages.
 """
@@ -172,8 +180,32 @@ class AuthenticationFailed(APIError):
     """401: the credentials were not accepted."""
 
 
-class InsufficientScopes(APIError):
+class Forbidden(APIError):
+    """403: the request is not allowed (see the subclasses; a new code is a plain Forbidden)."""
+
+
+class InsufficientScopes(Forbidden):
     """403: the credentials lack the scopes this call needs."""
+
+
+class AuthorizationFailed(Forbidden):
+    """403 ``AuthorizationFailed``: not authorized for another reason than missing scopes."""
+
+
+class ForbiddenByGithub(Forbidden):
+    """403 ``ForbiddenByGithub`` (github service): GitHub refused the service's request."""
+
+
+class DenylistedAddress(BadRequest):
+    """400 ``DenylistedAddress`` (notify service): the address is on the denylist."""
+
+
+class NoMatchingBackend(BadRequest):
+    """400 ``NoMatchingBackend`` (object service): no backend stores this object."""
+
+
+class NoMatchingMethod(APIError):
+    """406 ``NoMatchingMethod`` (object service): no upload/download method both sides know."""
 
 
 class ResourceNotFound(APIError):
@@ -204,6 +236,10 @@ class InternalServerError(ServerError):
     """500: the service failed (the message usually carries an incident id)."""
 
 
+class ProviderSetupFailed(ServerError):
+    """503 ``ProviderSetupFailed`` (worker-manager): the worker pool's provider is not ready."""
+
+
 _BY_CODE: dict[str, type[APIError]] = {
     cls.__name__: cls
     for cls in (
@@ -218,13 +254,20 @@ _BY_CODE: dict[str, type[APIError]] = {
         ResourceExpired,
         InputTooLarge,
         InternalServerError,
+        TooManyRequests,
+        AuthorizationFailed,
+        ForbiddenByGithub,
+        DenylistedAddress,
+        NoMatchingBackend,
+        NoMatchingMethod,
+        ProviderSetupFailed,
     )
 }
 
 _BY_STATUS: dict[int, type[APIError]] = {
     400: BadRequest,
     401: AuthenticationFailed,
-    403: InsufficientScopes,
+    403: Forbidden,
     404: ResourceNotFound,
     409: RequestConflict,
     410: ResourceExpired,
@@ -236,18 +279,10 @@ _BY_STATUS: dict[int, type[APIError]] = {
 _DEFAULT_MESSAGES = {401: "Authentication Error", 500: "Internal Server Error"}
 
 
-# Statuses whose class names one Taskcluster code. A reply with such a status and a code of a
-# service's own (the github service's 403 ``ForbiddenByGithub``: GitHub refused, the caller
-# lacks no scope) is not that error: it gets the generic class of its status range.
-_NAMED_BY_STATUS = frozenset({401, 403, 404, 409, 410, 413, 500})
-
-
 def error_class(status_code: int, code: str | None) -> type[APIError]:
     """The error class for a status and Taskcluster error code."""
     if code is not None and code in _BY_CODE:
         return _BY_CODE[code]
-    if code is not None and status_code in _NAMED_BY_STATUS:
-        return ServerError if status_code >= 500 else APIError
     if status_code in _BY_STATUS:
         return _BY_STATUS[status_code]
     if status_code >= 500:

@@ -1,9 +1,10 @@
 """Parse a reply so that what a newer server adds does not break an older client.
 
 Unknown fields are kept (``extra="allow"``). A value outside a `Literal` (a state or kind
-added after this package was generated) is kept as the string the server sent: the reply is
-validated with an allowed value in its place, then the server's value is put back on the
-parsed object. Any other validation error is raised.
+added after this package was generated) is kept as the string the server sent, an
+`UnknownValue` (the generated enum fields are typed ``Literal[...] | UnknownValue``): the
+reply is validated with an allowed value in its place, then the server's value is put back on
+the parsed object. Any other validation error is raised.
 
 Conformance checks (is this package's reading of the schemas what the service sends?) use two
 helpers, neither on the hot path: inside ``with strict_replies():`` a reply or Pulse message
@@ -23,6 +24,8 @@ from typing import Any, cast
 
 import pydantic
 from pydantic_core import ErrorDetails
+
+from ._model_base import UnknownValue
 
 _STRICT: ContextVar[bool] = ContextVar("taskcluster_typed_strict_replies", default=False)
 
@@ -78,12 +81,19 @@ def _field_name(model: pydantic.BaseModel, key: str) -> str:
     return key
 
 
+def _unknown_value_branch(error: ErrorDetails) -> bool:
+    return error["type"] == "value_error" and any(
+        isinstance(part, str) and "_only_unknown_values" in part for part in error["loc"]
+    )
+
+
 def validate_leniently(adapter: pydantic.TypeAdapter[Any], data: Any) -> Any:
     """`adapter.validate_python(data)`, keeping unknown fields and unknown Literal values."""
     try:
         return adapter.validate_python(data, extra="allow")
     except pydantic.ValidationError as error:
-        errors = error.errors(include_url=False)
+        # The `UnknownValue` branch of each enum refuses a plain str: that is its job.
+        errors = [e for e in error.errors(include_url=False) if not _unknown_value_branch(e)]
         if _STRICT.get() or any(e["type"] != "literal_error" for e in errors):
             raise
         patched = copy.deepcopy(data)
@@ -96,7 +106,7 @@ def validate_leniently(adapter: pydantic.TypeAdapter[Any], data: Any) -> Any:
             holder = patched
             for key in path[:-1]:
                 holder = holder[key]
-            fixes.append((path, holder[path[-1]]))
+            fixes.append((path, UnknownValue(holder[path[-1]])))
             holder[path[-1]] = allowed
         parsed = adapter.validate_python(patched, extra="allow")
         for path, original in fixes:

@@ -22,12 +22,14 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any, TypeAlias, TypedDict, cast
 
 __all__ = [
     "AllOf",
     "AnyOf",
     "ScopeExpression",
+    "Scopes",
     "normalize_scope_set",
     "remove_given_scopes",
     "satisfies_expression",
@@ -55,6 +57,11 @@ class AnyOf(TypedDict):
 
 
 ScopeExpression: TypeAlias = str | AllOf | AnyOf
+
+Scopes: TypeAlias = list[str] | tuple[str, ...]
+"""Scopes as parameters take them: a list or tuple of strings. Not ``Sequence[str]``,
+which a bare ``str`` is too (``"queue:*"`` would be seven one-letter scopes): passing a str
+is a type error, as it is a ``TypeError`` at run time."""
 
 
 def _satisfies(pattern: str, scope: str) -> bool:
@@ -106,7 +113,7 @@ def _operands(expression: AllOf | AnyOf) -> tuple[bool, Sequence[ScopeExpression
     raise ValueError(f"not a scope expression: {expression!r}")
 
 
-def satisfies_expression(scopes: Iterable[str], expression: ScopeExpression) -> bool:
+def satisfies_expression(scopes: Scopes, expression: ScopeExpression) -> bool:
     """Whether the assumed `scopes` satisfy `expression`.
 
     >>> satisfies_expression(["queue:*"], {"AllOf": ["queue:create-task:a", "queue:get"]})
@@ -127,9 +134,7 @@ def satisfies_expression(scopes: Iterable[str], expression: ScopeExpression) -> 
     return satisfied(expression)
 
 
-def remove_given_scopes(
-    scopes: Iterable[str], expression: ScopeExpression
-) -> ScopeExpression | None:
+def remove_given_scopes(scopes: Scopes, expression: ScopeExpression) -> ScopeExpression | None:
     """What `expression` still needs beyond `scopes`: None when they satisfy it, else the
     expression without the parts already satisfied (for "missing scopes" messages)."""
     assumed = _scopes("scopes", scopes)
@@ -151,9 +156,7 @@ def remove_given_scopes(
     return simplify(expression)
 
 
-def scope_match(
-    assumed_scopes: Iterable[str], required_scope_sets: Iterable[Iterable[str]]
-) -> bool:
+def scope_match(assumed_scopes: Scopes, required_scope_sets: Iterable[Scopes]) -> bool:
     """Whether `assumed_scopes` satisfy one of `required_scope_sets` (all scopes of one set).
 
     The official Python client's ``scopeMatch``:
@@ -210,7 +213,7 @@ def _normalize_sorted(scopes: Sequence[str]) -> list[str]:
     return result
 
 
-def normalize_scope_set(scopes: Iterable[str]) -> list[str]:
+def normalize_scope_set(scopes: Scopes | AbstractSet[str]) -> list[str]:
     """The smallest set of scopes equivalent to `scopes`, sorted with `scope_compare`: no
     duplicates, and no scope that another one satisfies.
 
@@ -220,13 +223,17 @@ def normalize_scope_set(scopes: Iterable[str]) -> list[str]:
     return _normalize_sorted(sorted(_scopes("scopes", scopes), key=_SORT_KEY))
 
 
-def scope_union(scopes1: Iterable[str], scopes2: Iterable[str]) -> list[str]:
+def scope_union(
+    scopes1: Scopes | AbstractSet[str], scopes2: Scopes | AbstractSet[str]
+) -> list[str]:
     """The normalized union: satisfies exactly what either set satisfies. (lib-scopes'
     scopeUnion also sorts its arguments in place; this does not touch them.)"""
     return normalize_scope_set([*_scopes("scopes1", scopes1), *_scopes("scopes2", scopes2)])
 
 
-def scope_intersection(scopes1: Iterable[str], scopes2: Iterable[str]) -> list[str]:
+def scope_intersection(
+    scopes1: Scopes | AbstractSet[str], scopes2: Scopes | AbstractSet[str]
+) -> list[str]:
     """The scopes of each set that the other satisfies, without duplicates, in order: what
     both sets satisfy. (``["a*"]`` and ``["ab*"]`` intersect in ``["ab*"]``.)"""
     first, second = _scopes("scopes1", scopes1), _scopes("scopes2", scopes2)

@@ -19,13 +19,12 @@ import base64
 import calendar
 import hashlib
 import hmac
-from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from .credentials import Credentials
 from .errors import CredentialsError
-from .scopes import valid_scope
+from .scopes import Scopes, valid_scope
 from .slugids import slugid
 
 __all__ = ["MAX_TEMPORARY_CREDENTIALS_LIFETIME", "create_temporary_credentials"]
@@ -59,7 +58,7 @@ def _sign(key: bytes, message: bytes) -> bytes:
 def create_temporary_credentials(
     issuer: Credentials,
     *,
-    scopes: Sequence[str],
+    scopes: Scopes,
     expiry: datetime | timedelta,
     start: datetime | timedelta | None = None,
     name: str | None = None,

@@ -18,7 +18,7 @@ messages and logs of this package redact bewits (`errors.redact_url`).
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeAlias
@@ -28,7 +28,8 @@ from . import hawk
 from .credentials import Credentials
 from .endpoint import Endpoint
 from .errors import CredentialsError
-from .urls import expand_route, method_url
+from .scopes import Scopes
+from .urls import expand_path, expand_route, method_url
 
 __all__ = [
     "DEFAULT_SIGNED_URL_EXPIRY",
@@ -61,7 +62,7 @@ def sign_url(
     credentials: Credentials,
     *,
     expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
-    authorized_scopes: Sequence[str] | None = None,
+    authorized_scopes: Scopes | None = None,
 ) -> str:
     """`url` with a ``bewit`` appended that authorizes a GET of it until `expires_in` from now.
 
@@ -155,11 +156,46 @@ class UrlBuilder:
     ) -> str:
         return self._context.url(endpoint, params, query)
 
+    def for_route(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        query: Mapping[str, object] | None = None,
+    ) -> str:
+        """The URL of any route of the service, as ``request()`` takes it:
+        ``queue.urls.for_route("task/<taskId>/status", params={"taskId": task_id})``."""
+        context = self._context
+        path = expand_path(f"{context.service}.for_route", path, params)
+        return method_url(context.root_url, context.service, context.api_version, path, query)
+
 
 class SignedUrlBuilder(UrlBuilder):
-    """Base of the generated ``<Service>SignedUrls``: one method per GET method."""
+    """Base of the generated ``<Service>SignedUrls``: one method per GET method, and
+    `for_route` for any GET route."""
 
     __slots__ = ()
+
+    def for_route(
+        self,
+        path: str,
+        *,
+        params: Mapping[str, str | int] | None = None,
+        query: Mapping[str, object] | None = None,
+        expires_in: ExpiresIn = DEFAULT_SIGNED_URL_EXPIRY,
+    ) -> str:
+        """The signed URL of any GET route of the service, as ``request()`` takes it:
+        ``queue.signed_urls.for_route("task/<taskId>/runs/<runId>/artifacts/<name>",
+        params={"taskId": t, "runId": 0, "name": "private/x"})``."""
+        context = self._context
+        if context.credentials is None:
+            raise CredentialsError(f"{context.service}: a signed URL needs credentials")
+        return sign_url(
+            super().for_route(path, params=params, query=query),
+            context.credentials,
+            expires_in=expires_in,
+            authorized_scopes=context.authorized_scopes,
+        )
 
     def _signed_url(
         self,

@@ -106,6 +106,21 @@ def expand_route(method: str, route: str, params: Mapping[str, object]) -> str:
     return _PARAM.sub(substitute, route).lstrip("/")
 
 
+def expand_path(method: str, path: str, params: Mapping[str, object] | None) -> str:
+    """A path given by hand (``request()``, ``for_route()``): its ``<name>`` placeholders
+    replaced by `params` encoded as a generated method encodes them; a parameter the path
+    does not use, and a ``.`` or ``..`` segment, are refused."""
+    names = set(route_params(path))
+    unused = sorted(set(params or ()) - names)
+    if unused:
+        raise ValidationError(method, [(n, "is not a <parameter> of the path") for n in unused])
+    expanded = expand_route(method, path, params or {}) if names else path.lstrip("/")
+    segments = expanded.split("?", 1)[0].split("/")
+    if any(segment in (".", "..") for segment in segments):
+        raise ValidationError(method, [("path", "must not contain '.' or '..' segments")])
+    return expanded
+
+
 def route_params(route: str) -> tuple[str, ...]:
     """The parameter names of a route, in order."""
     return tuple(_PARAM.findall(route))

@@ -203,12 +203,12 @@ def test_exports_are_unique_and_qualify_clashes(generated: Generated) -> None:
     assert [e.name for e in auth] == ["Scope"]  # eight identical aliases, exported once
     wm = {e.name for e in exports["worker-manager"]}
     assert {
-        "CreateWorkerRequestStaticProviderType",
-        "RegisterWorkerRequestStaticProviderType",
+        "StaticProviderInfo",  # a title override: no clash, so no file prefix
+        "StaticProviderType",
         "RegisterWorkerResponseCredentials",
         "ReregisterWorkerResponseCredentials",
     } <= wm
-    assert "StaticProviderType" not in wm and "Credentials" not in wm
+    assert "Credentials" not in wm
 
 
 def test_index_to_json_round_trips_the_keys(generated: Generated) -> None:

@@ -107,7 +107,7 @@ def test_create_task_defaults_and_required_fields() -> None:
 
 
 def test_create_task_accepts_python_names_and_rejects_unknown_fields() -> None:
-    request = CreateTaskRequest(
+    request: CreateTaskRequest = CreateTaskRequest(
         created=_parse(TASK["created"]),
         deadline=_parse(TASK["deadline"]),
         payload={},

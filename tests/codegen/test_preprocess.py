@@ -284,8 +284,10 @@ def test_the_whole_pass_on_the_pinned_references(config: Config, tmp_path: Path)
     assert counts["discriminator"] == 6
     assert counts["open-object"] == 50
     assert counts["format-union"] == 3
-    assert counts["title-override"] == 2
+    assert counts["title-override"] == len(config.title_overrides)
     assert counts["secret"] == 27
+    # integer, number and boolean properties of the four worker payload schemas
+    assert counts["strict"] == 73
     discriminated = {r.location: r.detail for r in result.rewrites if r.step == "discriminator"}
     assert discriminated == {
         "auth/v1/authenticate-hawk-response.json#": "status",
@@ -312,9 +314,11 @@ def test_preprocess_reports_every_step_in_order(config: Config) -> None:
     schemas: SchemaSet = {
         "common/metaschema.json": {},
         "q/v1/a-b.json": {"$id": "x", **_obj(accessToken={"type": "string"}, p={"type": "object"})},
+        "w/payload.json": _obj(n={"type": "integer"}),
     }
     cfg = config.model_copy(
         update={
+            "worker_payloads": {"w": "w/payload.json"},
             "title_overrides": {"q/v1/a-b.json#/properties/p": "Payload"},
             "schema_patches": (
                 SchemaPatch(target="q/v1/a-b.json#/properties/p/type", value="object", reason="x"),
@@ -328,10 +332,13 @@ def test_preprocess_reports_every_step_in_order(config: Config) -> None:
         "drop-metaschema",
         "open-object",
         "root-title",
+        "root-title",
         "title-override",
         "default-description",
         "default-description",
+        "default-description",
         "secret",
+        "strict",
     ]
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import pydantic
 import pytest
 
+from codegen.config import load_config
 from codegen.naming import pascal_case
 from tests.support.examples import SCHEMAS, branches, build, load
 from tests.support.normalize import normalize
@@ -33,13 +34,18 @@ def schema_files() -> list[str]:
     )
 
 
+TITLE_OVERRIDES = load_config().title_overrides
+
+
 def root_type(path: str) -> Any:
+    """The root model of a schema: named after its file, or its title override."""
     stem = path.removesuffix(".json")
     module = "taskcluster_typed._models." + ".".join(
         part.replace("-", "_").replace(".", "_") for part in stem.split("/")
     )
     try:
-        return getattr(importlib.import_module(module), pascal_case(Path(stem).name), None)
+        name = TITLE_OVERRIDES.get(f"{path}#", pascal_case(Path(stem).name))
+        return getattr(importlib.import_module(module), name, None)
     except ModuleNotFoundError:
         return None
 

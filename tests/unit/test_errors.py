@@ -29,7 +29,52 @@ CASES = [
     (502, None, tce.ServerError),
     (424, None, tce.APIError),
     (418, "SomethingNew", tce.APIError),
+    # Issue 15 item 6: the code chooses, not the status.
+    (403, "AuthorizationFailed", tce.AuthorizationFailed),
+    (403, "ForbiddenByGithub", tce.ForbiddenByGithub),
+    (403, "SomethingNew", tce.Forbidden),  # its status family, not another code's class
+    (403, None, tce.Forbidden),
+    (400, "DenylistedAddress", tce.DenylistedAddress),
+    (400, "NoMatchingBackend", tce.NoMatchingBackend),
+    (406, "NoMatchingMethod", tce.NoMatchingMethod),
+    (406, None, tce.APIError),
+    (429, "TooManyRequests", tce.TooManyRequests),
+    (503, "ProviderSetupFailed", tce.ProviderSetupFailed),
+    (503, None, tce.ServerError),
 ]
+
+# Every error code the Taskcluster v106 services declare: lib-api's ERROR_CODES
+# (libraries/api/src/middleware/errors.js) and the services' own `errorCodes` (auth, github,
+# notify, object, worker-manager), with the status the server sends each with.
+SERVER_CODES = {
+    "MalformedPayload": 400,
+    "InvalidRequestArguments": 400,
+    "InputValidationError": 400,
+    "InputError": 400,
+    "AuthenticationFailed": 401,
+    "InsufficientScopes": 403,
+    "ResourceNotFound": 404,
+    "RequestConflict": 409,
+    "ResourceExpired": 410,
+    "InputTooLarge": 413,
+    "InternalServerError": 500,
+    "TooManyRequests": 429,
+    "ForbiddenByGithub": 403,
+    "DenylistedAddress": 400,
+    "NoMatchingMethod": 406,
+    "NoMatchingBackend": 400,
+    "ProviderSetupFailed": 503,
+}
+
+
+@pytest.mark.parametrize(("code", "status"), sorted(SERVER_CODES.items()))
+def test_every_server_code_has_its_own_class(code: str, status: int) -> None:
+    error = tce.make_api_error(
+        status_code=status, body={"code": code, "message": "m"}, text="", method="m", url="u"
+    )
+    assert type(error).__name__ == code
+    assert getattr(tce, code) is type(error)
+    assert type(error) is tce.error_class(status, code)
 
 
 @pytest.mark.parametrize(("status", "code", "cls"), CASES)
@@ -120,21 +165,22 @@ def test_errors_pickle_with_their_state(error: tce.TaskclusterError) -> None:
     ("status", "code", "expected"),
     [
         # the codes the v106 services define themselves (their api.js `errorCodes`)
-        (403, "ForbiddenByGithub", tce.APIError),
-        (400, "DenylistedAddress", tce.BadRequest),
-        (400, "NoMatchingBackend", tce.BadRequest),
-        (406, "NoMatchingMethod", tce.APIError),
+        (403, "ForbiddenByGithub", tce.ForbiddenByGithub),
+        (400, "DenylistedAddress", tce.DenylistedAddress),
+        (400, "NoMatchingBackend", tce.NoMatchingBackend),
+        (406, "NoMatchingMethod", tce.NoMatchingMethod),
         (429, "TooManyRequests", tce.TooManyRequests),
-        (503, "ProviderSetupFailed", tce.ServerError),
-        # lib-api's own codes, and replies without a code, keep their classes
+        (503, "ProviderSetupFailed", tce.ProviderSetupFailed),
+        # lib-api's own codes keep their classes; an unknown or missing code gets the class
+        # of its status, never the class of another code
         (403, "InsufficientScopes", tce.InsufficientScopes),
-        (403, None, tce.InsufficientScopes),
+        (403, None, tce.Forbidden),
+        (403, "SomethingNew", tce.Forbidden),
         (404, None, tce.ResourceNotFound),
         (500, None, tce.InternalServerError),
-        (500, "SomethingElse", tce.ServerError),
     ],
 )
-def test_a_services_own_code_gets_the_generic_class_of_its_status(
+def test_a_services_own_code_gets_its_class_and_an_unknown_code_its_status_class(
     status: int, code: str | None, expected: type[tce.APIError]
 ) -> None:
     body = {"code": code, "message": "m"} if code else None

@@ -140,17 +140,30 @@ def test_a_bad_task_definition_is_refused_before_sending_naming_the_field() -> N
     assert route.call_count == 0
 
 
-def test_naive_datetimes_are_refused() -> None:
-    from datetime import datetime
+def test_naive_datetimes_are_utc_and_naive_strings_are_refused() -> None:
+    """A naive datetime is UTC, as in the official Python client; a string is the wire
+    format and needs its offset."""
+    from datetime import datetime, timezone
 
     from taskcluster_typed.models.queue import CreateTaskRequest
 
+    metadata = {"name": "n", "description": "d", "owner": "o@x.org", "source": "https://x"}
+    task = CreateTaskRequest.model_validate(
+        {
+            "created": datetime(2026, 1, 1, 12),
+            "deadline": "2026-01-01T13:00:00Z",
+            "payload": {},
+            "metadata": metadata,
+        }
+    )
+    assert task.created == datetime(2026, 1, 1, 12, tzinfo=timezone.utc)
+    assert task.model_dump(mode="json", by_alias=True)["created"] == "2026-01-01T12:00:00Z"
     with pytest.raises(pydantic.ValidationError, match="timezone"):
         CreateTaskRequest.model_validate(
             {
-                "created": datetime(2026, 1, 1),
+                "created": "2026-01-01T00:00:00",
                 "deadline": "2026-01-01T00:00:00Z",
                 "payload": {},
-                "metadata": {},
+                "metadata": metadata,
             }
         )

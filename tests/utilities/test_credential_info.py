@@ -13,9 +13,9 @@ import pytest
 import respx
 
 from taskcluster_typed import (
-    AuthenticationFailed,
     CredentialInformation,
     Credentials,
+    ResourceNotFound,
     async_credential_information,
     create_temporary_credentials,
     credential_information,
@@ -144,14 +144,59 @@ def test_inactive(
     assert credential_information(ROOT, credentials).active is False
 
 
-def test_bad_credentials_raise(auth_service: respx.MockRouter) -> None:
+def test_refused_credentials_are_inactive_with_the_services_reason(
+    auth_service: respx.MockRouter,
+) -> None:
     mock_auth(auth_service, "project/ci", expires=NOW + timedelta(days=1))
     auth_service.get(f"{AUTH}/scopes/current").mock(
         return_value=httpx.Response(
-            401, json={"code": "AuthenticationFailed", "message": "bad mac"}
+            401, json={"code": "AuthenticationFailed", "message": "bad mac\n\n---\n\n* x"}
         )
     )
-    with pytest.raises(AuthenticationFailed):
+    info = credential_information(ROOT, PERMANENT)
+    assert info.active is False
+    assert info.reason == "the service refused the credentials: bad mac"
+
+
+def test_a_disabled_client_is_inactive_without_a_signed_call(
+    auth_service: respx.MockRouter,
+) -> None:
+    routes = mock_auth(auth_service, "project/ci", expires=NOW + timedelta(days=1), disabled=True)
+    info = credential_information(ROOT, PERMANENT)
+    assert (info.active, info.reason) == (False, "the client project/ci is disabled")
+    assert routes.scopes.call_count == 0
+    assert info.scopes  # the client's expanded scopes
+
+
+def test_the_lookup_is_signed_when_anonymous_may_not(auth_service: respx.MockRouter) -> None:
+    expires = NOW - timedelta(hours=1)
+    certificate = {
+        "version": 1,
+        "start": int((NOW - timedelta(hours=2)).timestamp() * 1000),
+        "expiry": int(expires.timestamp() * 1000),
+        "scopes": ["queue:x"],
+    }
+    temporary = Credentials("project/ci", "token", certificate)
+    lookup = auth_service.get(f"{AUTH}/clients/project%2Fci").mock(
+        side_effect=[
+            httpx.Response(403, json={"code": "InsufficientScopes", "message": "anonymous"}),
+            httpx.Response(401, json={"code": "AuthenticationFailed", "message": "expired"}),
+        ]
+    )
+    info = credential_information(ROOT, temporary)
+    assert lookup.call_count == 2
+    assert "authorization" not in lookup.calls[0].request.headers
+    assert "authorization" in lookup.calls[1].request.headers
+    assert info.active is False
+    assert info.reason == f"expired at {expires.isoformat()}"
+    assert info.scopes == ("queue:x",)
+
+
+def test_other_errors_raise(auth_service: respx.MockRouter) -> None:
+    auth_service.get(f"{AUTH}/clients/project%2Fci").mock(
+        return_value=httpx.Response(404, json={"code": "ResourceNotFound", "message": "no"})
+    )
+    with pytest.raises(ResourceNotFound):
         credential_information(ROOT, PERMANENT)
 
 

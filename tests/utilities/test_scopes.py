@@ -76,11 +76,11 @@ def test_scope_match_is_the_official_clients(assumed: list[str], required: list[
 
 def test_scope_match_refuses_strings_for_lists() -> None:
     with pytest.raises(TypeError):
-        scope_match("a*", [["a"]])
+        scope_match("a*", [["a"]])  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        scope_match(["a*"], "a")
+        scope_match(["a*"], "a")  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        scope_match(["a*"], ["a"])
+        scope_match(["a*"], ["a"])  # type: ignore[list-item]
 
 
 # Expressions ------------------------------------------------------------------------------
@@ -97,7 +97,7 @@ def test_satisfies_expression_examples() -> None:
     with pytest.raises(ValueError, match="not a scope expression"):
         satisfies_expression(["a"], {"OneOf": ["a"]})  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        satisfies_expression("a", "a")
+        satisfies_expression("a", "a")  # type: ignore[arg-type]
 
 
 def test_valid_scope_and_expression() -> None:

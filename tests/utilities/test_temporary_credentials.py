@@ -244,7 +244,7 @@ def test_invalid_scopes_are_refused(scopes: list[Any]) -> None:
 
 def test_a_str_is_not_a_scope_list() -> None:
     with pytest.raises(TypeError, match="not a str"):
-        create_temporary_credentials(ISSUER, scopes="queue:*", expiry=timedelta(hours=1))
+        create_temporary_credentials(ISSUER, scopes="queue:*", expiry=timedelta(hours=1))  # type: ignore[arg-type]
 
 
 def test_no_secret_in_errors_or_reprs() -> None:

@@ -230,7 +230,7 @@ def test_sign_url_signs_any_url(frozen: int) -> None:
     with pytest.raises(ValueError, match="fragment"):
         sign_url(url + "#top", CREDS)
     with pytest.raises(TypeError, match="not a str"):
-        sign_url(url, CREDS, authorized_scopes="scope")
+        sign_url(url, CREDS, authorized_scopes="scope")  # type: ignore[arg-type]
 
 
 # Secrets stay secret -----------------------------------------------------------------------

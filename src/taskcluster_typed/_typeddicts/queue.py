@@ -2,9 +2,11 @@
 """Request payloads of the queue service as TypedDicts with wire names as keys."""
 
 from datetime import datetime
-from typing import Any, Literal, TypeAlias
+from typing import Any, Generic, Literal, TypeAlias
 
 from typing_extensions import NotRequired, TypedDict
+
+from taskcluster_typed.payload_type import PayloadT
 
 __all__ = [
     "ChangeTaskPriorityRequestDict",
@@ -74,7 +76,7 @@ class TaskMetadataDict(TypedDict):
     """
 
 
-class CreateTaskRequestDict(TypedDict):
+class CreateTaskRequestDict(TypedDict, Generic[PayloadT]):
     """Definition of a task that can be scheduled"""
 
     created: datetime | str
@@ -113,7 +115,7 @@ class CreateTaskRequestDict(TypedDict):
     """
     metadata: TaskMetadataDict
     """Required task metadata"""
-    payload: dict[str, Any]
+    payload: PayloadT
     """
     Task-specific payload following worker-specific format.
     Refer to the documentation for the worker implementing

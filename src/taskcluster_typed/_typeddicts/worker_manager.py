@@ -11,12 +11,12 @@ __all__ = [
     "AzureProviderTypeDict",
     "CreateWorkerPoolRequestDict",
     "CreateWorkerRequestDict",
-    "CreateWorkerRequestStaticProviderTypeDict",
     "GoogleProviderTypeDict",
     "RegisterWorkerRequestDict",
-    "RegisterWorkerRequestStaticProviderTypeDict",
     "ReportWorkerErrorRequestDict",
     "ReregisterWorkerRequestDict",
+    "StaticProviderInfoDict",
+    "StaticProviderTypeDict",
     "UpdateWorkerPoolRequestDict",
 ]
 
@@ -73,8 +73,8 @@ class CreateWorkerPoolRequestDict(TypedDict):
     """
 
 
-class CreateWorkerRequestStaticProviderTypeDict(TypedDict):
-    """static provider type: an object of the schema `worker-manager/v1/create-worker-request.json`."""
+class StaticProviderInfoDict(TypedDict):
+    """StaticProviderInfo: an object of the schema `worker-manager/v1/create-worker-request.json`."""
 
     staticSecret: str
     """
@@ -93,7 +93,7 @@ class CreateWorkerRequestDict(TypedDict):
     """Number of tasks this worker can handle at once"""
     expires: datetime | str
     """Date and time when this worker will be deleted from the DB"""
-    providerInfo: NotRequired[CreateWorkerRequestStaticProviderTypeDict]
+    providerInfo: NotRequired[StaticProviderInfoDict]
     """Provider-specific information"""
 
 
@@ -104,7 +104,7 @@ class GoogleProviderTypeDict(TypedDict):
     """A JWT token as defined in [this google documentation](https://cloud.google.com/compute/docs/instances/verifying-instance-identity)"""
 
 
-class RegisterWorkerRequestStaticProviderTypeDict(TypedDict):
+class StaticProviderTypeDict(TypedDict):
     """static provider type: an object of the schema `worker-manager/v1/register-worker-request.json`."""
 
     staticSecret: str
@@ -132,7 +132,7 @@ class RegisterWorkerRequestDict(TypedDict):
     """Worker ID"""
     workerIdentityProof: (
         GoogleProviderTypeDict
-        | RegisterWorkerRequestStaticProviderTypeDict
+        | StaticProviderTypeDict
         | AwsProviderTypeDict
         | AzureProviderTypeDict
     )

@@ -56,10 +56,10 @@ from taskcluster_typed._models.queue.v1.list_artifacts_response import (
     ListArtifactsResponse as ListArtifactsResponse,
 )
 from taskcluster_typed._models.queue.v1.list_claimed_tasks_response import (
-    ListClaimedTasksResponse as ListClaimedTasksResponse,
+    ClaimedTask as ClaimedTask,
 )
 from taskcluster_typed._models.queue.v1.list_claimed_tasks_response import (
-    TaskThatAreCurrentlyRunningInAGivenTaskQueueItem as TaskThatAreCurrentlyRunningInAGivenTaskQueueItem,
+    ListClaimedTasksResponse as ListClaimedTasksResponse,
 )
 from taskcluster_typed._models.queue.v1.list_dependent_tasks_response import (
     ListDependentTasksResponse as ListDependentTasksResponse,
@@ -68,7 +68,7 @@ from taskcluster_typed._models.queue.v1.list_pending_tasks_response import (
     ListPendingTasksResponse as ListPendingTasksResponse,
 )
 from taskcluster_typed._models.queue.v1.list_pending_tasks_response import (
-    TasksThatAreCurrentlyPendingInAGivenTaskQueueItem as TasksThatAreCurrentlyPendingInAGivenTaskQueueItem,
+    PendingTask as PendingTask,
 )
 from taskcluster_typed._models.queue.v1.list_provisioners_response import (
     ListProvisionersResponse as ListProvisionersResponse,
@@ -273,6 +273,7 @@ __all__ = [
     "ClaimWorkRequest",
     "ClaimWorkRequestDict",
     "ClaimWorkResponse",
+    "ClaimedTask",
     "CreateTaskRequest",
     "CreateTaskRequestDict",
     "ErrorArtifactRequest",
@@ -298,6 +299,7 @@ __all__ = [
     "ObjectArtifactRequestDict",
     "ObjectArtifactResponse",
     "ObjectCredentials",
+    "PendingTask",
     "PendingTasksResponse",
     "PollTaskUrlsResponse",
     "PostArtifactRequest",
@@ -351,14 +353,12 @@ __all__ = [
     "TaskSpecificRoute",
     "TaskStatus",
     "TaskStatusResponse",
-    "TaskThatAreCurrentlyRunningInAGivenTaskQueueItem",
     "TaskqueueResponse",
     "TasksRequest",
     "TasksRequestDict",
     "TasksResponse",
     "TasksResponseTask",
     "TasksStatusesResponse",
-    "TasksThatAreCurrentlyPendingInAGivenTaskQueueItem",
     "UpdateWorkerRequest",
     "UpdateWorkerRequestDict",
     "Worker",

@@ -9,7 +9,7 @@ from taskcluster_typed._models.worker_manager.v1.azure_arm_templates import (
     AzureArmTemplates as AzureArmTemplates,
 )
 from taskcluster_typed._models.worker_manager.v1.azure_arm_templates import (
-    TemplateLinkExternalTemplateOrTemplateSpecId as TemplateLinkExternalTemplateOrTemplateSpecId,
+    TemplateLinkId as TemplateLinkId,
 )
 from taskcluster_typed._models.worker_manager.v1.azure_arm_templates import (
     TemplateParametersReference as TemplateParametersReference,
@@ -38,7 +38,7 @@ from taskcluster_typed._models.worker_manager.v1.create_worker_request import (
     ProviderData as ProviderData,
 )
 from taskcluster_typed._models.worker_manager.v1.create_worker_request import (
-    StaticProviderType as CreateWorkerRequestStaticProviderType,
+    StaticProviderInfo as StaticProviderInfo,
 )
 from taskcluster_typed._models.worker_manager.v1.list_workers_response import (
     ListWorkersResponse as ListWorkersResponse,
@@ -74,7 +74,7 @@ from taskcluster_typed._models.worker_manager.v1.register_worker_request import 
     RegisterWorkerRequest as RegisterWorkerRequest,
 )
 from taskcluster_typed._models.worker_manager.v1.register_worker_request import (
-    StaticProviderType as RegisterWorkerRequestStaticProviderType,
+    StaticProviderType as StaticProviderType,
 )
 from taskcluster_typed._models.worker_manager.v1.register_worker_response import (
     Credentials as RegisterWorkerResponseCredentials,
@@ -161,22 +161,22 @@ from taskcluster_typed._typeddicts.worker_manager import (
     CreateWorkerRequestDict as CreateWorkerRequestDict,
 )
 from taskcluster_typed._typeddicts.worker_manager import (
-    CreateWorkerRequestStaticProviderTypeDict as CreateWorkerRequestStaticProviderTypeDict,
-)
-from taskcluster_typed._typeddicts.worker_manager import (
     GoogleProviderTypeDict as GoogleProviderTypeDict,
 )
 from taskcluster_typed._typeddicts.worker_manager import (
     RegisterWorkerRequestDict as RegisterWorkerRequestDict,
 )
 from taskcluster_typed._typeddicts.worker_manager import (
-    RegisterWorkerRequestStaticProviderTypeDict as RegisterWorkerRequestStaticProviderTypeDict,
-)
-from taskcluster_typed._typeddicts.worker_manager import (
     ReportWorkerErrorRequestDict as ReportWorkerErrorRequestDict,
 )
 from taskcluster_typed._typeddicts.worker_manager import (
     ReregisterWorkerRequestDict as ReregisterWorkerRequestDict,
+)
+from taskcluster_typed._typeddicts.worker_manager import (
+    StaticProviderInfoDict as StaticProviderInfoDict,
+)
+from taskcluster_typed._typeddicts.worker_manager import (
+    StaticProviderTypeDict as StaticProviderTypeDict,
 )
 from taskcluster_typed._typeddicts.worker_manager import (
     UpdateWorkerPoolRequestDict as UpdateWorkerPoolRequestDict,
@@ -199,8 +199,6 @@ __all__ = [
     "CreateWorkerPoolRequestDict",
     "CreateWorkerRequest",
     "CreateWorkerRequestDict",
-    "CreateWorkerRequestStaticProviderType",
-    "CreateWorkerRequestStaticProviderTypeDict",
     "GoogleProviderType",
     "GoogleProviderTypeDict",
     "LaunchConfigurationStatistic",
@@ -216,8 +214,6 @@ __all__ = [
     "QuarantineDetails",
     "RegisterWorkerRequest",
     "RegisterWorkerRequestDict",
-    "RegisterWorkerRequestStaticProviderType",
-    "RegisterWorkerRequestStaticProviderTypeDict",
     "RegisterWorkerResponse",
     "RegisterWorkerResponseCredentials",
     "ReportWorkerErrorRequest",
@@ -227,9 +223,13 @@ __all__ = [
     "ReregisterWorkerResponse",
     "ReregisterWorkerResponseCredentials",
     "ShouldWorkerTerminateResponse",
+    "StaticProviderInfo",
+    "StaticProviderInfoDict",
+    "StaticProviderType",
+    "StaticProviderTypeDict",
     "Task",
     "TaskRun",
-    "TemplateLinkExternalTemplateOrTemplateSpecId",
+    "TemplateLinkId",
     "TemplateParametersReference",
     "TemplateParametersValue",
     "Totals",

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from typing_extensions import deprecated
+
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
+from taskcluster_typed.raw_response import async_raw_response_wrapper, raw_response_wrapper
 from taskcluster_typed.url_builders import (
     DEFAULT_SIGNED_URL_EXPIRY,
     ExpiresIn,
@@ -72,9 +75,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncAuth",
+    "AsyncAuthWithRawResponse",
     "Auth",
     "AuthSignedUrls",
     "AuthUrls",
+    "AuthWithRawResponse",
 ]
 
 _PING: Endpoint[None] = Endpoint(
@@ -386,6 +391,11 @@ class Auth(SyncClient):
     def signed_urls(self) -> AuthSignedUrls:
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return AuthSignedUrls(self._url_context())
+
+    @property
+    def with_raw_response(self) -> AuthWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return AuthWithRawResponse(self._with_raw_replies())
 
     def ping(
         self,
@@ -1072,6 +1082,7 @@ class Auth(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated("azureAccounts (GET /azure/accounts) is deprecated by Taskcluster", category=None)
     def azure_accounts(
         self,
         *,
@@ -1086,7 +1097,7 @@ class Auth(SyncClient):
             auth:azure-table:list-accounts
 
         ``GET /azure/accounts`` (azureAccounts, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _AZURE_ACCOUNTS,
@@ -1094,6 +1105,9 @@ class Auth(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "azureTables (GET /azure/<account>/tables) is deprecated by Taskcluster", category=None
+    )
     def azure_tables(
         self,
         account: str,
@@ -1110,7 +1124,7 @@ class Auth(SyncClient):
             auth:azure-table:list-tables:<account>
 
         ``GET /azure/<account>/tables`` (azureTables, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _AZURE_TABLES,
@@ -1123,6 +1137,10 @@ class Auth(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "azureTableSAS (GET /azure/<account>/table/<table>/<level>) is deprecated by Taskcluster",
+        category=None,
+    )
     def azure_table_sas(
         self,
         account: str,
@@ -1150,7 +1168,7 @@ class Auth(SyncClient):
                 auth:azure-table:read-write:<account>/<table>
 
         ``GET /azure/<account>/table/<table>/<level>`` (azureTableSAS, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _AZURE_TABLE_SAS,
@@ -1162,6 +1180,10 @@ class Auth(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "azureContainers (GET /azure/<account>/containers) is deprecated by Taskcluster",
+        category=None,
+    )
     def azure_containers(
         self,
         account: str,
@@ -1178,7 +1200,7 @@ class Auth(SyncClient):
             auth:azure-container:list-containers:<account>
 
         ``GET /azure/<account>/containers`` (azureContainers, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _AZURE_CONTAINERS,
@@ -1191,6 +1213,10 @@ class Auth(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "azureContainerSAS (GET /azure/<account>/containers/<container>/<level>) is deprecated by Taskcluster",
+        category=None,
+    )
     def azure_container_sas(
         self,
         account: str,
@@ -1218,7 +1244,7 @@ class Auth(SyncClient):
                 auth:azure-container:read-write:<account>/<container>
 
         ``GET /azure/<account>/containers/<container>/<level>`` (azureContainerSAS, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _AZURE_CONTAINER_SAS,
@@ -1621,6 +1647,9 @@ class Auth(SyncClient):
             items=lambda page: page.role_ids,
         )
 
+    @deprecated(
+        "azureTables (GET /azure/<account>/tables) is deprecated by Taskcluster", category=None
+    )
     def iter_azure_tables(
         self,
         account: str,
@@ -1650,6 +1679,10 @@ class Auth(SyncClient):
             items=lambda page: page.tables,
         )
 
+    @deprecated(
+        "azureContainers (GET /azure/<account>/containers) is deprecated by Taskcluster",
+        category=None,
+    )
     def iter_azure_containers(
         self,
         account: str,
@@ -1703,6 +1736,11 @@ class AsyncAuth(AsyncClient):
     def signed_urls(self) -> AuthSignedUrls:
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return AuthSignedUrls(self._url_context())
+
+    @property
+    def with_raw_response(self) -> AsyncAuthWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return AsyncAuthWithRawResponse(self._with_raw_replies())
 
     async def ping(
         self,
@@ -2389,6 +2427,7 @@ class AsyncAuth(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated("azureAccounts (GET /azure/accounts) is deprecated by Taskcluster", category=None)
     async def azure_accounts(
         self,
         *,
@@ -2403,7 +2442,7 @@ class AsyncAuth(AsyncClient):
             auth:azure-table:list-accounts
 
         ``GET /azure/accounts`` (azureAccounts, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _AZURE_ACCOUNTS,
@@ -2411,6 +2450,9 @@ class AsyncAuth(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "azureTables (GET /azure/<account>/tables) is deprecated by Taskcluster", category=None
+    )
     async def azure_tables(
         self,
         account: str,
@@ -2427,7 +2469,7 @@ class AsyncAuth(AsyncClient):
             auth:azure-table:list-tables:<account>
 
         ``GET /azure/<account>/tables`` (azureTables, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _AZURE_TABLES,
@@ -2440,6 +2482,10 @@ class AsyncAuth(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "azureTableSAS (GET /azure/<account>/table/<table>/<level>) is deprecated by Taskcluster",
+        category=None,
+    )
     async def azure_table_sas(
         self,
         account: str,
@@ -2467,7 +2513,7 @@ class AsyncAuth(AsyncClient):
                 auth:azure-table:read-write:<account>/<table>
 
         ``GET /azure/<account>/table/<table>/<level>`` (azureTableSAS, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _AZURE_TABLE_SAS,
@@ -2479,6 +2525,10 @@ class AsyncAuth(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "azureContainers (GET /azure/<account>/containers) is deprecated by Taskcluster",
+        category=None,
+    )
     async def azure_containers(
         self,
         account: str,
@@ -2495,7 +2545,7 @@ class AsyncAuth(AsyncClient):
             auth:azure-container:list-containers:<account>
 
         ``GET /azure/<account>/containers`` (azureContainers, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _AZURE_CONTAINERS,
@@ -2508,6 +2558,10 @@ class AsyncAuth(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "azureContainerSAS (GET /azure/<account>/containers/<container>/<level>) is deprecated by Taskcluster",
+        category=None,
+    )
     async def azure_container_sas(
         self,
         account: str,
@@ -2535,7 +2589,7 @@ class AsyncAuth(AsyncClient):
                 auth:azure-container:read-write:<account>/<container>
 
         ``GET /azure/<account>/containers/<container>/<level>`` (azureContainerSAS, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _AZURE_CONTAINER_SAS,
@@ -2938,6 +2992,9 @@ class AsyncAuth(AsyncClient):
             items=lambda page: page.role_ids,
         )
 
+    @deprecated(
+        "azureTables (GET /azure/<account>/tables) is deprecated by Taskcluster", category=None
+    )
     def iter_azure_tables(
         self,
         account: str,
@@ -2967,6 +3024,10 @@ class AsyncAuth(AsyncClient):
             items=lambda page: page.tables,
         )
 
+    @deprecated(
+        "azureContainers (GET /azure/<account>/containers) is deprecated by Taskcluster",
+        category=None,
+    )
     def iter_azure_containers(
         self,
         account: str,
@@ -2995,6 +3056,92 @@ class AsyncAuth(AsyncClient):
             timeout=timeout,
             items=lambda page: page.containers,
         )
+
+
+class AuthWithRawResponse:
+    """The methods of `Auth`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: Auth) -> None:
+        self.ping = raw_response_wrapper(client.ping)
+        self.lbheartbeat = raw_response_wrapper(client.lbheartbeat)
+        self.version = raw_response_wrapper(client.version)
+        self.list_clients = raw_response_wrapper(client.list_clients)
+        self.client = raw_response_wrapper(client.client)
+        self.create_client = raw_response_wrapper(client.create_client)
+        self.get_entity_history = raw_response_wrapper(client.get_entity_history)
+        self.list_audit_history = raw_response_wrapper(client.list_audit_history)
+        self.reset_access_token = raw_response_wrapper(client.reset_access_token)
+        self.update_client = raw_response_wrapper(client.update_client)
+        self.enable_client = raw_response_wrapper(client.enable_client)
+        self.disable_client = raw_response_wrapper(client.disable_client)
+        self.delete_client = raw_response_wrapper(client.delete_client)
+        self.list_roles = raw_response_wrapper(client.list_roles)
+        self.list_roles2 = raw_response_wrapper(client.list_roles2)
+        self.list_role_ids = raw_response_wrapper(client.list_role_ids)
+        self.role = raw_response_wrapper(client.role)
+        self.create_role = raw_response_wrapper(client.create_role)
+        self.update_role = raw_response_wrapper(client.update_role)
+        self.delete_role = raw_response_wrapper(client.delete_role)
+        self.expand_scopes = raw_response_wrapper(client.expand_scopes)
+        self.current_scopes = raw_response_wrapper(client.current_scopes)
+        self.aws_s3_credentials = raw_response_wrapper(client.aws_s3_credentials)
+        self.azure_accounts = raw_response_wrapper(client.azure_accounts)  # pyright: ignore[reportDeprecated]
+        self.azure_tables = raw_response_wrapper(client.azure_tables)  # pyright: ignore[reportDeprecated]
+        self.azure_table_sas = raw_response_wrapper(client.azure_table_sas)  # pyright: ignore[reportDeprecated]
+        self.azure_containers = raw_response_wrapper(client.azure_containers)  # pyright: ignore[reportDeprecated]
+        self.azure_container_sas = raw_response_wrapper(client.azure_container_sas)  # pyright: ignore[reportDeprecated]
+        self.sentry_dsn = raw_response_wrapper(client.sentry_dsn)
+        self.websocktunnel_token = raw_response_wrapper(client.websocktunnel_token)
+        self.gcp_credentials = raw_response_wrapper(client.gcp_credentials)
+        self.github_repo_token = raw_response_wrapper(client.github_repo_token)
+        self.authenticate_hawk = raw_response_wrapper(client.authenticate_hawk)
+        self.test_authenticate = raw_response_wrapper(client.test_authenticate)
+        self.test_authenticate_get = raw_response_wrapper(client.test_authenticate_get)
+        self.heartbeat = raw_response_wrapper(client.heartbeat)
+
+
+class AsyncAuthWithRawResponse:
+    """The methods of `AsyncAuth`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: AsyncAuth) -> None:
+        self.ping = async_raw_response_wrapper(client.ping)
+        self.lbheartbeat = async_raw_response_wrapper(client.lbheartbeat)
+        self.version = async_raw_response_wrapper(client.version)
+        self.list_clients = async_raw_response_wrapper(client.list_clients)
+        self.client = async_raw_response_wrapper(client.client)
+        self.create_client = async_raw_response_wrapper(client.create_client)
+        self.get_entity_history = async_raw_response_wrapper(client.get_entity_history)
+        self.list_audit_history = async_raw_response_wrapper(client.list_audit_history)
+        self.reset_access_token = async_raw_response_wrapper(client.reset_access_token)
+        self.update_client = async_raw_response_wrapper(client.update_client)
+        self.enable_client = async_raw_response_wrapper(client.enable_client)
+        self.disable_client = async_raw_response_wrapper(client.disable_client)
+        self.delete_client = async_raw_response_wrapper(client.delete_client)
+        self.list_roles = async_raw_response_wrapper(client.list_roles)
+        self.list_roles2 = async_raw_response_wrapper(client.list_roles2)
+        self.list_role_ids = async_raw_response_wrapper(client.list_role_ids)
+        self.role = async_raw_response_wrapper(client.role)
+        self.create_role = async_raw_response_wrapper(client.create_role)
+        self.update_role = async_raw_response_wrapper(client.update_role)
+        self.delete_role = async_raw_response_wrapper(client.delete_role)
+        self.expand_scopes = async_raw_response_wrapper(client.expand_scopes)
+        self.current_scopes = async_raw_response_wrapper(client.current_scopes)
+        self.aws_s3_credentials = async_raw_response_wrapper(client.aws_s3_credentials)
+        self.azure_accounts = async_raw_response_wrapper(client.azure_accounts)  # pyright: ignore[reportDeprecated]
+        self.azure_tables = async_raw_response_wrapper(client.azure_tables)  # pyright: ignore[reportDeprecated]
+        self.azure_table_sas = async_raw_response_wrapper(client.azure_table_sas)  # pyright: ignore[reportDeprecated]
+        self.azure_containers = async_raw_response_wrapper(client.azure_containers)  # pyright: ignore[reportDeprecated]
+        self.azure_container_sas = async_raw_response_wrapper(client.azure_container_sas)  # pyright: ignore[reportDeprecated]
+        self.sentry_dsn = async_raw_response_wrapper(client.sentry_dsn)
+        self.websocktunnel_token = async_raw_response_wrapper(client.websocktunnel_token)
+        self.gcp_credentials = async_raw_response_wrapper(client.gcp_credentials)
+        self.github_repo_token = async_raw_response_wrapper(client.github_repo_token)
+        self.authenticate_hawk = async_raw_response_wrapper(client.authenticate_hawk)
+        self.test_authenticate = async_raw_response_wrapper(client.test_authenticate)
+        self.test_authenticate_get = async_raw_response_wrapper(client.test_authenticate_get)
+        self.heartbeat = async_raw_response_wrapper(client.heartbeat)
 
 
 class AuthUrls(UrlBuilder):

@@ -9,6 +9,7 @@ from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
 from taskcluster_typed.pipeline import Reply
+from taskcluster_typed.raw_response import async_raw_response_wrapper, raw_response_wrapper
 from taskcluster_typed.url_builders import (
     DEFAULT_SIGNED_URL_EXPIRY,
     ExpiresIn,
@@ -37,9 +38,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncGithub",
+    "AsyncGithubWithRawResponse",
     "Github",
     "GithubSignedUrls",
     "GithubUrls",
+    "GithubWithRawResponse",
 ]
 
 _PING: Endpoint[None] = Endpoint(
@@ -164,6 +167,11 @@ class Github(SyncClient):
     def signed_urls(self) -> GithubSignedUrls:
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return GithubSignedUrls(self._url_context())
+
+    @property
+    def with_raw_response(self) -> GithubWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return GithubWithRawResponse(self._with_raw_replies())
 
     def ping(
         self,
@@ -543,6 +551,11 @@ class AsyncGithub(AsyncClient):
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return GithubSignedUrls(self._url_context())
 
+    @property
+    def with_raw_response(self) -> AsyncGithubWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return AsyncGithubWithRawResponse(self._with_raw_replies())
+
     async def ping(
         self,
         *,
@@ -893,6 +906,44 @@ class AsyncGithub(AsyncClient):
             timeout=timeout,
             items=lambda page: page.builds,
         )
+
+
+class GithubWithRawResponse:
+    """The methods of `Github`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: Github) -> None:
+        self.ping = raw_response_wrapper(client.ping)
+        self.lbheartbeat = raw_response_wrapper(client.lbheartbeat)
+        self.version = raw_response_wrapper(client.version)
+        self.builds = raw_response_wrapper(client.builds)
+        self.cancel_builds = raw_response_wrapper(client.cancel_builds)
+        self.badge = raw_response_wrapper(client.badge)
+        self.repository = raw_response_wrapper(client.repository)
+        self.latest = raw_response_wrapper(client.latest)
+        self.create_status = raw_response_wrapper(client.create_status)
+        self.create_comment = raw_response_wrapper(client.create_comment)
+        self.render_taskcluster_yml = raw_response_wrapper(client.render_taskcluster_yml)
+        self.heartbeat = raw_response_wrapper(client.heartbeat)
+
+
+class AsyncGithubWithRawResponse:
+    """The methods of `AsyncGithub`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: AsyncGithub) -> None:
+        self.ping = async_raw_response_wrapper(client.ping)
+        self.lbheartbeat = async_raw_response_wrapper(client.lbheartbeat)
+        self.version = async_raw_response_wrapper(client.version)
+        self.builds = async_raw_response_wrapper(client.builds)
+        self.cancel_builds = async_raw_response_wrapper(client.cancel_builds)
+        self.badge = async_raw_response_wrapper(client.badge)
+        self.repository = async_raw_response_wrapper(client.repository)
+        self.latest = async_raw_response_wrapper(client.latest)
+        self.create_status = async_raw_response_wrapper(client.create_status)
+        self.create_comment = async_raw_response_wrapper(client.create_comment)
+        self.render_taskcluster_yml = async_raw_response_wrapper(client.render_taskcluster_yml)
+        self.heartbeat = async_raw_response_wrapper(client.heartbeat)
 
 
 class GithubUrls(UrlBuilder):

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from typing_extensions import deprecated
+
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
+from taskcluster_typed.raw_response import async_raw_response_wrapper, raw_response_wrapper
 from taskcluster_typed.url_builders import (
     DEFAULT_SIGNED_URL_EXPIRY,
     ExpiresIn,
@@ -34,9 +37,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncHooks",
+    "AsyncHooksWithRawResponse",
     "Hooks",
     "HooksSignedUrls",
     "HooksUrls",
+    "HooksWithRawResponse",
 ]
 
 _PING: Endpoint[None] = Endpoint(
@@ -176,6 +181,11 @@ class Hooks(SyncClient):
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return HooksSignedUrls(self._url_context())
 
+    @property
+    def with_raw_response(self) -> HooksWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return HooksWithRawResponse(self._with_raw_replies())
+
     def ping(
         self,
         *,
@@ -303,6 +313,10 @@ class Hooks(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "getHookStatus (GET /hooks/<hookGroupId>/<hookId>/status) is deprecated by Taskcluster",
+        category=None,
+    )
     def get_hook_status(
         self,
         hook_group_id: str,
@@ -322,7 +336,7 @@ class Hooks(SyncClient):
             hooks:status:<hookGroupId>/<hookId>
 
         ``GET /hooks/<hookGroupId>/<hookId>/status`` (getHookStatus, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _GET_HOOK_STATUS,
@@ -653,6 +667,11 @@ class AsyncHooks(AsyncClient):
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return HooksSignedUrls(self._url_context())
 
+    @property
+    def with_raw_response(self) -> AsyncHooksWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return AsyncHooksWithRawResponse(self._with_raw_replies())
+
     async def ping(
         self,
         *,
@@ -780,6 +799,10 @@ class AsyncHooks(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "getHookStatus (GET /hooks/<hookGroupId>/<hookId>/status) is deprecated by Taskcluster",
+        category=None,
+    )
     async def get_hook_status(
         self,
         hook_group_id: str,
@@ -799,7 +822,7 @@ class AsyncHooks(AsyncClient):
             hooks:status:<hookGroupId>/<hookId>
 
         ``GET /hooks/<hookGroupId>/<hookId>/status`` (getHookStatus, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _GET_HOOK_STATUS,
@@ -1109,6 +1132,52 @@ class AsyncHooks(AsyncClient):
             timeout=timeout,
             items=lambda page: page.last_fires,
         )
+
+
+class HooksWithRawResponse:
+    """The methods of `Hooks`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: Hooks) -> None:
+        self.ping = raw_response_wrapper(client.ping)
+        self.lbheartbeat = raw_response_wrapper(client.lbheartbeat)
+        self.version = raw_response_wrapper(client.version)
+        self.list_hook_groups = raw_response_wrapper(client.list_hook_groups)
+        self.list_hooks = raw_response_wrapper(client.list_hooks)
+        self.hook = raw_response_wrapper(client.hook)
+        self.get_hook_status = raw_response_wrapper(client.get_hook_status)  # pyright: ignore[reportDeprecated]
+        self.create_hook = raw_response_wrapper(client.create_hook)
+        self.update_hook = raw_response_wrapper(client.update_hook)
+        self.remove_hook = raw_response_wrapper(client.remove_hook)
+        self.trigger_hook = raw_response_wrapper(client.trigger_hook)
+        self.get_trigger_token = raw_response_wrapper(client.get_trigger_token)
+        self.reset_trigger_token = raw_response_wrapper(client.reset_trigger_token)
+        self.trigger_hook_with_token = raw_response_wrapper(client.trigger_hook_with_token)
+        self.list_last_fires = raw_response_wrapper(client.list_last_fires)
+        self.heartbeat = raw_response_wrapper(client.heartbeat)
+
+
+class AsyncHooksWithRawResponse:
+    """The methods of `AsyncHooks`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: AsyncHooks) -> None:
+        self.ping = async_raw_response_wrapper(client.ping)
+        self.lbheartbeat = async_raw_response_wrapper(client.lbheartbeat)
+        self.version = async_raw_response_wrapper(client.version)
+        self.list_hook_groups = async_raw_response_wrapper(client.list_hook_groups)
+        self.list_hooks = async_raw_response_wrapper(client.list_hooks)
+        self.hook = async_raw_response_wrapper(client.hook)
+        self.get_hook_status = async_raw_response_wrapper(client.get_hook_status)  # pyright: ignore[reportDeprecated]
+        self.create_hook = async_raw_response_wrapper(client.create_hook)
+        self.update_hook = async_raw_response_wrapper(client.update_hook)
+        self.remove_hook = async_raw_response_wrapper(client.remove_hook)
+        self.trigger_hook = async_raw_response_wrapper(client.trigger_hook)
+        self.get_trigger_token = async_raw_response_wrapper(client.get_trigger_token)
+        self.reset_trigger_token = async_raw_response_wrapper(client.reset_trigger_token)
+        self.trigger_hook_with_token = async_raw_response_wrapper(client.trigger_hook_with_token)
+        self.list_last_fires = async_raw_response_wrapper(client.list_last_fires)
+        self.heartbeat = async_raw_response_wrapper(client.heartbeat)
 
 
 class HooksUrls(UrlBuilder):

@@ -9,6 +9,7 @@ from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
 from taskcluster_typed.pipeline import Reply
+from taskcluster_typed.raw_response import async_raw_response_wrapper, raw_response_wrapper
 from taskcluster_typed.url_builders import (
     DEFAULT_SIGNED_URL_EXPIRY,
     ExpiresIn,
@@ -31,9 +32,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncIndex",
+    "AsyncIndexWithRawResponse",
     "Index",
     "IndexSignedUrls",
     "IndexUrls",
+    "IndexWithRawResponse",
 ]
 
 _PING: Endpoint[None] = Endpoint(
@@ -148,6 +151,11 @@ class Index(SyncClient):
     def signed_urls(self) -> IndexSignedUrls:
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return IndexSignedUrls(self._url_context())
+
+    @property
+    def with_raw_response(self) -> IndexWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return IndexWithRawResponse(self._with_raw_replies())
 
     def ping(
         self,
@@ -570,6 +578,11 @@ class AsyncIndex(AsyncClient):
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return IndexSignedUrls(self._url_context())
 
+    @property
+    def with_raw_response(self) -> AsyncIndexWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return AsyncIndexWithRawResponse(self._with_raw_replies())
+
     async def ping(
         self,
         *,
@@ -964,6 +977,42 @@ class AsyncIndex(AsyncClient):
             timeout=timeout,
             items=lambda page: page.tasks,
         )
+
+
+class IndexWithRawResponse:
+    """The methods of `Index`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: Index) -> None:
+        self.ping = raw_response_wrapper(client.ping)
+        self.lbheartbeat = raw_response_wrapper(client.lbheartbeat)
+        self.version = raw_response_wrapper(client.version)
+        self.find_task = raw_response_wrapper(client.find_task)
+        self.find_tasks_at_index = raw_response_wrapper(client.find_tasks_at_index)
+        self.list_namespaces = raw_response_wrapper(client.list_namespaces)
+        self.list_tasks = raw_response_wrapper(client.list_tasks)
+        self.insert_task = raw_response_wrapper(client.insert_task)
+        self.delete_task = raw_response_wrapper(client.delete_task)
+        self.find_artifact_from_task = raw_response_wrapper(client.find_artifact_from_task)
+        self.heartbeat = raw_response_wrapper(client.heartbeat)
+
+
+class AsyncIndexWithRawResponse:
+    """The methods of `AsyncIndex`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: AsyncIndex) -> None:
+        self.ping = async_raw_response_wrapper(client.ping)
+        self.lbheartbeat = async_raw_response_wrapper(client.lbheartbeat)
+        self.version = async_raw_response_wrapper(client.version)
+        self.find_task = async_raw_response_wrapper(client.find_task)
+        self.find_tasks_at_index = async_raw_response_wrapper(client.find_tasks_at_index)
+        self.list_namespaces = async_raw_response_wrapper(client.list_namespaces)
+        self.list_tasks = async_raw_response_wrapper(client.list_tasks)
+        self.insert_task = async_raw_response_wrapper(client.insert_task)
+        self.delete_task = async_raw_response_wrapper(client.delete_task)
+        self.find_artifact_from_task = async_raw_response_wrapper(client.find_artifact_from_task)
+        self.heartbeat = async_raw_response_wrapper(client.heartbeat)
 
 
 class IndexUrls(UrlBuilder):

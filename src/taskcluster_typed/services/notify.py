@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
+from taskcluster_typed.raw_response import async_raw_response_wrapper, raw_response_wrapper
 from taskcluster_typed.url_builders import (
     DEFAULT_SIGNED_URL_EXPIRY,
     ExpiresIn,
@@ -36,9 +37,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncNotify",
+    "AsyncNotifyWithRawResponse",
     "Notify",
     "NotifySignedUrls",
     "NotifyUrls",
+    "NotifyWithRawResponse",
 ]
 
 _PING: Endpoint[None] = Endpoint(
@@ -146,6 +149,11 @@ class Notify(SyncClient):
     def signed_urls(self) -> NotifySignedUrls:
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return NotifySignedUrls(self._url_context())
+
+    @property
+    def with_raw_response(self) -> NotifyWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return NotifyWithRawResponse(self._with_raw_replies())
 
     def ping(
         self,
@@ -470,6 +478,11 @@ class AsyncNotify(AsyncClient):
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return NotifySignedUrls(self._url_context())
 
+    @property
+    def with_raw_response(self) -> AsyncNotifyWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return AsyncNotifyWithRawResponse(self._with_raw_replies())
+
     async def ping(
         self,
         *,
@@ -771,6 +784,42 @@ class AsyncNotify(AsyncClient):
             timeout=timeout,
             items=lambda page: page.addresses,
         )
+
+
+class NotifyWithRawResponse:
+    """The methods of `Notify`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: Notify) -> None:
+        self.ping = raw_response_wrapper(client.ping)
+        self.lbheartbeat = raw_response_wrapper(client.lbheartbeat)
+        self.version = raw_response_wrapper(client.version)
+        self.email = raw_response_wrapper(client.email)
+        self.pulse = raw_response_wrapper(client.pulse)
+        self.matrix = raw_response_wrapper(client.matrix)
+        self.slack = raw_response_wrapper(client.slack)
+        self.add_denylist_address = raw_response_wrapper(client.add_denylist_address)
+        self.delete_denylist_address = raw_response_wrapper(client.delete_denylist_address)
+        self.list_denylist = raw_response_wrapper(client.list_denylist)
+        self.heartbeat = raw_response_wrapper(client.heartbeat)
+
+
+class AsyncNotifyWithRawResponse:
+    """The methods of `AsyncNotify`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: AsyncNotify) -> None:
+        self.ping = async_raw_response_wrapper(client.ping)
+        self.lbheartbeat = async_raw_response_wrapper(client.lbheartbeat)
+        self.version = async_raw_response_wrapper(client.version)
+        self.email = async_raw_response_wrapper(client.email)
+        self.pulse = async_raw_response_wrapper(client.pulse)
+        self.matrix = async_raw_response_wrapper(client.matrix)
+        self.slack = async_raw_response_wrapper(client.slack)
+        self.add_denylist_address = async_raw_response_wrapper(client.add_denylist_address)
+        self.delete_denylist_address = async_raw_response_wrapper(client.delete_denylist_address)
+        self.list_denylist = async_raw_response_wrapper(client.list_denylist)
+        self.heartbeat = async_raw_response_wrapper(client.heartbeat)
 
 
 class NotifyUrls(UrlBuilder):

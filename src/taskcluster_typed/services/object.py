@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pipeline import Reply
+from taskcluster_typed.raw_response import async_raw_response_wrapper, raw_response_wrapper
 from taskcluster_typed.url_builders import (
     DEFAULT_SIGNED_URL_EXPIRY,
     ExpiresIn,
@@ -32,9 +33,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncObject",
+    "AsyncObjectWithRawResponse",
     "Object",
     "ObjectSignedUrls",
     "ObjectUrls",
+    "ObjectWithRawResponse",
 ]
 
 _PING: Endpoint[None] = Endpoint(
@@ -121,6 +124,11 @@ class Object(SyncClient):
     def signed_urls(self) -> ObjectSignedUrls:
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return ObjectSignedUrls(self._url_context())
+
+    @property
+    def with_raw_response(self) -> ObjectWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return ObjectWithRawResponse(self._with_raw_replies())
 
     def ping(
         self,
@@ -391,6 +399,11 @@ class AsyncObject(AsyncClient):
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return ObjectSignedUrls(self._url_context())
 
+    @property
+    def with_raw_response(self) -> AsyncObjectWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return AsyncObjectWithRawResponse(self._with_raw_replies())
+
     async def ping(
         self,
         *,
@@ -635,6 +648,38 @@ class AsyncObject(AsyncClient):
             {},
             timeout=timeout,
         )
+
+
+class ObjectWithRawResponse:
+    """The methods of `Object`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: Object) -> None:
+        self.ping = raw_response_wrapper(client.ping)
+        self.lbheartbeat = raw_response_wrapper(client.lbheartbeat)
+        self.version = raw_response_wrapper(client.version)
+        self.create_upload = raw_response_wrapper(client.create_upload)
+        self.finish_upload = raw_response_wrapper(client.finish_upload)
+        self.start_download = raw_response_wrapper(client.start_download)
+        self.object = raw_response_wrapper(client.object)
+        self.download = raw_response_wrapper(client.download)
+        self.heartbeat = raw_response_wrapper(client.heartbeat)
+
+
+class AsyncObjectWithRawResponse:
+    """The methods of `AsyncObject`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: AsyncObject) -> None:
+        self.ping = async_raw_response_wrapper(client.ping)
+        self.lbheartbeat = async_raw_response_wrapper(client.lbheartbeat)
+        self.version = async_raw_response_wrapper(client.version)
+        self.create_upload = async_raw_response_wrapper(client.create_upload)
+        self.finish_upload = async_raw_response_wrapper(client.finish_upload)
+        self.start_download = async_raw_response_wrapper(client.start_download)
+        self.object = async_raw_response_wrapper(client.object)
+        self.download = async_raw_response_wrapper(client.download)
+        self.heartbeat = async_raw_response_wrapper(client.heartbeat)
 
 
 class ObjectUrls(UrlBuilder):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
+from taskcluster_typed.raw_response import async_raw_response_wrapper, raw_response_wrapper
 from taskcluster_typed.url_builders import (
     DEFAULT_SIGNED_URL_EXPIRY,
     ExpiresIn,
@@ -32,9 +33,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncPurgeCache",
+    "AsyncPurgeCacheWithRawResponse",
     "PurgeCache",
     "PurgeCacheSignedUrls",
     "PurgeCacheUrls",
+    "PurgeCacheWithRawResponse",
 ]
 
 _PING: Endpoint[None] = Endpoint(
@@ -111,6 +114,11 @@ class PurgeCache(SyncClient):
     def signed_urls(self) -> PurgeCacheSignedUrls:
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return PurgeCacheSignedUrls(self._url_context())
+
+    @property
+    def with_raw_response(self) -> PurgeCacheWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return PurgeCacheWithRawResponse(self._with_raw_replies())
 
     def ping(
         self,
@@ -331,6 +339,11 @@ class AsyncPurgeCache(AsyncClient):
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return PurgeCacheSignedUrls(self._url_context())
 
+    @property
+    def with_raw_response(self) -> AsyncPurgeCacheWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return AsyncPurgeCacheWithRawResponse(self._with_raw_replies())
+
     async def ping(
         self,
         *,
@@ -525,6 +538,34 @@ class AsyncPurgeCache(AsyncClient):
             timeout=timeout,
             items=lambda page: page.requests,
         )
+
+
+class PurgeCacheWithRawResponse:
+    """The methods of `PurgeCache`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: PurgeCache) -> None:
+        self.ping = raw_response_wrapper(client.ping)
+        self.lbheartbeat = raw_response_wrapper(client.lbheartbeat)
+        self.version = raw_response_wrapper(client.version)
+        self.purge_cache = raw_response_wrapper(client.purge_cache)
+        self.all_purge_requests = raw_response_wrapper(client.all_purge_requests)
+        self.purge_requests = raw_response_wrapper(client.purge_requests)
+        self.heartbeat = raw_response_wrapper(client.heartbeat)
+
+
+class AsyncPurgeCacheWithRawResponse:
+    """The methods of `AsyncPurgeCache`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: AsyncPurgeCache) -> None:
+        self.ping = async_raw_response_wrapper(client.ping)
+        self.lbheartbeat = async_raw_response_wrapper(client.lbheartbeat)
+        self.version = async_raw_response_wrapper(client.version)
+        self.purge_cache = async_raw_response_wrapper(client.purge_cache)
+        self.all_purge_requests = async_raw_response_wrapper(client.all_purge_requests)
+        self.purge_requests = async_raw_response_wrapper(client.purge_requests)
+        self.heartbeat = async_raw_response_wrapper(client.heartbeat)
 
 
 class PurgeCacheUrls(UrlBuilder):

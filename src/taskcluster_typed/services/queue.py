@@ -3,11 +3,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from typing_extensions import deprecated
 
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
+from taskcluster_typed.raw_response import async_raw_response_wrapper, raw_response_wrapper
 from taskcluster_typed.url_builders import (
     DEFAULT_SIGNED_URL_EXPIRY,
     ExpiresIn,
@@ -33,15 +36,15 @@ if TYPE_CHECKING:
     from taskcluster_typed._models.queue.v1.get_artifact_response import GetArtifactResponse
     from taskcluster_typed._models.queue.v1.list_artifacts_response import ListArtifactsResponse
     from taskcluster_typed._models.queue.v1.list_claimed_tasks_response import (
+        ClaimedTask,
         ListClaimedTasksResponse,
-        TaskThatAreCurrentlyRunningInAGivenTaskQueueItem,
     )
     from taskcluster_typed._models.queue.v1.list_dependent_tasks_response import (
         ListDependentTasksResponse,
     )
     from taskcluster_typed._models.queue.v1.list_pending_tasks_response import (
         ListPendingTasksResponse,
-        TasksThatAreCurrentlyPendingInAGivenTaskQueueItem,
+        PendingTask,
     )
     from taskcluster_typed._models.queue.v1.list_provisioners_response import (
         ListProvisionersResponse,
@@ -104,9 +107,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncQueue",
+    "AsyncQueueWithRawResponse",
     "Queue",
     "QueueSignedUrls",
     "QueueUrls",
+    "QueueWithRawResponse",
 ]
 
 _PING: Endpoint[None] = Endpoint(
@@ -591,6 +596,11 @@ class Queue(SyncClient):
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return QueueSignedUrls(self._url_context())
 
+    @property
+    def with_raw_response(self) -> QueueWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return QueueWithRawResponse(self._with_raw_replies())
+
     def ping(
         self,
         *,
@@ -948,7 +958,7 @@ class Queue(SyncClient):
     def create_task(
         self,
         task_id: str,
-        payload: CreateTaskRequest | CreateTaskRequestDict,
+        payload: CreateTaskRequest[Any] | CreateTaskRequestDict[Any],
         *,
         timeout: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
@@ -1224,6 +1234,10 @@ class Queue(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "claimTask (POST /task/<taskId>/runs/<runId>/claim) is deprecated by Taskcluster",
+        category=None,
+    )
     def claim_task(
         self,
         task_id: str,
@@ -1243,7 +1257,7 @@ class Queue(SyncClient):
               - queue:worker-id:<workerGroup>/<workerId>
 
         ``POST /task/<taskId>/runs/<runId>/claim`` (claimTask, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _CLAIM_TASK,
@@ -1837,6 +1851,7 @@ class Queue(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated("listProvisioners (GET /provisioners) is deprecated by Taskcluster", category=None)
     def list_provisioners(
         self,
         *,
@@ -1862,7 +1877,7 @@ class Queue(SyncClient):
             queue:list-provisioners
 
         ``GET /provisioners`` (listProvisioners, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _LIST_PROVISIONERS,
@@ -1874,6 +1889,10 @@ class Queue(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "getProvisioner (GET /provisioners/<provisionerId>) is deprecated by Taskcluster",
+        category=None,
+    )
     def get_provisioner(
         self,
         provisioner_id: str,
@@ -1893,7 +1912,7 @@ class Queue(SyncClient):
             queue:get-provisioner:<provisionerId>
 
         ``GET /provisioners/<provisionerId>`` (getProvisioner, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _GET_PROVISIONER,
@@ -1903,6 +1922,9 @@ class Queue(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "pendingTasks (GET /pending/<taskQueueId>) is deprecated by Taskcluster", category=None
+    )
     def pending_tasks(
         self,
         task_queue_id: str,
@@ -1923,7 +1945,7 @@ class Queue(SyncClient):
             queue:pending-count:<taskQueueId>
 
         ``GET /pending/<taskQueueId>`` (pendingTasks, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _PENDING_TASKS,
@@ -2028,6 +2050,10 @@ class Queue(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "listWorkerTypes (GET /provisioners/<provisionerId>/worker-types) is deprecated by Taskcluster",
+        category=None,
+    )
     def list_worker_types(
         self,
         provisioner_id: str,
@@ -2050,7 +2076,7 @@ class Queue(SyncClient):
             queue:list-worker-types:<provisionerId>
 
         ``GET /provisioners/<provisionerId>/worker-types`` (listWorkerTypes, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _LIST_WORKER_TYPES,
@@ -2064,6 +2090,10 @@ class Queue(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "getWorkerType (GET /provisioners/<provisionerId>/worker-types/<workerType>) is deprecated by Taskcluster",
+        category=None,
+    )
     def get_worker_type(
         self,
         provisioner_id: str,
@@ -2080,7 +2110,7 @@ class Queue(SyncClient):
             queue:get-worker-type:<provisionerId>/<workerType>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>`` (getWorkerType, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _GET_WORKER_TYPE,
@@ -2147,6 +2177,10 @@ class Queue(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "listWorkers (GET /provisioners/<provisionerId>/worker-types/<workerType>/workers) is deprecated by Taskcluster",
+        category=None,
+    )
     def list_workers(
         self,
         provisioner_id: str,
@@ -2175,7 +2209,7 @@ class Queue(SyncClient):
             queue:list-workers:<provisionerId>/<workerType>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers`` (listWorkers, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _LIST_WORKERS,
@@ -2191,6 +2225,10 @@ class Queue(SyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "getWorker (GET /provisioners/<provisionerId>/worker-types/<workerType>/workers/<workerGroup>/<workerId>) is deprecated by Taskcluster",
+        category=None,
+    )
     def get_worker(
         self,
         provisioner_id: str,
@@ -2209,7 +2247,7 @@ class Queue(SyncClient):
             queue:get-worker:<provisionerId>/<workerType>/<workerGroup>/<workerId>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers/<workerGroup>/<workerId>`` (getWorker, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return self._call(
             _GET_WORKER,
@@ -2491,6 +2529,7 @@ class Queue(SyncClient):
             items=lambda page: page.artifacts,
         )
 
+    @deprecated("listProvisioners (GET /provisioners) is deprecated by Taskcluster", category=None)
     def iter_list_provisioners(
         self,
         *,
@@ -2526,7 +2565,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> Paginator[ListPendingTasksResponse, TasksThatAreCurrentlyPendingInAGivenTaskQueueItem]:
+    ) -> Paginator[ListPendingTasksResponse, PendingTask]:
         """List Pending Tasks: every page, fetched as you iterate
 
         Iterating yields the ``tasks`` of every page; ``.pages()`` yields
@@ -2556,7 +2595,7 @@ class Queue(SyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> Paginator[ListClaimedTasksResponse, TaskThatAreCurrentlyRunningInAGivenTaskQueueItem]:
+    ) -> Paginator[ListClaimedTasksResponse, ClaimedTask]:
         """List claimed Tasks: every page, fetched as you iterate
 
         Iterating yields the ``tasks`` of every page; ``.pages()`` yields
@@ -2579,6 +2618,10 @@ class Queue(SyncClient):
             items=lambda page: page.tasks,
         )
 
+    @deprecated(
+        "listWorkerTypes (GET /provisioners/<provisionerId>/worker-types) is deprecated by Taskcluster",
+        category=None,
+    )
     def iter_list_worker_types(
         self,
         provisioner_id: str,
@@ -2637,6 +2680,10 @@ class Queue(SyncClient):
             items=lambda page: page.task_queues,
         )
 
+    @deprecated(
+        "listWorkers (GET /provisioners/<provisionerId>/worker-types/<workerType>/workers) is deprecated by Taskcluster",
+        category=None,
+    )
     def iter_list_workers(
         self,
         provisioner_id: str,
@@ -2735,6 +2782,11 @@ class AsyncQueue(AsyncClient):
     def signed_urls(self) -> QueueSignedUrls:
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return QueueSignedUrls(self._url_context())
+
+    @property
+    def with_raw_response(self) -> AsyncQueueWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return AsyncQueueWithRawResponse(self._with_raw_replies())
 
     async def ping(
         self,
@@ -3093,7 +3145,7 @@ class AsyncQueue(AsyncClient):
     async def create_task(
         self,
         task_id: str,
-        payload: CreateTaskRequest | CreateTaskRequestDict,
+        payload: CreateTaskRequest[Any] | CreateTaskRequestDict[Any],
         *,
         timeout: Timeout = NOT_GIVEN,
     ) -> TaskStatusResponse:
@@ -3369,6 +3421,10 @@ class AsyncQueue(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "claimTask (POST /task/<taskId>/runs/<runId>/claim) is deprecated by Taskcluster",
+        category=None,
+    )
     async def claim_task(
         self,
         task_id: str,
@@ -3388,7 +3444,7 @@ class AsyncQueue(AsyncClient):
               - queue:worker-id:<workerGroup>/<workerId>
 
         ``POST /task/<taskId>/runs/<runId>/claim`` (claimTask, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _CLAIM_TASK,
@@ -3982,6 +4038,7 @@ class AsyncQueue(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated("listProvisioners (GET /provisioners) is deprecated by Taskcluster", category=None)
     async def list_provisioners(
         self,
         *,
@@ -4007,7 +4064,7 @@ class AsyncQueue(AsyncClient):
             queue:list-provisioners
 
         ``GET /provisioners`` (listProvisioners, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _LIST_PROVISIONERS,
@@ -4019,6 +4076,10 @@ class AsyncQueue(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "getProvisioner (GET /provisioners/<provisionerId>) is deprecated by Taskcluster",
+        category=None,
+    )
     async def get_provisioner(
         self,
         provisioner_id: str,
@@ -4038,7 +4099,7 @@ class AsyncQueue(AsyncClient):
             queue:get-provisioner:<provisionerId>
 
         ``GET /provisioners/<provisionerId>`` (getProvisioner, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _GET_PROVISIONER,
@@ -4048,6 +4109,9 @@ class AsyncQueue(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "pendingTasks (GET /pending/<taskQueueId>) is deprecated by Taskcluster", category=None
+    )
     async def pending_tasks(
         self,
         task_queue_id: str,
@@ -4068,7 +4132,7 @@ class AsyncQueue(AsyncClient):
             queue:pending-count:<taskQueueId>
 
         ``GET /pending/<taskQueueId>`` (pendingTasks, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _PENDING_TASKS,
@@ -4173,6 +4237,10 @@ class AsyncQueue(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "listWorkerTypes (GET /provisioners/<provisionerId>/worker-types) is deprecated by Taskcluster",
+        category=None,
+    )
     async def list_worker_types(
         self,
         provisioner_id: str,
@@ -4195,7 +4263,7 @@ class AsyncQueue(AsyncClient):
             queue:list-worker-types:<provisionerId>
 
         ``GET /provisioners/<provisionerId>/worker-types`` (listWorkerTypes, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _LIST_WORKER_TYPES,
@@ -4209,6 +4277,10 @@ class AsyncQueue(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "getWorkerType (GET /provisioners/<provisionerId>/worker-types/<workerType>) is deprecated by Taskcluster",
+        category=None,
+    )
     async def get_worker_type(
         self,
         provisioner_id: str,
@@ -4225,7 +4297,7 @@ class AsyncQueue(AsyncClient):
             queue:get-worker-type:<provisionerId>/<workerType>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>`` (getWorkerType, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _GET_WORKER_TYPE,
@@ -4292,6 +4364,10 @@ class AsyncQueue(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "listWorkers (GET /provisioners/<provisionerId>/worker-types/<workerType>/workers) is deprecated by Taskcluster",
+        category=None,
+    )
     async def list_workers(
         self,
         provisioner_id: str,
@@ -4320,7 +4396,7 @@ class AsyncQueue(AsyncClient):
             queue:list-workers:<provisionerId>/<workerType>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers`` (listWorkers, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _LIST_WORKERS,
@@ -4336,6 +4412,10 @@ class AsyncQueue(AsyncClient):
             timeout=timeout,
         )
 
+    @deprecated(
+        "getWorker (GET /provisioners/<provisionerId>/worker-types/<workerType>/workers/<workerGroup>/<workerId>) is deprecated by Taskcluster",
+        category=None,
+    )
     async def get_worker(
         self,
         provisioner_id: str,
@@ -4354,7 +4434,7 @@ class AsyncQueue(AsyncClient):
             queue:get-worker:<provisionerId>/<workerType>/<workerGroup>/<workerId>
 
         ``GET /provisioners/<provisionerId>/worker-types/<workerType>/workers/<workerGroup>/<workerId>`` (getWorker, deprecated).
-        Deprecated: calling it emits a DeprecationWarning.
+        Deprecated: marked ``@deprecated`` for type checkers and IDEs; calling it emits a DeprecationWarning.
         """
         return await self._call(
             _GET_WORKER,
@@ -4636,6 +4716,7 @@ class AsyncQueue(AsyncClient):
             items=lambda page: page.artifacts,
         )
 
+    @deprecated("listProvisioners (GET /provisioners) is deprecated by Taskcluster", category=None)
     def iter_list_provisioners(
         self,
         *,
@@ -4671,9 +4752,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> AsyncPaginator[
-        ListPendingTasksResponse, TasksThatAreCurrentlyPendingInAGivenTaskQueueItem
-    ]:
+    ) -> AsyncPaginator[ListPendingTasksResponse, PendingTask]:
         """List Pending Tasks: every page, fetched as you iterate
 
         Iterating yields the ``tasks`` of every page; ``.pages()`` yields
@@ -4703,7 +4782,7 @@ class AsyncQueue(AsyncClient):
         continuation_token: str | None = None,
         limit: int | None = None,
         timeout: Timeout = NOT_GIVEN,
-    ) -> AsyncPaginator[ListClaimedTasksResponse, TaskThatAreCurrentlyRunningInAGivenTaskQueueItem]:
+    ) -> AsyncPaginator[ListClaimedTasksResponse, ClaimedTask]:
         """List claimed Tasks: every page, fetched as you iterate
 
         Iterating yields the ``tasks`` of every page; ``.pages()`` yields
@@ -4726,6 +4805,10 @@ class AsyncQueue(AsyncClient):
             items=lambda page: page.tasks,
         )
 
+    @deprecated(
+        "listWorkerTypes (GET /provisioners/<provisionerId>/worker-types) is deprecated by Taskcluster",
+        category=None,
+    )
     def iter_list_worker_types(
         self,
         provisioner_id: str,
@@ -4784,6 +4867,10 @@ class AsyncQueue(AsyncClient):
             items=lambda page: page.task_queues,
         )
 
+    @deprecated(
+        "listWorkers (GET /provisioners/<provisionerId>/worker-types/<workerType>/workers) is deprecated by Taskcluster",
+        category=None,
+    )
     def iter_list_workers(
         self,
         provisioner_id: str,
@@ -4818,6 +4905,120 @@ class AsyncQueue(AsyncClient):
             timeout=timeout,
             items=lambda page: page.workers,
         )
+
+
+class QueueWithRawResponse:
+    """The methods of `Queue`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: Queue) -> None:
+        self.ping = raw_response_wrapper(client.ping)
+        self.lbheartbeat = raw_response_wrapper(client.lbheartbeat)
+        self.version = raw_response_wrapper(client.version)
+        self.task = raw_response_wrapper(client.task)
+        self.tasks = raw_response_wrapper(client.tasks)
+        self.statuses = raw_response_wrapper(client.statuses)
+        self.status = raw_response_wrapper(client.status)
+        self.list_task_group = raw_response_wrapper(client.list_task_group)
+        self.cancel_task_group = raw_response_wrapper(client.cancel_task_group)
+        self.get_task_group = raw_response_wrapper(client.get_task_group)
+        self.seal_task_group = raw_response_wrapper(client.seal_task_group)
+        self.list_dependent_tasks = raw_response_wrapper(client.list_dependent_tasks)
+        self.create_task = raw_response_wrapper(client.create_task)
+        self.schedule_task = raw_response_wrapper(client.schedule_task)
+        self.rerun_task = raw_response_wrapper(client.rerun_task)
+        self.cancel_task = raw_response_wrapper(client.cancel_task)
+        self.change_task_priority = raw_response_wrapper(client.change_task_priority)
+        self.change_task_group_priority = raw_response_wrapper(client.change_task_group_priority)
+        self.claim_work = raw_response_wrapper(client.claim_work)
+        self.claim_task = raw_response_wrapper(client.claim_task)  # pyright: ignore[reportDeprecated]
+        self.reclaim_task = raw_response_wrapper(client.reclaim_task)
+        self.report_completed = raw_response_wrapper(client.report_completed)
+        self.report_failed = raw_response_wrapper(client.report_failed)
+        self.report_exception = raw_response_wrapper(client.report_exception)
+        self.create_artifact = raw_response_wrapper(client.create_artifact)
+        self.finish_artifact = raw_response_wrapper(client.finish_artifact)
+        self.get_artifact = raw_response_wrapper(client.get_artifact)
+        self.get_latest_artifact = raw_response_wrapper(client.get_latest_artifact)
+        self.list_artifacts = raw_response_wrapper(client.list_artifacts)
+        self.list_latest_artifacts = raw_response_wrapper(client.list_latest_artifacts)
+        self.artifact_info = raw_response_wrapper(client.artifact_info)
+        self.latest_artifact_info = raw_response_wrapper(client.latest_artifact_info)
+        self.artifact = raw_response_wrapper(client.artifact)
+        self.latest_artifact = raw_response_wrapper(client.latest_artifact)
+        self.list_provisioners = raw_response_wrapper(client.list_provisioners)  # pyright: ignore[reportDeprecated]
+        self.get_provisioner = raw_response_wrapper(client.get_provisioner)  # pyright: ignore[reportDeprecated]
+        self.pending_tasks = raw_response_wrapper(client.pending_tasks)  # pyright: ignore[reportDeprecated]
+        self.task_queue_counts = raw_response_wrapper(client.task_queue_counts)
+        self.list_pending_tasks = raw_response_wrapper(client.list_pending_tasks)
+        self.list_claimed_tasks = raw_response_wrapper(client.list_claimed_tasks)
+        self.list_worker_types = raw_response_wrapper(client.list_worker_types)  # pyright: ignore[reportDeprecated]
+        self.get_worker_type = raw_response_wrapper(client.get_worker_type)  # pyright: ignore[reportDeprecated]
+        self.list_task_queues = raw_response_wrapper(client.list_task_queues)
+        self.get_task_queue = raw_response_wrapper(client.get_task_queue)
+        self.list_workers = raw_response_wrapper(client.list_workers)  # pyright: ignore[reportDeprecated]
+        self.get_worker = raw_response_wrapper(client.get_worker)  # pyright: ignore[reportDeprecated]
+        self.quarantine_worker = raw_response_wrapper(client.quarantine_worker)
+        self.declare_worker = raw_response_wrapper(client.declare_worker)
+        self.heartbeat = raw_response_wrapper(client.heartbeat)
+
+
+class AsyncQueueWithRawResponse:
+    """The methods of `AsyncQueue`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: AsyncQueue) -> None:
+        self.ping = async_raw_response_wrapper(client.ping)
+        self.lbheartbeat = async_raw_response_wrapper(client.lbheartbeat)
+        self.version = async_raw_response_wrapper(client.version)
+        self.task = async_raw_response_wrapper(client.task)
+        self.tasks = async_raw_response_wrapper(client.tasks)
+        self.statuses = async_raw_response_wrapper(client.statuses)
+        self.status = async_raw_response_wrapper(client.status)
+        self.list_task_group = async_raw_response_wrapper(client.list_task_group)
+        self.cancel_task_group = async_raw_response_wrapper(client.cancel_task_group)
+        self.get_task_group = async_raw_response_wrapper(client.get_task_group)
+        self.seal_task_group = async_raw_response_wrapper(client.seal_task_group)
+        self.list_dependent_tasks = async_raw_response_wrapper(client.list_dependent_tasks)
+        self.create_task = async_raw_response_wrapper(client.create_task)
+        self.schedule_task = async_raw_response_wrapper(client.schedule_task)
+        self.rerun_task = async_raw_response_wrapper(client.rerun_task)
+        self.cancel_task = async_raw_response_wrapper(client.cancel_task)
+        self.change_task_priority = async_raw_response_wrapper(client.change_task_priority)
+        self.change_task_group_priority = async_raw_response_wrapper(
+            client.change_task_group_priority
+        )
+        self.claim_work = async_raw_response_wrapper(client.claim_work)
+        self.claim_task = async_raw_response_wrapper(client.claim_task)  # pyright: ignore[reportDeprecated]
+        self.reclaim_task = async_raw_response_wrapper(client.reclaim_task)
+        self.report_completed = async_raw_response_wrapper(client.report_completed)
+        self.report_failed = async_raw_response_wrapper(client.report_failed)
+        self.report_exception = async_raw_response_wrapper(client.report_exception)
+        self.create_artifact = async_raw_response_wrapper(client.create_artifact)
+        self.finish_artifact = async_raw_response_wrapper(client.finish_artifact)
+        self.get_artifact = async_raw_response_wrapper(client.get_artifact)
+        self.get_latest_artifact = async_raw_response_wrapper(client.get_latest_artifact)
+        self.list_artifacts = async_raw_response_wrapper(client.list_artifacts)
+        self.list_latest_artifacts = async_raw_response_wrapper(client.list_latest_artifacts)
+        self.artifact_info = async_raw_response_wrapper(client.artifact_info)
+        self.latest_artifact_info = async_raw_response_wrapper(client.latest_artifact_info)
+        self.artifact = async_raw_response_wrapper(client.artifact)
+        self.latest_artifact = async_raw_response_wrapper(client.latest_artifact)
+        self.list_provisioners = async_raw_response_wrapper(client.list_provisioners)  # pyright: ignore[reportDeprecated]
+        self.get_provisioner = async_raw_response_wrapper(client.get_provisioner)  # pyright: ignore[reportDeprecated]
+        self.pending_tasks = async_raw_response_wrapper(client.pending_tasks)  # pyright: ignore[reportDeprecated]
+        self.task_queue_counts = async_raw_response_wrapper(client.task_queue_counts)
+        self.list_pending_tasks = async_raw_response_wrapper(client.list_pending_tasks)
+        self.list_claimed_tasks = async_raw_response_wrapper(client.list_claimed_tasks)
+        self.list_worker_types = async_raw_response_wrapper(client.list_worker_types)  # pyright: ignore[reportDeprecated]
+        self.get_worker_type = async_raw_response_wrapper(client.get_worker_type)  # pyright: ignore[reportDeprecated]
+        self.list_task_queues = async_raw_response_wrapper(client.list_task_queues)
+        self.get_task_queue = async_raw_response_wrapper(client.get_task_queue)
+        self.list_workers = async_raw_response_wrapper(client.list_workers)  # pyright: ignore[reportDeprecated]
+        self.get_worker = async_raw_response_wrapper(client.get_worker)  # pyright: ignore[reportDeprecated]
+        self.quarantine_worker = async_raw_response_wrapper(client.quarantine_worker)
+        self.declare_worker = async_raw_response_wrapper(client.declare_worker)
+        self.heartbeat = async_raw_response_wrapper(client.heartbeat)
 
 
 class QueueUrls(UrlBuilder):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
+from taskcluster_typed.raw_response import async_raw_response_wrapper, raw_response_wrapper
 from taskcluster_typed.url_builders import (
     DEFAULT_SIGNED_URL_EXPIRY,
     ExpiresIn,
@@ -24,9 +25,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncSecrets",
+    "AsyncSecretsWithRawResponse",
     "Secrets",
     "SecretsSignedUrls",
     "SecretsUrls",
+    "SecretsWithRawResponse",
 ]
 
 _PING: Endpoint[None] = Endpoint(
@@ -110,6 +113,11 @@ class Secrets(SyncClient):
     def signed_urls(self) -> SecretsSignedUrls:
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return SecretsSignedUrls(self._url_context())
+
+    @property
+    def with_raw_response(self) -> SecretsWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return SecretsWithRawResponse(self._with_raw_replies())
 
     def ping(
         self,
@@ -353,6 +361,11 @@ class AsyncSecrets(AsyncClient):
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return SecretsSignedUrls(self._url_context())
 
+    @property
+    def with_raw_response(self) -> AsyncSecretsWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return AsyncSecretsWithRawResponse(self._with_raw_replies())
+
     async def ping(
         self,
         *,
@@ -568,6 +581,36 @@ class AsyncSecrets(AsyncClient):
             timeout=timeout,
             items=lambda page: page.secrets,
         )
+
+
+class SecretsWithRawResponse:
+    """The methods of `Secrets`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: Secrets) -> None:
+        self.ping = raw_response_wrapper(client.ping)
+        self.lbheartbeat = raw_response_wrapper(client.lbheartbeat)
+        self.version = raw_response_wrapper(client.version)
+        self.set = raw_response_wrapper(client.set)
+        self.remove = raw_response_wrapper(client.remove)
+        self.get = raw_response_wrapper(client.get)
+        self.list = raw_response_wrapper(client.list)
+        self.heartbeat = raw_response_wrapper(client.heartbeat)
+
+
+class AsyncSecretsWithRawResponse:
+    """The methods of `AsyncSecrets`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: AsyncSecrets) -> None:
+        self.ping = async_raw_response_wrapper(client.ping)
+        self.lbheartbeat = async_raw_response_wrapper(client.lbheartbeat)
+        self.version = async_raw_response_wrapper(client.version)
+        self.set = async_raw_response_wrapper(client.set)
+        self.remove = async_raw_response_wrapper(client.remove)
+        self.get = async_raw_response_wrapper(client.get)
+        self.list = async_raw_response_wrapper(client.list)
+        self.heartbeat = async_raw_response_wrapper(client.heartbeat)
 
 
 class SecretsUrls(UrlBuilder):

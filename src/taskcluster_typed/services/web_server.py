@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
+from taskcluster_typed.raw_response import async_raw_response_wrapper, raw_response_wrapper
 from taskcluster_typed.url_builders import (
     DEFAULT_SIGNED_URL_EXPIRY,
     ExpiresIn,
@@ -14,9 +15,11 @@ from taskcluster_typed.url_builders import (
 
 __all__ = [
     "AsyncWebServer",
+    "AsyncWebServerWithRawResponse",
     "WebServer",
     "WebServerSignedUrls",
     "WebServerUrls",
+    "WebServerWithRawResponse",
 ]
 
 _PING: Endpoint[None] = Endpoint(
@@ -79,6 +82,11 @@ class WebServer(SyncClient):
     def signed_urls(self) -> WebServerSignedUrls:
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return WebServerSignedUrls(self._url_context())
+
+    @property
+    def with_raw_response(self) -> WebServerWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return WebServerWithRawResponse(self._with_raw_replies())
 
     def ping(
         self,
@@ -218,6 +226,11 @@ class AsyncWebServer(AsyncClient):
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return WebServerSignedUrls(self._url_context())
 
+    @property
+    def with_raw_response(self) -> AsyncWebServerWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return AsyncWebServerWithRawResponse(self._with_raw_replies())
+
     async def ping(
         self,
         *,
@@ -333,6 +346,32 @@ class AsyncWebServer(AsyncClient):
             {},
             timeout=timeout,
         )
+
+
+class WebServerWithRawResponse:
+    """The methods of `WebServer`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: WebServer) -> None:
+        self.ping = raw_response_wrapper(client.ping)
+        self.lbheartbeat = raw_response_wrapper(client.lbheartbeat)
+        self.version = raw_response_wrapper(client.version)
+        self.task_group_profile = raw_response_wrapper(client.task_group_profile)
+        self.task_profile = raw_response_wrapper(client.task_profile)
+        self.heartbeat = raw_response_wrapper(client.heartbeat)
+
+
+class AsyncWebServerWithRawResponse:
+    """The methods of `AsyncWebServer`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: AsyncWebServer) -> None:
+        self.ping = async_raw_response_wrapper(client.ping)
+        self.lbheartbeat = async_raw_response_wrapper(client.lbheartbeat)
+        self.version = async_raw_response_wrapper(client.version)
+        self.task_group_profile = async_raw_response_wrapper(client.task_group_profile)
+        self.task_profile = async_raw_response_wrapper(client.task_profile)
+        self.heartbeat = async_raw_response_wrapper(client.heartbeat)
 
 
 class WebServerUrls(UrlBuilder):

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Literal
 from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
 from taskcluster_typed.endpoint import Endpoint
 from taskcluster_typed.pagination import AsyncPaginator, Paginator
+from taskcluster_typed.raw_response import async_raw_response_wrapper, raw_response_wrapper
 from taskcluster_typed.url_builders import (
     DEFAULT_SIGNED_URL_EXPIRY,
     ExpiresIn,
@@ -82,9 +83,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AsyncWorkerManager",
+    "AsyncWorkerManagerWithRawResponse",
     "WorkerManager",
     "WorkerManagerSignedUrls",
     "WorkerManagerUrls",
+    "WorkerManagerWithRawResponse",
 ]
 
 _PING: Endpoint[None] = Endpoint(
@@ -352,6 +355,11 @@ class WorkerManager(SyncClient):
     def signed_urls(self) -> WorkerManagerSignedUrls:
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return WorkerManagerSignedUrls(self._url_context())
+
+    @property
+    def with_raw_response(self) -> WorkerManagerWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return WorkerManagerWithRawResponse(self._with_raw_replies())
 
     def ping(
         self,
@@ -1414,6 +1422,11 @@ class AsyncWorkerManager(AsyncClient):
         """The URL of each GET method signed with this client's credentials (a bewit)."""
         return WorkerManagerSignedUrls(self._url_context())
 
+    @property
+    def with_raw_response(self) -> AsyncWorkerManagerWithRawResponse:
+        """The same methods, returning a `RawResponse` (status, headers, ``parse()``)."""
+        return AsyncWorkerManagerWithRawResponse(self._with_raw_replies())
+
     async def ping(
         self,
         *,
@@ -2450,6 +2463,86 @@ class AsyncWorkerManager(AsyncClient):
             timeout=timeout,
             items=lambda page: page.workers,
         )
+
+
+class WorkerManagerWithRawResponse:
+    """The methods of `WorkerManager`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: WorkerManager) -> None:
+        self.ping = raw_response_wrapper(client.ping)
+        self.lbheartbeat = raw_response_wrapper(client.lbheartbeat)
+        self.version = raw_response_wrapper(client.version)
+        self.list_providers = raw_response_wrapper(client.list_providers)
+        self.create_worker_pool = raw_response_wrapper(client.create_worker_pool)
+        self.update_worker_pool = raw_response_wrapper(client.update_worker_pool)
+        self.delete_worker_pool = raw_response_wrapper(client.delete_worker_pool)
+        self.list_worker_pool_launch_configs = raw_response_wrapper(
+            client.list_worker_pool_launch_configs
+        )
+        self.worker_pool_stats = raw_response_wrapper(client.worker_pool_stats)
+        self.worker_pool = raw_response_wrapper(client.worker_pool)
+        self.list_worker_pools = raw_response_wrapper(client.list_worker_pools)
+        self.list_worker_pools_stats = raw_response_wrapper(client.list_worker_pools_stats)
+        self.report_worker_error = raw_response_wrapper(client.report_worker_error)
+        self.worker_pool_error_stats = raw_response_wrapper(client.worker_pool_error_stats)
+        self.list_worker_pool_errors = raw_response_wrapper(client.list_worker_pool_errors)
+        self.list_workers_for_worker_group = raw_response_wrapper(
+            client.list_workers_for_worker_group
+        )
+        self.worker = raw_response_wrapper(client.worker)
+        self.create_worker = raw_response_wrapper(client.create_worker)
+        self.update_worker = raw_response_wrapper(client.update_worker)
+        self.remove_worker = raw_response_wrapper(client.remove_worker)
+        self.should_worker_terminate = raw_response_wrapper(client.should_worker_terminate)
+        self.list_workers_for_worker_pool = raw_response_wrapper(
+            client.list_workers_for_worker_pool
+        )
+        self.register_worker = raw_response_wrapper(client.register_worker)
+        self.reregister_worker = raw_response_wrapper(client.reregister_worker)
+        self.list_workers = raw_response_wrapper(client.list_workers)
+        self.get_worker = raw_response_wrapper(client.get_worker)
+        self.heartbeat = raw_response_wrapper(client.heartbeat)
+
+
+class AsyncWorkerManagerWithRawResponse:
+    """The methods of `AsyncWorkerManager`, each returning a `RawResponse` of its reply
+    (``client.with_raw_response``)."""
+
+    def __init__(self, client: AsyncWorkerManager) -> None:
+        self.ping = async_raw_response_wrapper(client.ping)
+        self.lbheartbeat = async_raw_response_wrapper(client.lbheartbeat)
+        self.version = async_raw_response_wrapper(client.version)
+        self.list_providers = async_raw_response_wrapper(client.list_providers)
+        self.create_worker_pool = async_raw_response_wrapper(client.create_worker_pool)
+        self.update_worker_pool = async_raw_response_wrapper(client.update_worker_pool)
+        self.delete_worker_pool = async_raw_response_wrapper(client.delete_worker_pool)
+        self.list_worker_pool_launch_configs = async_raw_response_wrapper(
+            client.list_worker_pool_launch_configs
+        )
+        self.worker_pool_stats = async_raw_response_wrapper(client.worker_pool_stats)
+        self.worker_pool = async_raw_response_wrapper(client.worker_pool)
+        self.list_worker_pools = async_raw_response_wrapper(client.list_worker_pools)
+        self.list_worker_pools_stats = async_raw_response_wrapper(client.list_worker_pools_stats)
+        self.report_worker_error = async_raw_response_wrapper(client.report_worker_error)
+        self.worker_pool_error_stats = async_raw_response_wrapper(client.worker_pool_error_stats)
+        self.list_worker_pool_errors = async_raw_response_wrapper(client.list_worker_pool_errors)
+        self.list_workers_for_worker_group = async_raw_response_wrapper(
+            client.list_workers_for_worker_group
+        )
+        self.worker = async_raw_response_wrapper(client.worker)
+        self.create_worker = async_raw_response_wrapper(client.create_worker)
+        self.update_worker = async_raw_response_wrapper(client.update_worker)
+        self.remove_worker = async_raw_response_wrapper(client.remove_worker)
+        self.should_worker_terminate = async_raw_response_wrapper(client.should_worker_terminate)
+        self.list_workers_for_worker_pool = async_raw_response_wrapper(
+            client.list_workers_for_worker_pool
+        )
+        self.register_worker = async_raw_response_wrapper(client.register_worker)
+        self.reregister_worker = async_raw_response_wrapper(client.reregister_worker)
+        self.list_workers = async_raw_response_wrapper(client.list_workers)
+        self.get_worker = async_raw_response_wrapper(client.get_worker)
+        self.heartbeat = async_raw_response_wrapper(client.heartbeat)
 
 
 class WorkerManagerUrls(UrlBuilder):

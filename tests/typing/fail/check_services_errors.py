@@ -43,12 +43,12 @@ def inline_dict_with_wrong_enum(queue: Queue) -> None:
 
 
 def annotated_dict_names_the_key() -> None:
-    task: CreateTaskRequestDict = {  # E: typeddict-unknown-key
+    task: CreateTaskRequestDict = {  # E[mypy]: typeddict-unknown-key
         "created": NOW,
         "deadline": NOW,
         "payload": {},
         "metadata": {"name": "n", "description": "d", "owner": "o", "source": "s"},
-        "priorty": "high",
+        "priorty": "high",  # E[pyright]
     }
     del task
 
@@ -114,8 +114,12 @@ def payload_required(secrets: Secrets) -> None:
 
 
 def model_field_typo() -> None:
-    CreateTaskRequest(  # E: call-arg
-        created=NOW, deadline=NOW, payload={}, metadata=METADATA, priorty="high"
+    CreateTaskRequest(  # E[mypy]: call-arg
+        created=NOW,
+        deadline=NOW,
+        payload={"k": 1},
+        metadata=METADATA,
+        priorty="high",  # E[pyright]
     )
 
 
@@ -123,7 +127,7 @@ def model_enum_literal() -> None:
     CreateTaskRequest(
         created=NOW,
         deadline=NOW,
-        payload={},
+        payload={"k": "v"},
         metadata=METADATA,
         priority="urgent",  # E: arg-type
     )

@@ -10,7 +10,17 @@ from typing import Literal
 
 from typing_extensions import assert_type
 
-from taskcluster_typed import AsyncQueue, Auth, Credentials, Hooks, Index, Queue, Reply, Secrets
+from taskcluster_typed import (
+    AsyncQueue,
+    Auth,
+    Credentials,
+    Hooks,
+    Index,
+    Queue,
+    Reply,
+    Secrets,
+    UnknownValue,
+)
 from taskcluster_typed.models.auth import CreateClientResponse
 from taskcluster_typed.models.hooks import TriggerHookResponse
 from taskcluster_typed.models.queue import (
@@ -47,10 +57,14 @@ def sync_calls(queue: Queue, auth: Auth, secrets: Secrets, hooks: Hooks, index: 
     assert_type(status, TaskStatusResponse)
     state = status.status.state
     assert_type(
-        state, Literal["unscheduled", "pending", "running", "completed", "failed", "exception"]
+        state,
+        Literal["unscheduled", "pending", "running", "completed", "failed", "exception"]
+        | UnknownValue,
     )
 
-    model = CreateTaskRequest(
+    # An empty payload gives the type checker nothing to infer the payload type from: the
+    # annotation says it is the open dict (the default).
+    model: CreateTaskRequest = CreateTaskRequest(
         created=NOW,
         deadline=NOW,
         payload={},
@@ -86,7 +100,8 @@ def sync_calls(queue: Queue, auth: Auth, secrets: Secrets, hooks: Hooks, index: 
 async def async_calls(queue: AsyncQueue) -> None:
     status = await queue.status("fN1SbArXTPSVFNUvaOlinQ")
     assert_type(status, TaskStatusResponse)
-    workers = await queue.list_workers("p", "w", quarantined=True, limit=5)
+    # Deprecated (PEP 702): pyright strict reports the call unless told it is deliberate.
+    workers = await queue.list_workers("p", "w", quarantined=True, limit=5)  # pyright: ignore[reportDeprecated]
     assert_type(workers, ListWorkersResponse)
 
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 
 class Artifact(TaskclusterModel):
@@ -22,7 +22,7 @@ class Artifact(TaskclusterModel):
         extra="forbid",
     )
     content_encoding: Annotated[
-        Literal["identity", "gzip"] | None,
+        Literal["identity", "gzip"] | UnknownValue | None,
         Field(
             alias="contentEncoding",
             title="Content-Encoding header when serving artifact over HTTP.",
@@ -86,7 +86,7 @@ class Artifact(TaskclusterModel):
 
     Since: generic-worker 10.4.0
     """
-    expires: Annotated[AwareDatetime | None, Field(title="Expiry date and time")] = None
+    expires: Annotated[UtcDatetime | None, Field(title="Expiry date and time")] = None
     """
     Date when artifact should expire must be in the future, no earlier than task deadline, but
     no later than task expiry. If not set, defaults to task expiry.
@@ -103,7 +103,7 @@ class Artifact(TaskclusterModel):
 
     Since: generic-worker 8.1.0
     """
-    optional: Annotated[bool, Field(title="Optional artifact")] = False
+    optional: Annotated[bool, Field(strict=True, title="Optional artifact")] = False
     """
     If `true`, the artifact is optional. If the file or directory
     doesn't exist, the artifact won't be created.
@@ -119,7 +119,9 @@ class Artifact(TaskclusterModel):
 
     Since: generic-worker 1.0.0
     """
-    type: Annotated[Literal["file", "directory"], Field(title="Artifact upload type.")]
+    type: Annotated[
+        Literal["file", "directory"] | UnknownValue, Field(title="Artifact upload type.")
+    ]
     """
     Artifacts can be either an individual `file` or a `directory` containing
     potentially multiple files with recursively included subdirectories.
@@ -128,7 +130,7 @@ class Artifact(TaskclusterModel):
     """
 
 
-CommandsToRunItem = TypeAliasType("CommandsToRunItem", Annotated[list[str], Field(min_length=1)])
+Command = TypeAliasType("Command", Annotated[list[str], Field(min_length=1, title="Command")])
 
 
 class FeatureFlags(TaskclusterModel):
@@ -141,14 +143,16 @@ class FeatureFlags(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    backing_log: Annotated[bool, Field(alias="backingLog", title="Enable backing log")] = True
+    backing_log: Annotated[
+        bool, Field(alias="backingLog", strict=True, title="Enable backing log")
+    ] = True
     """
     The backing log feature publishes a task artifact containing the complete
     stderr and stdout of the task.
 
     Since: generic-worker 48.2.0
     """
-    interactive: Annotated[bool | None, Field(title="Interactive shell")] = None
+    interactive: Annotated[bool | None, Field(strict=True, title="Interactive shell")] = None
     """
     This allows you to interactively run commands from within the worker
     as the task user. This may be useful for debugging purposes.
@@ -166,6 +170,7 @@ class FeatureFlags(TaskclusterModel):
         bool,
         Field(
             alias="liveLog",
+            strict=True,
             title="Enable [livelog](https://github.com/taskcluster/taskcluster/tree/main/tools/livelog)",
         ),
     ] = True
@@ -176,7 +181,8 @@ class FeatureFlags(TaskclusterModel):
     Since: generic-worker 48.2.0
     """
     loopback_audio: Annotated[
-        bool | None, Field(alias="loopbackAudio", title="Loopback Audio device")
+        bool | None,
+        Field(alias="loopbackAudio", strict=True, title="Loopback Audio device"),
     ] = None
     """
     Audio loopback device created using snd-aloop.
@@ -199,7 +205,8 @@ class FeatureFlags(TaskclusterModel):
     Since: generic-worker 54.5.0
     """
     loopback_video: Annotated[
-        bool | None, Field(alias="loopbackVideo", title="Loopback Video device")
+        bool | None,
+        Field(alias="loopbackVideo", strict=True, title="Loopback Video device"),
     ] = None
     """
     Video loopback device created using v4l2loopback.
@@ -220,9 +227,9 @@ class FeatureFlags(TaskclusterModel):
 
     Since: generic-worker 53.1.0
     """
-    resource_monitor: Annotated[bool, Field(alias="resourceMonitor", title="Resource monitor")] = (
-        True
-    )
+    resource_monitor: Annotated[
+        bool, Field(alias="resourceMonitor", strict=True, title="Resource monitor")
+    ] = True
     """
     The resource monitor feature reports Peak System Memory Used,
     Average System Memory Used, Average Available System Memory,
@@ -240,6 +247,7 @@ class FeatureFlags(TaskclusterModel):
         bool | None,
         Field(
             alias="taskclusterProxy",
+            strict=True,
             title="Run [taskcluster-proxy](https://github.com/taskcluster/taskcluster/tree/main/tools/taskcluster-proxy) to allow tasks to dynamically proxy requests to taskcluster services",
         ),
     ] = None
@@ -320,7 +328,7 @@ class ExitCodeHandling(TaskclusterModel):
     """
 
 
-class DevicesToBeAttachedToTaskContainers(TaskclusterModel):
+class Devices(TaskclusterModel):
     """
     Allows devices from the host system to be attached to a task container similar to using `--device` in docker.
     """
@@ -330,30 +338,36 @@ class DevicesToBeAttachedToTaskContainers(TaskclusterModel):
     )
     host_shared_memory: Annotated[
         bool | None,
-        Field(alias="hostSharedMemory", title="Host shared memory device (Experimental)"),
+        Field(
+            alias="hostSharedMemory",
+            strict=True,
+            title="Host shared memory device (Experimental)",
+        ),
     ] = None
     """
     Mount /dev/shm from the host in the container.
     """
-    kvm: Annotated[bool | None, Field(title="/dev/kvm device (Experimental)")] = None
+    kvm: Annotated[bool | None, Field(strict=True, title="/dev/kvm device (Experimental)")] = None
     """
     Mount /dev/kvm from the host in the container.
     """
     loopback_audio: Annotated[
-        bool | None, Field(alias="loopbackAudio", title="Loopback Audio device")
+        bool | None,
+        Field(alias="loopbackAudio", strict=True, title="Loopback Audio device"),
     ] = None
     """
     Audio loopback device created using snd-aloop
     """
     loopback_video: Annotated[
-        bool | None, Field(alias="loopbackVideo", title="Loopback Video device")
+        bool | None,
+        Field(alias="loopbackVideo", strict=True, title="Loopback Video device"),
     ] = None
     """
     Video loopback device created using v4l2loopback.
     """
 
 
-class CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer(TaskclusterModel):
+class Capabilities(TaskclusterModel):
     """
     Set of capabilities that must be enabled or made available to the task container Example: ```{ "capabilities": { "privileged": true }```
     """
@@ -361,10 +375,7 @@ class CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer(TaskclusterModel
     model_config = ConfigDict(
         extra="forbid",
     )
-    devices: Annotated[
-        DevicesToBeAttachedToTaskContainers | None,
-        Field(title="Devices to be attached to task containers"),
-    ] = None
+    devices: Annotated[Devices | None, Field(title="Devices")] = None
     """
     Allows devices from the host system to be attached to a task container similar to using `--device` in docker.
     """
@@ -372,13 +383,14 @@ class CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer(TaskclusterModel
         bool,
         Field(
             alias="disableSeccomp",
+            strict=True,
             title="Container does not have a seccomp profile set. NO LONGER SUPPORTED IN DOCKER WORKER.",
         ),
     ] = False
     """
     Allowed a task to run without seccomp, similar to running docker with `--security-opt seccomp=unconfined`.  This only worked for worker-types configured to enable it. NO LONGER SUPPORTED IN DOCKER WORKER, but payload still includes feature in order for d2g to work with it.
     """
-    privileged: Annotated[bool, Field(title="Privileged container")] = False
+    privileged: Annotated[bool, Field(strict=True, title="Privileged container")] = False
     """
     Allows a task to run in a privileged container, similar to running docker with `--privileged`.  This only works for worker-types configured to enable it.
     """
@@ -393,15 +405,20 @@ class DockerWorkerFeatureFlags(TaskclusterModel):
         extra="forbid",
     )
     allow_ptrace: Annotated[
-        bool, Field(alias="allowPtrace", title="Allow ptrace within the container")
+        bool,
+        Field(alias="allowPtrace", strict=True, title="Allow ptrace within the container"),
     ] = False
     """
     This allows you to use the Linux ptrace functionality inside the container; it is otherwise disallowed by Docker's security policy.
     """
-    artifacts: Annotated[bool, Field(title="Artifact uploads")] = True
+    artifacts: Annotated[bool, Field(strict=True, title="Artifact uploads")] = True
     bulk_log: Annotated[
         bool,
-        Field(alias="bulkLog", title="Bulk upload the task log into a single artifact"),
+        Field(
+            alias="bulkLog",
+            strict=True,
+            title="Bulk upload the task log into a single artifact",
+        ),
     ] = True
     """
     Useful if live logging is not interesting but the overalllog is later on
@@ -410,24 +427,35 @@ class DockerWorkerFeatureFlags(TaskclusterModel):
         bool,
         Field(
             alias="chainOfTrust",
+            strict=True,
             title="Enable generation of ed25519-signed Chain of Trust artifacts",
         ),
     ] = False
     """
     Artifacts named chain-of-trust.json and chain-of-trust.json.sig should be generated which will include information for downstream tasks to build a level of trust for the artifacts produced by the task and the environment it ran in.
     """
-    interactive: Annotated[bool, Field(title="Docker Exec Interactive")] = False
+    interactive: Annotated[bool, Field(strict=True, title="Docker Exec Interactive")] = False
     """
     This allows you to interactively run commands inside the container and attaches you to the stdin/stdout/stderr over a websocket. Can be used for SSH-like access to docker containers.
     """
     local_live_log: Annotated[
-        bool, Field(alias="localLiveLog", title="Enable live logging (worker local)")
+        bool,
+        Field(
+            alias="localLiveLog",
+            strict=True,
+            title="Enable live logging (worker local)",
+        ),
     ] = True
     """
     Logs are stored on the worker during the duration of tasks and available via http chunked streaming then uploaded to s3
     """
     taskcluster_proxy: Annotated[
-        bool, Field(alias="taskclusterProxy", title="Taskcluster auth proxy service")
+        bool,
+        Field(
+            alias="taskclusterProxy",
+            strict=True,
+            title="Taskcluster auth proxy service",
+        ),
     ] = False
     """
     The auth proxy allows making requests to taskcluster/queue and taskcluster/scheduler directly from your task with the same scopes as set in the task. This can be used to make api calls via the [client](https://github.com/taskcluster/taskcluster-client) CURL, etc... Without embedding credentials in the task.
@@ -501,11 +529,13 @@ class DockerWorkerArtifact(TaskclusterModel):
         extra="forbid",
     )
     expires: Annotated[
-        AwareDatetime | None,
+        UtcDatetime | None,
         Field(title="Date when artifact should expire must be in the future."),
     ] = None
     path: Annotated[str, Field(title="Location of artifact in container, as an absolute path.")]
-    type: Annotated[Literal["file", "directory", "volume"], Field(title="Artifact upload type.")]
+    type: Annotated[
+        Literal["file", "directory", "volume"] | UnknownValue, Field(title="Artifact upload type.")
+    ]
 
 
 class ArtifactContent(TaskclusterModel):
@@ -632,7 +662,9 @@ class FileMount(TaskclusterModel):
     Since: generic-worker 5.4.0
     """
     format: Annotated[
-        Literal["br", "bz2", "gz", "lz", "lz4", "mz", "sz", "xz", "zst", "zz"] | None,
+        Literal["br", "bz2", "gz", "lz", "lz4", "mz", "sz", "xz", "zst", "zz"]
+        | UnknownValue
+        | None,
         Field(title="Format"),
     ] = None
     """
@@ -683,7 +715,8 @@ class ReadOnlyDirectory(TaskclusterModel):
             "tar.zst",
             "tar.zz",
             "zip",
-        ],
+        ]
+        | UnknownValue,
         Field(title="Format"),
     ]
     """
@@ -745,6 +778,7 @@ class WritableDirectoryCache(TaskclusterModel):
             "tar.zz",
             "zip",
         ]
+        | UnknownValue
         | None,
         Field(title="Format"),
     ] = None
@@ -782,10 +816,7 @@ class DockerWorkerPayload(TaskclusterModel):
     """
     Caches are mounted within the docker container at the mount point specified. Example: ```{ "CACHE NAME": "/mount/path/in/container" }```
     """
-    capabilities: Annotated[
-        CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer | None,
-        Field(title="Capabilities that must be available/enabled for the task container."),
-    ] = None
+    capabilities: Annotated[Capabilities | None, Field(title="Capabilities")] = None
     """
     Set of capabilities that must be enabled or made available to the task container Example: ```{ "capabilities": { "privileged": true }```
     """
@@ -820,7 +851,8 @@ class DockerWorkerPayload(TaskclusterModel):
     Specifies a custom name for the livelog artifact. Note that this is also used in determining the name of the backing log artifact name. Backing log artifact name matches livelog artifact name with `_backing` appended, prior to the file extension (if present). For example, `apple/banana.log.txt` results in livelog artifact `apple/banana.log.txt` and backing log artifact `apple/banana.log_backing.txt`. Defaults to `public/logs/live.log`.
     """
     max_run_time: Annotated[
-        int, Field(alias="maxRunTime", ge=1, title="Maximum run time in seconds")
+        int,
+        Field(alias="maxRunTime", ge=1, strict=True, title="Maximum run time in seconds"),
     ]
     """
     Maximum time the task container can run in seconds.
@@ -853,7 +885,7 @@ class GenericWorkerPayload(TaskclusterModel):
 
     Since: generic-worker 1.0.0
     """
-    command: Annotated[list[CommandsToRunItem], Field(min_length=1, title="Commands to run")]
+    command: Annotated[list[Command], Field(min_length=1, title="Commands to run")]
     """
     One array per command (each command is an array of arguments). Several arrays
     for several commands.
@@ -902,7 +934,8 @@ class GenericWorkerPayload(TaskclusterModel):
     Since: generic-worker 48.2.0
     """
     max_run_time: Annotated[
-        int, Field(alias="maxRunTime", ge=1, title="Maximum run time in seconds")
+        int,
+        Field(alias="maxRunTime", ge=1, strict=True, title="Maximum run time in seconds"),
     ]
     """
     Maximum time the task container can run in seconds.
@@ -938,7 +971,7 @@ class GenericWorkerPayload(TaskclusterModel):
     This property is allowed for backward compatibility, but is unused.
     """
     taskcluster_proxy_interface: Annotated[
-        Literal["localhost", "docker-bridge"],
+        Literal["localhost", "docker-bridge"] | UnknownValue,
         Field(
             alias="taskclusterProxyInterface",
             title="Network Interface for Taskcluster Proxy to listen on",
@@ -953,7 +986,10 @@ class GenericWorkerPayload(TaskclusterModel):
     """
 
 
-InsecurePosix = TypeAliasType(
-    "InsecurePosix",
-    Annotated[GenericWorkerPayload | DockerWorkerPayload, Field(title="InsecurePosix")],
+GenericWorkerInsecurePosixPayload = TypeAliasType(
+    "GenericWorkerInsecurePosixPayload",
+    Annotated[
+        GenericWorkerPayload | DockerWorkerPayload,
+        Field(title="GenericWorkerInsecurePosixPayload"),
+    ],
 )

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 
 class Artifact(TaskclusterModel):
@@ -22,7 +22,7 @@ class Artifact(TaskclusterModel):
         extra="forbid",
     )
     content_encoding: Annotated[
-        Literal["identity", "gzip"] | None,
+        Literal["identity", "gzip"] | UnknownValue | None,
         Field(
             alias="contentEncoding",
             title="Content-Encoding header when serving artifact over HTTP.",
@@ -85,7 +85,7 @@ class Artifact(TaskclusterModel):
 
     Since: generic-worker 10.4.0
     """
-    expires: Annotated[AwareDatetime | None, Field(title="Expiry date and time")] = None
+    expires: Annotated[UtcDatetime | None, Field(title="Expiry date and time")] = None
     """
     Date when artifact should expire must be in the future, no earlier than task deadline, but
     no later than task expiry. If not set, defaults to task expiry.
@@ -102,7 +102,7 @@ class Artifact(TaskclusterModel):
 
     Since: generic-worker 8.1.0
     """
-    optional: Annotated[bool, Field(title="Optional artifact")] = False
+    optional: Annotated[bool, Field(strict=True, title="Optional artifact")] = False
     """
     If `true`, the artifact is optional. If the file or directory
     doesn't exist, the artifact won't be created.
@@ -118,7 +118,9 @@ class Artifact(TaskclusterModel):
 
     Since: generic-worker 1.0.0
     """
-    type: Annotated[Literal["file", "directory"], Field(title="Artifact upload type.")]
+    type: Annotated[
+        Literal["file", "directory"] | UnknownValue, Field(title="Artifact upload type.")
+    ]
     """
     Artifacts can be either an individual `file` or a `directory` containing
     potentially multiple files with recursively included subdirectories.
@@ -137,7 +139,9 @@ class FeatureFlags(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    backing_log: Annotated[bool, Field(alias="backingLog", title="Enable backing log")] = True
+    backing_log: Annotated[
+        bool, Field(alias="backingLog", strict=True, title="Enable backing log")
+    ] = True
     """
     The backing log feature publishes a task artifact containing the complete
     stderr and stdout of the task.
@@ -148,6 +152,7 @@ class FeatureFlags(TaskclusterModel):
         bool | None,
         Field(
             alias="chainOfTrust",
+            strict=True,
             title="Enable generation of signed Chain of Trust artifacts",
         ),
     ] = None
@@ -165,9 +170,9 @@ class FeatureFlags(TaskclusterModel):
 
     Since: generic-worker 81.0.0
     """
-    hide_cmd_window: Annotated[bool, Field(alias="hideCmdWindow", title="Hide cmd.exe window")] = (
-        False
-    )
+    hide_cmd_window: Annotated[
+        bool, Field(alias="hideCmdWindow", strict=True, title="Hide cmd.exe window")
+    ] = False
     """
     If `true`, the command window for each command will be hidden.
     This is useful for tasks that run GUI applications to prevent
@@ -183,7 +188,7 @@ class FeatureFlags(TaskclusterModel):
 
     Since: generic-worker 96.1.0
     """
-    interactive: Annotated[bool | None, Field(title="Interactive shell")] = None
+    interactive: Annotated[bool | None, Field(strict=True, title="Interactive shell")] = None
     """
     This allows you to interactively run commands from within the worker
     as the task user. This may be useful for debugging purposes.
@@ -201,6 +206,7 @@ class FeatureFlags(TaskclusterModel):
         bool,
         Field(
             alias="liveLog",
+            strict=True,
             title="Enable [livelog](https://github.com/taskcluster/taskcluster/tree/main/tools/livelog)",
         ),
     ] = True
@@ -210,9 +216,9 @@ class FeatureFlags(TaskclusterModel):
 
     Since: generic-worker 48.2.0
     """
-    resource_monitor: Annotated[bool, Field(alias="resourceMonitor", title="Resource monitor")] = (
-        True
-    )
+    resource_monitor: Annotated[
+        bool, Field(alias="resourceMonitor", strict=True, title="Resource monitor")
+    ] = True
     """
     The resource monitor feature reports Peak System Memory Used,
     Average System Memory Used, Average Available System Memory,
@@ -228,7 +234,11 @@ class FeatureFlags(TaskclusterModel):
     """
     run_as_administrator: Annotated[
         bool | None,
-        Field(alias="runAsAdministrator", title="Run commands with UAC process elevation"),
+        Field(
+            alias="runAsAdministrator",
+            strict=True,
+            title="Run commands with UAC process elevation",
+        ),
     ] = None
     """
     Runs commands with UAC elevation. Only set to true when UAC is
@@ -252,7 +262,7 @@ class FeatureFlags(TaskclusterModel):
     """
     run_task_as_current_user: Annotated[
         bool | None,
-        Field(alias="runTaskAsCurrentUser", title="Run task as current user"),
+        Field(alias="runTaskAsCurrentUser", strict=True, title="Run task as current user"),
     ] = None
     """
     If `true`, task commands will be executed as the
@@ -272,6 +282,7 @@ class FeatureFlags(TaskclusterModel):
         bool | None,
         Field(
             alias="taskclusterProxy",
+            strict=True,
             title="Run [taskcluster-proxy](https://github.com/taskcluster/taskcluster/tree/main/tools/taskcluster-proxy) to allow tasks to dynamically proxy requests to taskcluster services",
         ),
     ] = None
@@ -478,7 +489,9 @@ class FileMount(TaskclusterModel):
     Since: generic-worker 5.4.0
     """
     format: Annotated[
-        Literal["br", "bz2", "gz", "lz", "lz4", "mz", "sz", "xz", "zst", "zz"] | None,
+        Literal["br", "bz2", "gz", "lz", "lz4", "mz", "sz", "xz", "zst", "zz"]
+        | UnknownValue
+        | None,
         Field(title="Format"),
     ] = None
     """
@@ -531,7 +544,8 @@ class ReadOnlyDirectory(TaskclusterModel):
             "tar.zst",
             "tar.zz",
             "zip",
-        ],
+        ]
+        | UnknownValue,
         Field(title="Format"),
     ]
     """
@@ -595,6 +609,7 @@ class WritableDirectoryCache(TaskclusterModel):
             "tar.zz",
             "zip",
         ]
+        | UnknownValue
         | None,
         Field(title="Format"),
     ] = None
@@ -605,7 +620,7 @@ class WritableDirectoryCache(TaskclusterModel):
     """
 
 
-class MultiuserWindows(TaskclusterModel):
+class GenericWorkerMultiuserWindowsPayload(TaskclusterModel):
     """
     This schema defines the structure of the `payload` property referred to in a
     Taskcluster Task definition.
@@ -681,7 +696,8 @@ class MultiuserWindows(TaskclusterModel):
     Since: generic-worker 48.2.0
     """
     max_run_time: Annotated[
-        int, Field(alias="maxRunTime", ge=1, title="Maximum run time in seconds")
+        int,
+        Field(alias="maxRunTime", ge=1, strict=True, title="Maximum run time in seconds"),
     ]
     """
     Maximum time the task container can run in seconds.
@@ -746,7 +762,7 @@ class MultiuserWindows(TaskclusterModel):
     This property is allowed for backward compatibility, but is unused.
     """
     taskcluster_proxy_interface: Annotated[
-        Literal["localhost", "docker-bridge"],
+        Literal["localhost", "docker-bridge"] | UnknownValue,
         Field(
             alias="taskclusterProxyInterface",
             title="Network Interface for Taskcluster Proxy to listen on",

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue
 
 
 class AuthenticateHawkRequest(TaskclusterModel):
@@ -39,34 +39,37 @@ class AuthenticateHawkRequest(TaskclusterModel):
     excluding the port if any.
 
     """
-    method: Literal[
-        "get",
-        "post",
-        "put",
-        "head",
-        "delete",
-        "options",
-        "trace",
-        "copy",
-        "lock",
-        "mkcol",
-        "move",
-        "purge",
-        "propfind",
-        "proppatch",
-        "unlock",
-        "report",
-        "mkactivity",
-        "checkout",
-        "merge",
-        "m-search",
-        "notify",
-        "subscribe",
-        "unsubscribe",
-        "patch",
-        "search",
-        "connect",
-    ]
+    method: (
+        Literal[
+            "get",
+            "post",
+            "put",
+            "head",
+            "delete",
+            "options",
+            "trace",
+            "copy",
+            "lock",
+            "mkcol",
+            "move",
+            "purge",
+            "propfind",
+            "proppatch",
+            "unlock",
+            "report",
+            "mkactivity",
+            "checkout",
+            "merge",
+            "m-search",
+            "notify",
+            "subscribe",
+            "unsubscribe",
+            "patch",
+            "search",
+            "connect",
+        ]
+        | UnknownValue
+    )
     """
     HTTP method of the request being authenticated.
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 Scope = TypeAliasType("Scope", Annotated[str, Field(pattern="^[ -~]*$")])
 
@@ -32,7 +32,7 @@ class AuthenticationSuccessfulResponse(TaskclusterModel):
     used for access control.  That's what scopes are for.
 
     """
-    expires: AwareDatetime
+    expires: UtcDatetime
     """
     The expiration time that the returned scopes are valid for.
     This should be treated as the latest time at which the authorization
@@ -98,7 +98,7 @@ class NoAuthenticationResponse(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    expires: AwareDatetime
+    expires: UtcDatetime
     """
     The expiration time that the returned scopes are valid for.
     This should be treated as the latest time at which the authorization

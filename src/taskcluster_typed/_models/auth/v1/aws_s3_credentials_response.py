@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class TemporarySecurityCredentials(TaskclusterModel):
@@ -58,7 +58,7 @@ class AwsS3CredentialsResponse(TaskclusterModel):
     Temporary STS credentials for use when operating on S3
 
     """
-    expires: AwareDatetime
+    expires: UtcDatetime
     """
     Date and time of when the temporary credentials expires.
 

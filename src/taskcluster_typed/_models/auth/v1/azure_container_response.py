@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class AzureContainerResponse(TaskclusterModel):
@@ -22,7 +22,7 @@ class AzureContainerResponse(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    expiry: AwareDatetime
+    expiry: UtcDatetime
     """
     Date and time of when the Shared-Access-Signature expires.
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 Scope = TypeAliasType("Scope", Annotated[str, Field(pattern="^[ -~]*$", title="Scope")])
 """
@@ -43,7 +43,7 @@ class CreateClientRequest(TaskclusterModel):
     Should include who is the owner, point of contact.
 
     """
-    expires: AwareDatetime
+    expires: UtcDatetime
     """
     Date and time where the clients access is set to expire
 

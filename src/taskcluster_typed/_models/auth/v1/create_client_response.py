@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 Scope = TypeAliasType("Scope", Annotated[str, Field(pattern="^[ -~]*$", title="Scope")])
 """
@@ -43,7 +43,7 @@ class CreateClientResponse(TaskclusterModel):
     ClientId of the client
 
     """
-    created: AwareDatetime
+    created: UtcDatetime
     """
     Date and time when this client was created
 
@@ -73,24 +73,24 @@ class CreateClientResponse(TaskclusterModel):
     client's scopes and the implicit role `client-id:<clientId>`.
 
     """
-    expires: AwareDatetime
+    expires: UtcDatetime
     """
     Date and time where the clients access is set to expire
 
     """
-    last_date_used: Annotated[AwareDatetime, Field(alias="lastDateUsed")]
+    last_date_used: Annotated[UtcDatetime, Field(alias="lastDateUsed")]
     """
     Date of last time this client was used. Will only be updated every 6 hours
     or so this may be off by up-to 6 hours. But it still gives a solid hint
     as to whether or not this client is in use.
 
     """
-    last_modified: Annotated[AwareDatetime, Field(alias="lastModified")]
+    last_modified: Annotated[UtcDatetime, Field(alias="lastModified")]
     """
     Date and time of last modification
 
     """
-    last_rotated: Annotated[AwareDatetime, Field(alias="lastRotated")]
+    last_rotated: Annotated[UtcDatetime, Field(alias="lastRotated")]
     """
     Date and time of when the `accessToken` was reset last time.
 

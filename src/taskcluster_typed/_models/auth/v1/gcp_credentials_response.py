@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class GcpCredentialsResponse(TaskclusterModel):
@@ -28,7 +28,7 @@ class GcpCredentialsResponse(TaskclusterModel):
     Temporary oauth2 access token to access the given service account
 
     """
-    expire_time: Annotated[AwareDatetime, Field(alias="expireTime", title="Expire time")]
+    expire_time: Annotated[UtcDatetime, Field(alias="expireTime", title="Expire time")]
     """
     The access token expire time
     """

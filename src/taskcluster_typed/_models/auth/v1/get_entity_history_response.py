@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class AuditHistoryItem(TaskclusterModel):
@@ -28,7 +28,7 @@ class AuditHistoryItem(TaskclusterModel):
     """
     The ID of the client that performed the action
     """
-    created: AwareDatetime
+    created: UtcDatetime
     """
     Timestamp when the action occurred
     """

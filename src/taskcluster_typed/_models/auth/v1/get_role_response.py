@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 Scope = TypeAliasType("Scope", Annotated[str, Field(pattern="^[ -~]*$", title="Scope")])
 """
@@ -30,7 +30,7 @@ class GetRoleResponse(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    created: AwareDatetime
+    created: UtcDatetime
     """
     Date and time when this role was created
 
@@ -48,7 +48,7 @@ class GetRoleResponse(TaskclusterModel):
     Hence, this includes any scopes in-directly granted as well.
 
     """
-    last_modified: Annotated[AwareDatetime, Field(alias="lastModified")]
+    last_modified: Annotated[UtcDatetime, Field(alias="lastModified")]
     """
     Date and time of last modification
 

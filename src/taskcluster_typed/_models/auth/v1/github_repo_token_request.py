@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue
 
 
 class RepositoryPermissions(TaskclusterModel):
@@ -24,33 +24,33 @@ class RepositoryPermissions(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    actions: Literal["read", "write"] | None = None
-    administration: Literal["read", "write"] | None = None
-    artifact_metadata: Literal["read", "write"] | None = None
-    attestations: Literal["read", "write"] | None = None
-    checks: Literal["read", "write"] | None = None
-    code_quality: Literal["read", "write"] | None = None
-    codespaces: Literal["read", "write"] | None = None
-    contents: Literal["read", "write"] | None = None
-    dependabot_secrets: Literal["read", "write"] | None = None
-    deployments: Literal["read", "write"] | None = None
-    discussions: Literal["read", "write"] | None = None
-    environments: Literal["read", "write"] | None = None
-    issues: Literal["read", "write"] | None = None
-    merge_queues: Literal["read", "write"] | None = None
-    metadata: Literal["read", "write"] | None = None
-    packages: Literal["read", "write"] | None = None
-    pages: Literal["read", "write"] | None = None
-    pull_requests: Literal["read", "write"] | None = None
-    repository_custom_properties: Literal["read", "write"] | None = None
-    repository_hooks: Literal["read", "write"] | None = None
-    repository_projects: Literal["read", "write", "admin"] | None = None
-    secret_scanning_alerts: Literal["read", "write"] | None = None
-    secrets: Literal["read", "write"] | None = None
-    security_events: Literal["read", "write"] | None = None
-    single_file: Literal["read", "write"] | None = None
-    statuses: Literal["read", "write"] | None = None
-    vulnerability_alerts: Literal["read", "write"] | None = None
+    actions: Literal["read", "write"] | UnknownValue | None = None
+    administration: Literal["read", "write"] | UnknownValue | None = None
+    artifact_metadata: Literal["read", "write"] | UnknownValue | None = None
+    attestations: Literal["read", "write"] | UnknownValue | None = None
+    checks: Literal["read", "write"] | UnknownValue | None = None
+    code_quality: Literal["read", "write"] | UnknownValue | None = None
+    codespaces: Literal["read", "write"] | UnknownValue | None = None
+    contents: Literal["read", "write"] | UnknownValue | None = None
+    dependabot_secrets: Literal["read", "write"] | UnknownValue | None = None
+    deployments: Literal["read", "write"] | UnknownValue | None = None
+    discussions: Literal["read", "write"] | UnknownValue | None = None
+    environments: Literal["read", "write"] | UnknownValue | None = None
+    issues: Literal["read", "write"] | UnknownValue | None = None
+    merge_queues: Literal["read", "write"] | UnknownValue | None = None
+    metadata: Literal["read", "write"] | UnknownValue | None = None
+    packages: Literal["read", "write"] | UnknownValue | None = None
+    pages: Literal["read", "write"] | UnknownValue | None = None
+    pull_requests: Literal["read", "write"] | UnknownValue | None = None
+    repository_custom_properties: Literal["read", "write"] | UnknownValue | None = None
+    repository_hooks: Literal["read", "write"] | UnknownValue | None = None
+    repository_projects: Literal["read", "write", "admin"] | UnknownValue | None = None
+    secret_scanning_alerts: Literal["read", "write"] | UnknownValue | None = None
+    secrets: Literal["read", "write"] | UnknownValue | None = None
+    security_events: Literal["read", "write"] | UnknownValue | None = None
+    single_file: Literal["read", "write"] | UnknownValue | None = None
+    statuses: Literal["read", "write"] | UnknownValue | None = None
+    vulnerability_alerts: Literal["read", "write"] | UnknownValue | None = None
     workflows: Literal["write"] | None = None
 
 

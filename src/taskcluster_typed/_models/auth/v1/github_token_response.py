@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class GithubTokenResponse(TaskclusterModel):
@@ -21,7 +21,7 @@ class GithubTokenResponse(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    expires: Annotated[AwareDatetime, Field(title="Expiry time")]
+    expires: Annotated[UtcDatetime, Field(title="Expiry time")]
     """
     Time at which the token expires
     """

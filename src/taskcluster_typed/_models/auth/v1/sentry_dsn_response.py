@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class Dsn(TaskclusterModel):
@@ -56,7 +56,7 @@ class SentryDsnResponse(TaskclusterModel):
     24 hours.
 
     """
-    expires: AwareDatetime
+    expires: UtcDatetime
     """
     Expiration time for the credentials. The credentials should not be used
     after this time. They might not be revoked immediately, but will be at

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class WebsocktunnelTokenResponse(TaskclusterModel):
@@ -21,7 +21,7 @@ class WebsocktunnelTokenResponse(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    expires: Annotated[AwareDatetime, Field(title="Expires")]
+    expires: Annotated[UtcDatetime, Field(title="Expires")]
     """
     The time at which the JWT will expire.
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 
-class DevicesToBeAttachedToTaskContainers(TaskclusterModel):
+class Devices(TaskclusterModel):
     """
     Allows devices from the host system to be attached to a task container similar to using `--device` in docker.
     """
@@ -22,30 +22,36 @@ class DevicesToBeAttachedToTaskContainers(TaskclusterModel):
     )
     host_shared_memory: Annotated[
         bool | None,
-        Field(alias="hostSharedMemory", title="Host shared memory device (Experimental)"),
+        Field(
+            alias="hostSharedMemory",
+            strict=True,
+            title="Host shared memory device (Experimental)",
+        ),
     ] = None
     """
     Mount /dev/shm from the host in the container.
     """
-    kvm: Annotated[bool | None, Field(title="/dev/kvm device (Experimental)")] = None
+    kvm: Annotated[bool | None, Field(strict=True, title="/dev/kvm device (Experimental)")] = None
     """
     Mount /dev/kvm from the host in the container.
     """
     loopback_audio: Annotated[
-        bool | None, Field(alias="loopbackAudio", title="Loopback Audio device")
+        bool | None,
+        Field(alias="loopbackAudio", strict=True, title="Loopback Audio device"),
     ] = None
     """
     Audio loopback device created using snd-aloop
     """
     loopback_video: Annotated[
-        bool | None, Field(alias="loopbackVideo", title="Loopback Video device")
+        bool | None,
+        Field(alias="loopbackVideo", strict=True, title="Loopback Video device"),
     ] = None
     """
     Video loopback device created using v4l2loopback.
     """
 
 
-class CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer(TaskclusterModel):
+class Capabilities(TaskclusterModel):
     """
     Set of capabilities that must be enabled or made available to the task container Example: ```{ "capabilities": { "privileged": true }```
     """
@@ -53,10 +59,7 @@ class CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer(TaskclusterModel
     model_config = ConfigDict(
         extra="forbid",
     )
-    devices: Annotated[
-        DevicesToBeAttachedToTaskContainers | None,
-        Field(title="Devices to be attached to task containers"),
-    ] = None
+    devices: Annotated[Devices | None, Field(title="Devices")] = None
     """
     Allows devices from the host system to be attached to a task container similar to using `--device` in docker.
     """
@@ -64,13 +67,14 @@ class CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer(TaskclusterModel
         bool,
         Field(
             alias="disableSeccomp",
+            strict=True,
             title="Container does not have a seccomp profile set. NO LONGER SUPPORTED IN DOCKER WORKER.",
         ),
     ] = False
     """
     Allowed a task to run without seccomp, similar to running docker with `--security-opt seccomp=unconfined`.  This only worked for worker-types configured to enable it. NO LONGER SUPPORTED IN DOCKER WORKER, but payload still includes feature in order for d2g to work with it.
     """
-    privileged: Annotated[bool, Field(title="Privileged container")] = False
+    privileged: Annotated[bool, Field(strict=True, title="Privileged container")] = False
     """
     Allows a task to run in a privileged container, similar to running docker with `--privileged`.  This only works for worker-types configured to enable it.
     """
@@ -85,15 +89,20 @@ class FeatureFlags(TaskclusterModel):
         extra="forbid",
     )
     allow_ptrace: Annotated[
-        bool, Field(alias="allowPtrace", title="Allow ptrace within the container")
+        bool,
+        Field(alias="allowPtrace", strict=True, title="Allow ptrace within the container"),
     ] = False
     """
     This allows you to use the Linux ptrace functionality inside the container; it is otherwise disallowed by Docker's security policy.
     """
-    artifacts: Annotated[bool, Field(title="Artifact uploads")] = True
+    artifacts: Annotated[bool, Field(strict=True, title="Artifact uploads")] = True
     bulk_log: Annotated[
         bool,
-        Field(alias="bulkLog", title="Bulk upload the task log into a single artifact"),
+        Field(
+            alias="bulkLog",
+            strict=True,
+            title="Bulk upload the task log into a single artifact",
+        ),
     ] = True
     """
     Useful if live logging is not interesting but the overalllog is later on
@@ -102,24 +111,35 @@ class FeatureFlags(TaskclusterModel):
         bool,
         Field(
             alias="chainOfTrust",
+            strict=True,
             title="Enable generation of ed25519-signed Chain of Trust artifacts",
         ),
     ] = False
     """
     Artifacts named chain-of-trust.json and chain-of-trust.json.sig should be generated which will include information for downstream tasks to build a level of trust for the artifacts produced by the task and the environment it ran in.
     """
-    interactive: Annotated[bool, Field(title="Docker Exec Interactive")] = False
+    interactive: Annotated[bool, Field(strict=True, title="Docker Exec Interactive")] = False
     """
     This allows you to interactively run commands inside the container and attaches you to the stdin/stdout/stderr over a websocket. Can be used for SSH-like access to docker containers.
     """
     local_live_log: Annotated[
-        bool, Field(alias="localLiveLog", title="Enable live logging (worker local)")
+        bool,
+        Field(
+            alias="localLiveLog",
+            strict=True,
+            title="Enable live logging (worker local)",
+        ),
     ] = True
     """
     Logs are stored on the worker during the duration of tasks and available via http chunked streaming then uploaded to s3
     """
     taskcluster_proxy: Annotated[
-        bool, Field(alias="taskclusterProxy", title="Taskcluster auth proxy service")
+        bool,
+        Field(
+            alias="taskclusterProxy",
+            strict=True,
+            title="Taskcluster auth proxy service",
+        ),
     ] = False
     """
     The auth proxy allows making requests to taskcluster/queue and taskcluster/scheduler directly from your task with the same scopes as set in the task. This can be used to make api calls via the [client](https://github.com/taskcluster/taskcluster-client) CURL, etc... Without embedding credentials in the task.
@@ -193,14 +213,16 @@ class Artifact(TaskclusterModel):
         extra="forbid",
     )
     expires: Annotated[
-        AwareDatetime | None,
+        UtcDatetime | None,
         Field(title="Date when artifact should expire must be in the future."),
     ] = None
     path: Annotated[str, Field(title="Location of artifact in container, as an absolute path.")]
-    type: Annotated[Literal["file", "directory", "volume"], Field(title="Artifact upload type.")]
+    type: Annotated[
+        Literal["file", "directory", "volume"] | UnknownValue, Field(title="Artifact upload type.")
+    ]
 
 
-class Payload(TaskclusterModel):
+class DockerWorkerPayload(TaskclusterModel):
     """
     `.payload` field of the queue.
     """
@@ -227,10 +249,7 @@ class Payload(TaskclusterModel):
     """
     Caches are mounted within the docker container at the mount point specified. Example: ```{ "CACHE NAME": "/mount/path/in/container" }```
     """
-    capabilities: Annotated[
-        CapabilitiesThatMustBeAvailableEnabledForTheTaskContainer | None,
-        Field(title="Capabilities that must be available/enabled for the task container."),
-    ] = None
+    capabilities: Annotated[Capabilities | None, Field(title="Capabilities")] = None
     """
     Set of capabilities that must be enabled or made available to the task container Example: ```{ "capabilities": { "privileged": true }```
     """
@@ -263,7 +282,8 @@ class Payload(TaskclusterModel):
     Specifies a custom name for the livelog artifact. Note that this is also used in determining the name of the backing log artifact name. Backing log artifact name matches livelog artifact name with `_backing` appended, prior to the file extension (if present). For example, `apple/banana.log.txt` results in livelog artifact `apple/banana.log.txt` and backing log artifact `apple/banana.log_backing.txt`. Defaults to `public/logs/live.log`.
     """
     max_run_time: Annotated[
-        int, Field(alias="maxRunTime", ge=1, title="Maximum run time in seconds")
+        int,
+        Field(alias="maxRunTime", ge=1, strict=True, title="Maximum run time in seconds"),
     ]
     """
     Maximum time the task container can run in seconds.

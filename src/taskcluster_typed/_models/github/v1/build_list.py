@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 GithubGUID = TypeAliasType(
     "GithubGUID",
@@ -36,7 +36,7 @@ class Build(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    created: AwareDatetime
+    created: UtcDatetime
     """
     The initial creation time of the build. This is when it became pending.
 
@@ -67,7 +67,7 @@ class Build(TaskclusterModel):
     """
     Github revision associated with the build.
     """
-    state: Literal["pending", "success", "error", "failure", "cancelled"]
+    state: Literal["pending", "success", "error", "failure", "cancelled"] | UnknownValue
     """
     Github status associated with the build.
     """
@@ -81,7 +81,7 @@ class Build(TaskclusterModel):
     """
     Taskcluster task-group associated with the build.
     """
-    updated: AwareDatetime
+    updated: UtcDatetime
     """
     The last updated of the build. If it is done, this is when it finished.
 

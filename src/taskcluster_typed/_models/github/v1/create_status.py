@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import ConfigDict
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue
 
 
 class CreateStatus(TaskclusterModel):
@@ -30,7 +30,7 @@ class CreateStatus(TaskclusterModel):
     """
     A short description of the status.
     """
-    state: Literal["pending", "success", "error", "failure"]
+    state: Literal["pending", "success", "error", "failure"] | UnknownValue
     """
     The state of the status.
     """

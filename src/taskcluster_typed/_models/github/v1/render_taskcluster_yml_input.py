@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue
 
 
 class PushEvents(TaskclusterModel):
@@ -69,7 +69,8 @@ class PullRequestEvents(TaskclusterModel):
             "review_request_removed",
             "unassigned",
             "unlabeled",
-        ],
+        ]
+        | UnknownValue,
         Field(title="Pull Request action"),
     ]
     overrides: dict[str, Any] | None = None
@@ -84,7 +85,7 @@ class PullRequestEvents(TaskclusterModel):
     please refer to the github [documentation](https://docs.github.com/en/webhooks-and-events/webhooks/webhook-events-and-payloads)
 
     """
-    type: Literal["github-pull-request", "github-pull-request-untrusted"]
+    type: Literal["github-pull-request", "github-pull-request-untrusted"] | UnknownValue
 
 
 class ReleaseEvents(TaskclusterModel):
@@ -104,7 +105,8 @@ class ReleaseEvents(TaskclusterModel):
             "deleted",
             "prereleased",
             "released",
-        ],
+        ]
+        | UnknownValue,
         Field(title="Release action"),
     ]
     overrides: dict[str, Any] | None = None
@@ -130,7 +132,9 @@ class IssueCommentEvents(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    action: Annotated[Literal["created", "edited"], Field(title="Issue Comment action")]
+    action: Annotated[
+        Literal["created", "edited"] | UnknownValue, Field(title="Issue Comment action")
+    ]
     overrides: dict[str, Any] | None = None
     """
     Additional data to be mixed to the mocked event object.

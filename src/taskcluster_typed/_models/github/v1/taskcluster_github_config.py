@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue
 
 
 class Metadata(TaskclusterModel):
@@ -77,7 +77,7 @@ class TaskclusterGithubConfig(TaskclusterModel):
         extra="forbid",
     )
     allow_pull_requests: Annotated[
-        Literal["public", "collaborators"] | None, Field(alias="allowPullRequests")
+        Literal["public", "collaborators"] | UnknownValue | None, Field(alias="allowPullRequests")
     ] = None
     """
     Policy for creating tasks for pull requests.  The effective policy is found in this property

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue
 
 
 class Hook(TaskclusterModel):
@@ -51,7 +51,9 @@ class Policy(TaskclusterModel):
 
     """
     pull_requests: Annotated[
-        Literal["public", "public_restricted", "collaborators", "collaborators_quiet"] | None,
+        Literal["public", "public_restricted", "collaborators", "collaborators_quiet"]
+        | UnknownValue
+        | None,
         Field(alias="pullRequests"),
     ] = None
     """

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue
 
 
 class Account(TaskclusterModel):
@@ -22,7 +22,7 @@ class Account(TaskclusterModel):
     )
     id: Annotated[int, Field(ge=1)]
     login: Annotated[str, Field(pattern="^([a-zA-Z0-9-_%\\[\\]]*)$")]
-    type: Literal["User", "Organization"]
+    type: Literal["User", "Organization"] | UnknownValue
 
 
 class Installation(TaskclusterModel):
@@ -38,9 +38,9 @@ class Installation(TaskclusterModel):
     account: an object of the schema `github/v1/webhook-installation-payload.json`.
     """
     id: Annotated[int, Field(ge=1)]
-    repository_selection: Literal["all", "selected"]
+    repository_selection: Literal["all", "selected"] | UnknownValue
     target_id: Annotated[int, Field(ge=1)]
-    target_type: Literal["User", "Organization"]
+    target_type: Literal["User", "Organization"] | UnknownValue
 
 
 class Repository(TaskclusterModel):

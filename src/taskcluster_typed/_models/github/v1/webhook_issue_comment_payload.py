@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue
 
 
 class User(TaskclusterModel):
@@ -60,7 +60,7 @@ class Issue(TaskclusterModel):
     )
     number: Annotated[int, Field(ge=1)]
     pull_request: dict[str, Any] | None = None
-    state: Literal["open", "closed"]
+    state: Literal["open", "closed"] | UnknownValue
     title: str
     user: User
     """

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue
 
 Event = TypeAliasType("Event", Annotated[str, Field(min_length=1)])
 
@@ -31,7 +31,7 @@ class Hook(TaskclusterModel):
     events: list[Event]
     id: Annotated[int, Field(ge=1)]
     name: Literal["web"]
-    type: Literal["Repository", "Organization"]
+    type: Literal["Repository", "Organization"] | UnknownValue
 
 
 class Organization(TaskclusterModel):

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue
 
 
 class Installation(TaskclusterModel):
@@ -165,7 +165,7 @@ class PullRequest(TaskclusterModel):
     head: an object of the schema `github/v1/webhook-pull-request-payload.json`.
     """
     number: Annotated[int, Field(ge=1)]
-    state: Literal["open", "closed"]
+    state: Literal["open", "closed"] | UnknownValue
     title: str | None = None
     user: User
     """

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class SuccessfulFire(TaskclusterModel):
@@ -31,7 +31,7 @@ class SuccessfulFire(TaskclusterModel):
     """
     The task created
     """
-    time: AwareDatetime
+    time: UtcDatetime
     """
     The time the task was created.  This will not necessarily match `task.created`.
 
@@ -53,7 +53,7 @@ class FailedFire(TaskclusterModel):
 
     """
     result: Literal["error"]
-    time: AwareDatetime
+    time: UtcDatetime
     """
     The time the task was created.  This will not necessarily match `task.created`.
 
@@ -89,7 +89,7 @@ class HookStatus(TaskclusterModel):
     if the hook has fired at least once.
 
     """
-    next_scheduled_date: Annotated[AwareDatetime | None, Field(alias="nextScheduledDate")] = None
+    next_scheduled_date: Annotated[UtcDatetime | None, Field(alias="nextScheduledDate")] = None
     """
     The next time this hook's task is scheduled to be created. This property
     is only present if there is a scheduled next time. Some hooks don't have

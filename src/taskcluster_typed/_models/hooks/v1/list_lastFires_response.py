@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 
 class LastFire(TaskclusterModel):
@@ -27,7 +27,7 @@ class LastFire(TaskclusterModel):
 
     """
     fired_by: Annotated[
-        Literal["schedule", "triggerHook", "triggerHookWithToken", "pulseMessage"],
+        Literal["schedule", "triggerHook", "triggerHookWithToken", "pulseMessage"] | UnknownValue,
         Field(alias="firedBy"),
     ]
     hook_group_id: Annotated[
@@ -43,11 +43,11 @@ class LastFire(TaskclusterModel):
         str,
         Field(alias="hookId", max_length=1000, min_length=1, pattern="^([a-zA-Z0-9-_/]*)$"),
     ]
-    result: Literal["success", "error"]
+    result: Literal["success", "error"] | UnknownValue
     """
     Information about success or failure of firing of the hook
     """
-    task_create_time: Annotated[AwareDatetime, Field(alias="taskCreateTime")]
+    task_create_time: Annotated[UtcDatetime, Field(alias="taskCreateTime")]
     """
     Time when the task was created
     """
@@ -74,7 +74,8 @@ class LastFire(TaskclusterModel):
             "completed",
             "failed",
             "exception",
-        ],
+        ]
+        | UnknownValue,
         Field(alias="taskState"),
     ]
     """

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class NamespaceEntry(TaskclusterModel):
@@ -21,7 +21,7 @@ class NamespaceEntry(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    expires: Annotated[AwareDatetime, Field(title="Expiration")]
+    expires: Annotated[UtcDatetime, Field(title="Expiration")]
     """
     Date at which this entry, and by implication all entries below it,
     expires from the task index.

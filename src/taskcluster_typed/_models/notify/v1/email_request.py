@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue
 
 
 class Link(TaskclusterModel):
@@ -69,7 +69,7 @@ class EmailRequest(TaskclusterModel):
     Subject line of the e-mail, this is plain-text
 
     """
-    template: Literal["simple", "fullscreen"] = "simple"
+    template: Literal["simple", "fullscreen"] | UnknownValue = "simple"
     """
     E-mail html template used to format your content.
 

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue
 
 
 class MatrixRequest(TaskclusterModel):
@@ -39,7 +39,7 @@ class MatrixRequest(TaskclusterModel):
     format in that format. For instance, `<h1>Header Text</h1>`.
 
     """
-    msgtype: Literal["m.notice", "m.text", "m.emote"] = "m.notice"
+    msgtype: Literal["m.notice", "m.text", "m.emote"] | UnknownValue = "m.notice"
     """
     Which of the `m.room.message` msgtypes to use. At the moment only the
     types that take `body`/`format`/`formattedBody` are supported.

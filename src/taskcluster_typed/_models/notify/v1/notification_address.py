@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue
 
 
 class NotificationAddress(TaskclusterModel):
@@ -23,6 +23,6 @@ class NotificationAddress(TaskclusterModel):
     )
     notification_address: Annotated[str, Field(alias="notificationAddress")]
     notification_type: Annotated[
-        Literal["email", "pulse", "matrix-room", "slack-channel"],
+        Literal["email", "pulse", "matrix-room", "slack-channel"] | UnknownValue,
         Field(alias="notificationType"),
     ]

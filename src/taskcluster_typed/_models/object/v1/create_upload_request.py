@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 from .hashes import ObjectContentHashes
 from .upload_method_data_inline import FieldDataInlineUploadRequest
@@ -53,7 +53,7 @@ class CreateUploadRequest(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    expires: Annotated[AwareDatetime, Field(title="Expiration")]
+    expires: Annotated[UtcDatetime, Field(title="Expiration")]
     """
     Date at which this entry expires from the object table.  The expiration cannot
     be changed in subsequent calls to the same method.

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 from .upload_method_put_url import FieldPutUrlUploadResponse
 
@@ -48,7 +48,7 @@ class CreateUploadResponse(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    expires: Annotated[AwareDatetime, Field(title="Expiration")]
+    expires: Annotated[UtcDatetime, Field(title="Expiration")]
     project_id: Annotated[
         str,
         Field(

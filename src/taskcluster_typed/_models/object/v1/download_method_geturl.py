@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 from .hashes import ObjectContentHashesForDownload
 
@@ -44,7 +44,7 @@ class GetUrlDownloadResponse(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    expires: Annotated[AwareDatetime, Field(title="Expiration")]
+    expires: Annotated[UtcDatetime, Field(title="Expiration")]
     """
     The time after which `url` is no longer valid.
     If the client wishes to begin an HTTP GET request after this time, it should first call `startDownload` again to get a fresh URL.

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 from .hashes import ObjectContentHashesForDownload
 
@@ -23,7 +23,7 @@ class GetObjectResponse(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    expires: Annotated[AwareDatetime, Field(title="Expiration")]
+    expires: Annotated[UtcDatetime, Field(title="Expiration")]
     hashes: ObjectContentHashesForDownload
     """
     Hashes of the content of this object.  The caller should verify all

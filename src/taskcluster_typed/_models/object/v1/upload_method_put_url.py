@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 UploadMethodPutUrl = TypeAliasType(
     "UploadMethodPutUrl", Annotated[Any, Field(title="UploadMethodPutUrl")]
@@ -43,7 +43,7 @@ class FieldPutUrlUploadResponse(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    expires: AwareDatetime
+    expires: UtcDatetime
     """
     Expiration time for the URL.  After this time, the client must
     call `createUpload` again to get a fresh URL.

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class PurgeCacheRequestsEntry(TaskclusterModel):
@@ -21,7 +21,7 @@ class PurgeCacheRequestsEntry(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    before: AwareDatetime
+    before: UtcDatetime
     """
     All caches that match this provisionerId, workerType, and cacheName must be destroyed if they were created _before_ this time.
 

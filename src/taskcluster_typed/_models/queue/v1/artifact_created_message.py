@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 from .task_status import TaskStatus
 
@@ -31,7 +31,7 @@ class Artifact(TaskclusterModel):
     downloading it.
 
     """
-    expires: Annotated[AwareDatetime, Field(title="Artifact Expiration")]
+    expires: Annotated[UtcDatetime, Field(title="Artifact Expiration")]
     """
     Date and time after which the artifact created will be automatically
     deleted by the queue.
@@ -45,7 +45,7 @@ class Artifact(TaskclusterModel):
 
     """
     storage_type: Annotated[
-        Literal["reference", "link", "error", "object"],
+        Literal["reference", "link", "error", "object"] | UnknownValue,
         Field(alias="storageType", title="Artifact Storage-Type"),
     ]
     """

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 
 class ArtifactResponse(TaskclusterModel):
@@ -37,7 +37,7 @@ class ArtifactResponse(TaskclusterModel):
     downloading it.
 
     """
-    expires: Annotated[AwareDatetime, Field(title="Artifact Expiration")]
+    expires: Annotated[UtcDatetime, Field(title="Artifact Expiration")]
     """
     Date and time after which the artifact created will be automatically
     deleted by the queue.
@@ -50,7 +50,7 @@ class ArtifactResponse(TaskclusterModel):
 
     """
     storage_type: Annotated[
-        Literal["s3", "object", "reference", "link", "error"],
+        Literal["s3", "object", "reference", "link", "error"] | UnknownValue,
         Field(alias="storageType", title="Artifact Storage-Type"),
     ]
     """

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 from .task import Task
 from .task_credentials import TaskCredentials
@@ -53,7 +53,7 @@ class TaskClaim(TaskclusterModel):
     A representation of **task status** as known by the queue
 
     """
-    taken_until: Annotated[AwareDatetime, Field(alias="takenUntil")]
+    taken_until: Annotated[UtcDatetime, Field(alias="takenUntil")]
     """
     Time at which the run expires and is resolved as `exception`,
     with reason `claim-expired` if the run haven't been reclaimed.

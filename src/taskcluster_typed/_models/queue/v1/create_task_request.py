@@ -5,17 +5,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Generic, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
+from taskcluster_typed.payload_type import PayloadT
 
 from .task import Scope, TagsAdditionalProperty, TaskDependency, TaskSpecificRoute
 from .task_metadata import TaskMetadata
 
 
-class CreateTaskRequest(TaskclusterModel):
+class CreateTaskRequest(TaskclusterModel, Generic[PayloadT]):
     """
     Definition of a task that can be scheduled
 
@@ -24,11 +25,11 @@ class CreateTaskRequest(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    created: Annotated[AwareDatetime, Field(title="Created")]
+    created: Annotated[UtcDatetime, Field(title="Created")]
     """
     Creation time of task
     """
-    deadline: Annotated[AwareDatetime, Field(title="Deadline")]
+    deadline: Annotated[UtcDatetime, Field(title="Deadline")]
     """
     Deadline of the task, by which this task must be complete. `pending` and
     `running` runs are resolved as **exception** if not resolved by other means
@@ -46,7 +47,7 @@ class CreateTaskRequest(TaskclusterModel):
     overridden per-deployment to allow lower values.
 
     """
-    expires: Annotated[AwareDatetime | None, Field(title="Expiration")] = None
+    expires: Annotated[UtcDatetime | None, Field(title="Expiration")] = None
     """
     Task expiration, time at which task definition and status is deleted.
     Notice that all artifacts for the task must have an expiration that is no
@@ -71,7 +72,7 @@ class CreateTaskRequest(TaskclusterModel):
     Required task metadata
 
     """
-    payload: dict[str, Any]
+    payload: PayloadT
     """
     Task-specific payload following worker-specific format.
     Refer to the documentation for the worker implementing
@@ -79,7 +80,8 @@ class CreateTaskRequest(TaskclusterModel):
 
     """
     priority: Annotated[
-        Literal["highest", "very-high", "high", "medium", "low", "very-low", "lowest"],
+        Literal["highest", "very-high", "high", "medium", "low", "very-low", "lowest"]
+        | UnknownValue,
         Field(title="Task Priority"),
     ] = "lowest"
     """
@@ -122,7 +124,7 @@ class CreateTaskRequest(TaskclusterModel):
 
     """
     requires: Annotated[
-        Literal["all-completed", "all-resolved"],
+        Literal["all-completed", "all-resolved"] | UnknownValue,
         Field(title="Dependency Requirement Semantics"),
     ] = "all-completed"
     """

@@ -7,22 +7,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 from .task import Task
 
 
-class TaskThatAreCurrentlyRunningInAGivenTaskQueueItem(TaskclusterModel):
+class ClaimedTask(TaskclusterModel):
     """
-    items: an object of the schema `queue/v1/list-claimed-tasks-response.json`.
+    ClaimedTask: an object of the schema `queue/v1/list-claimed-tasks-response.json`.
     """
 
     model_config = ConfigDict(
         extra="forbid",
     )
-    claimed: AwareDatetime
+    claimed: UtcDatetime
     run_id: Annotated[int, Field(alias="runId", ge=0, le=1000, title="Run Identifier")]
     """
     Unique run identifier, this is a number between 0 and 1000 inclusive.
@@ -73,10 +73,7 @@ class ListClaimedTasksResponse(TaskclusterModel):
     `continuationToken` until you get a result without a `continuationToken`.
 
     """
-    tasks: Annotated[
-        list[TaskThatAreCurrentlyRunningInAGivenTaskQueueItem],
-        Field(title="Task that are currently running in a given task queue"),
-    ]
+    tasks: Annotated[list[ClaimedTask], Field(title="ClaimedTasks")]
     """
     List of tasks that are currently claimed by workers and are not yet resolved.
     Results might not represent the actual state of the tasks,

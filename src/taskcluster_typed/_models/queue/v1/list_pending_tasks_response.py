@@ -7,23 +7,23 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 from .task import Task
 
 
-class TasksThatAreCurrentlyPendingInAGivenTaskQueueItem(TaskclusterModel):
+class PendingTask(TaskclusterModel):
     """
-    items: an object of the schema `queue/v1/list-pending-tasks-response.json`.
+    PendingTask: an object of the schema `queue/v1/list-pending-tasks-response.json`.
     """
 
     model_config = ConfigDict(
         extra="forbid",
     )
     inserted: Annotated[
-        AwareDatetime,
+        UtcDatetime,
         Field(title="Date and time when the task was inserted in the pending queue"),
     ]
     run_id: Annotated[int, Field(alias="runId", ge=0, le=1000, title="Run Identifier")]
@@ -74,10 +74,7 @@ class ListPendingTasksResponse(TaskclusterModel):
     `continuationToken` until you get a result without a `continuationToken`.
 
     """
-    tasks: Annotated[
-        list[TasksThatAreCurrentlyPendingInAGivenTaskQueueItem],
-        Field(title="Tasks that are currently pending in a given task queue"),
-    ]
+    tasks: Annotated[list[PendingTask], Field(title="PendingTasks")]
     """
     List of tasks that are currently waiting for workers to be claimed.
     Results may not represent the actual state of the tasks,

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 from .task_run import TaskRun
 
@@ -22,13 +22,13 @@ class Worker(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    first_claim: Annotated[AwareDatetime, Field(alias="firstClaim", title="First task claimed")]
+    first_claim: Annotated[UtcDatetime, Field(alias="firstClaim", title="First task claimed")]
     """
     Date of the first time this worker claimed a task.
 
     """
     last_date_active: Annotated[
-        AwareDatetime | None,
+        UtcDatetime | None,
         Field(alias="lastDateActive", title="Worker Last Date Active"),
     ] = None
     """
@@ -48,7 +48,7 @@ class Worker(TaskclusterModel):
 
     """
     quarantine_until: Annotated[
-        AwareDatetime | None, Field(alias="quarantineUntil", title="Worker Quarantine")
+        UtcDatetime | None, Field(alias="quarantineUntil", title="Worker Quarantine")
     ] = None
     """
     Quarantining a worker allows the machine to remain alive but not accept jobs.

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 
 class WorkerType(TaskclusterModel):
@@ -25,14 +25,14 @@ class WorkerType(TaskclusterModel):
     Description of the worker-type.
 
     """
-    expires: Annotated[AwareDatetime, Field(title="Worker-type Expiration")]
+    expires: Annotated[UtcDatetime, Field(title="Worker-type Expiration")]
     """
     Date and time after which the worker-type will be automatically
     deleted by the queue.
 
     """
     last_date_active: Annotated[
-        AwareDatetime,
+        UtcDatetime,
         Field(alias="lastDateActive", title="Worker-type Last Date Active"),
     ]
     """
@@ -54,7 +54,9 @@ class WorkerType(TaskclusterModel):
     identifier `taskQueueId`.
 
     """
-    stability: Annotated[Literal["experimental", "stable", "deprecated"], Field(title="Stability")]
+    stability: Annotated[
+        Literal["experimental", "stable", "deprecated"] | UnknownValue, Field(title="Stability")
+    ]
     """
     This is the stability of the worker-type. Accepted values:
      * `experimental`

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class SignedURLsForAQueue(TaskclusterModel):
@@ -74,7 +74,7 @@ class PollTaskUrlsResponse(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    expires: Annotated[AwareDatetime, Field(title="Signed URL Expiration")]
+    expires: Annotated[UtcDatetime, Field(title="Signed URL Expiration")]
     """
     Date and time after which the signed URLs provided in this response
     expires and not longer works for authentication.

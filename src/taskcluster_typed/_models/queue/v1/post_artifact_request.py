@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 
 class S3ArtifactRequest(TaskclusterModel):
@@ -38,7 +38,7 @@ class S3ArtifactRequest(TaskclusterModel):
      always using `application/json` for JSON artifacts.
 
     """
-    expires: AwareDatetime
+    expires: UtcDatetime
     """
     Date-time after which the artifact should be deleted. Note, that
     these will be collected over time, and artifacts may remain
@@ -74,7 +74,7 @@ class ObjectArtifactRequest(TaskclusterModel):
     for example, to select appropriate icons to display artifact links.
 
     """
-    expires: AwareDatetime
+    expires: UtcDatetime
     """
     Date-time after which the artifact should be deleted.
 
@@ -107,7 +107,7 @@ class RedirectArtifactRequest(TaskclusterModel):
     downloading it.
 
     """
-    expires: AwareDatetime
+    expires: UtcDatetime
     """
     Date-time after which the queue should no longer redirect to this URL.
     Note, that the queue will and cannot delete the resource your URL
@@ -155,7 +155,7 @@ class LinkArtifactRequest(TaskclusterModel):
     `application/binary`.
 
     """
-    expires: AwareDatetime
+    expires: UtcDatetime
     """
     Date-time after which the queue should no longer maintain this link.
 
@@ -179,7 +179,7 @@ class ErrorArtifactRequest(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    expires: AwareDatetime
+    expires: UtcDatetime
     """
     Date-time after which the queue should stop replying with the error
     and forget about the artifact.
@@ -190,12 +190,15 @@ class ErrorArtifactRequest(TaskclusterModel):
     Human readable explanation of why the artifact is missing
 
     """
-    reason: Literal[
-        "file-missing-on-worker",
-        "invalid-resource-on-worker",
-        "too-large-file-on-worker",
-        "file-not-readable-on-worker",
-    ]
+    reason: (
+        Literal[
+            "file-missing-on-worker",
+            "invalid-resource-on-worker",
+            "too-large-file-on-worker",
+            "file-not-readable-on-worker",
+        ]
+        | UnknownValue
+    )
     """
     Reason why the artifact doesn't exist.
 

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 from .object_credentials import ObjectCredentials
 
@@ -31,7 +31,7 @@ class S3ArtifactResponse(TaskclusterModel):
     the signed `putUrl`.
 
     """
-    expires: AwareDatetime
+    expires: UtcDatetime
     """
     Date-time after which the signed `putUrl` no longer works
 
@@ -77,7 +77,7 @@ class ObjectArtifactResponse(TaskclusterModel):
     (`getArtifactContent`) and to upload artifacts (`createArtifact`).
 
     """
-    expires: AwareDatetime
+    expires: UtcDatetime
     """
     Expiration time for the artifact.
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 
 class ProvisionerResponse(TaskclusterModel):
@@ -26,14 +26,14 @@ class ProvisionerResponse(TaskclusterModel):
     Description of the provisioner.
 
     """
-    expires: Annotated[AwareDatetime, Field(title="Provisioner Expiration")]
+    expires: Annotated[UtcDatetime, Field(title="Provisioner Expiration")]
     """
     Date and time after which the provisioner will be automatically
     deleted by the queue.
 
     """
     last_date_active: Annotated[
-        AwareDatetime,
+        UtcDatetime,
         Field(alias="lastDateActive", title="Provisioner Last Date Active"),
     ]
     """
@@ -57,7 +57,9 @@ class ProvisionerResponse(TaskclusterModel):
     identifier `taskQueueId`.
 
     """
-    stability: Annotated[Literal["experimental", "stable", "deprecated"], Field(title="Stability")]
+    stability: Annotated[
+        Literal["experimental", "stable", "deprecated"] | UnknownValue, Field(title="Stability")
+    ]
     """
     This is the stability of the provisioner. Accepted values:
       * `experimental`

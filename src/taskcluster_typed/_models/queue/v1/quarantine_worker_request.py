@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class QuarantineWorkerRequest(TaskclusterModel):
@@ -36,7 +36,7 @@ class QuarantineWorkerRequest(TaskclusterModel):
 
     """
     quarantine_until: Annotated[
-        AwareDatetime, Field(alias="quarantineUntil", title="Worker Quarantine")
+        UtcDatetime, Field(alias="quarantineUntil", title="Worker Quarantine")
     ]
     """
     Quarantining a worker allows the machine to remain alive but not accept jobs.

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 from .task_metadata import TaskMetadata
 
@@ -64,11 +64,11 @@ class Task(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    created: Annotated[AwareDatetime, Field(title="Created")]
+    created: Annotated[UtcDatetime, Field(title="Created")]
     """
     Creation time of task
     """
-    deadline: Annotated[AwareDatetime, Field(title="Deadline")]
+    deadline: Annotated[UtcDatetime, Field(title="Deadline")]
     """
     Deadline of the task, by which this task must be complete. `pending` and
     `running` runs are resolved as **exception** if not resolved by other means
@@ -86,7 +86,7 @@ class Task(TaskclusterModel):
     overridden per-deployment to allow lower values.
 
     """
-    expires: Annotated[AwareDatetime | None, Field(title="Expiration")] = None
+    expires: Annotated[UtcDatetime | None, Field(title="Expiration")] = None
     """
     Task expiration, time at which task definition and status is deleted.
     Notice that all artifacts for the task must have an expiration that is no
@@ -119,7 +119,8 @@ class Task(TaskclusterModel):
 
     """
     priority: Annotated[
-        Literal["highest", "very-high", "high", "medium", "low", "very-low", "lowest"],
+        Literal["highest", "very-high", "high", "medium", "low", "very-low", "lowest"]
+        | UnknownValue,
         Field(title="Task Priority"),
     ]
     """
@@ -162,7 +163,7 @@ class Task(TaskclusterModel):
 
     """
     requires: Annotated[
-        Literal["all-completed", "all-resolved"],
+        Literal["all-completed", "all-resolved"] | UnknownValue,
         Field(title="Dependency Requirement Semantics"),
     ]
     """

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import ConfigDict
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue
 
 
 class TaskExceptionRequest(TaskclusterModel):
@@ -21,13 +21,16 @@ class TaskExceptionRequest(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    reason: Literal[
-        "worker-shutdown",
-        "malformed-payload",
-        "resource-unavailable",
-        "internal-error",
-        "intermittent-task",
-    ]
+    reason: (
+        Literal[
+            "worker-shutdown",
+            "malformed-payload",
+            "resource-unavailable",
+            "internal-error",
+            "intermittent-task",
+        ]
+        | UnknownValue
+    )
     """
     Reason that the task is resolved with an exception. This is a subset
     of the values for `resolvedReason` given in the task status structure.

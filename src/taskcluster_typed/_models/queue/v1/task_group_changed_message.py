@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class TaskGroupChangedMessage(TaskclusterModel):
@@ -21,7 +21,7 @@ class TaskGroupChangedMessage(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    expires: Annotated[AwareDatetime, Field(title="Task group expiry date")]
+    expires: Annotated[UtcDatetime, Field(title="Task group expiry date")]
     """
     Date and time after the last expiration of any task in the task group.
     For the unsealed task group this could change to a later date.
@@ -49,7 +49,7 @@ class TaskGroupChangedMessage(TaskclusterModel):
     * it appears in the routing key for Pulse messages about the task.
 
     """
-    sealed: Annotated[AwareDatetime | None, Field(title="Sealing timestamp")] = None
+    sealed: Annotated[UtcDatetime | None, Field(title="Sealing timestamp")] = None
     """
     Empty or date and time when task group was sealed.
 

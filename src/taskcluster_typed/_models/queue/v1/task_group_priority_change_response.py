@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue
 
 TaskId = TypeAliasType(
     "TaskId",
@@ -33,7 +33,8 @@ class TaskGroupPriorityChangeResponse(TaskclusterModel):
         extra="forbid",
     )
     new_priority: Annotated[
-        Literal["highest", "very-high", "high", "medium", "low", "very-low", "lowest"],
+        Literal["highest", "very-high", "high", "medium", "low", "very-low", "lowest"]
+        | UnknownValue,
         Field(alias="newPriority"),
     ]
     scheduler_id: Annotated[

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue
 
 
 class TaskGroupPriorityChangedMessage(TaskclusterModel):
@@ -22,7 +22,8 @@ class TaskGroupPriorityChangedMessage(TaskclusterModel):
         extra="forbid",
     )
     new_priority: Annotated[
-        Literal["highest", "very-high", "high", "medium", "low", "very-low", "lowest"],
+        Literal["highest", "very-high", "high", "medium", "low", "very-low", "lowest"]
+        | UnknownValue,
         Field(alias="newPriority"),
     ]
     scheduler_id: Annotated[

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 from .task_pulse_definition import TaskPulseDefinition
 from .task_status import TaskStatus
@@ -34,7 +34,7 @@ class TaskRunningMessage(TaskclusterModel):
     A representation of **task status** as known by the queue
 
     """
-    taken_until: Annotated[AwareDatetime, Field(alias="takenUntil")]
+    taken_until: Annotated[UtcDatetime, Field(alias="takenUntil")]
     """
     Time at which the run expires and is resolved as `failed`, if the run
     isn't reclaimed.

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 
 class RunInformation(TaskclusterModel):
@@ -22,7 +22,7 @@ class RunInformation(TaskclusterModel):
         extra="forbid",
     )
     reason_created: Annotated[
-        Literal["scheduled", "retry", "task-retry", "rerun", "exception"],
+        Literal["scheduled", "retry", "task-retry", "rerun", "exception"] | UnknownValue,
         Field(alias="reasonCreated", title="Reason Created"),
     ]
     """
@@ -44,6 +44,7 @@ class RunInformation(TaskclusterModel):
             "intermittent-task",
             "superseded",
         ]
+        | UnknownValue
         | None,
         Field(alias="reasonResolved", title="Reason Resolved"),
     ] = None
@@ -58,7 +59,7 @@ class RunInformation(TaskclusterModel):
     functionality has been removed.
 
     """
-    resolved: Annotated[AwareDatetime | None, Field(title="Resolved")] = None
+    resolved: Annotated[UtcDatetime | None, Field(title="Resolved")] = None
     """
     Date-time at which this run was resolved, ie. when the run changed
     state from `running` to either `completed`, `failed` or `exception`.
@@ -70,13 +71,13 @@ class RunInformation(TaskclusterModel):
     Id of this task run, `run-id`s always starts from `0`
 
     """
-    scheduled: Annotated[AwareDatetime, Field(title="Scheduled")]
+    scheduled: Annotated[UtcDatetime, Field(title="Scheduled")]
     """
     Date-time at which this run was scheduled, ie. when the run was
     created in state `pending`.
 
     """
-    started: Annotated[AwareDatetime | None, Field(title="Started")] = None
+    started: Annotated[UtcDatetime | None, Field(title="Started")] = None
     """
     Date-time at which this run was claimed, ie. when the run changed
     state from `pending` to `running`. This property is only present
@@ -84,14 +85,14 @@ class RunInformation(TaskclusterModel):
 
     """
     state: Annotated[
-        Literal["pending", "running", "completed", "failed", "exception"],
+        Literal["pending", "running", "completed", "failed", "exception"] | UnknownValue,
         Field(title="Run State"),
     ]
     """
     State of this run
 
     """
-    taken_until: Annotated[AwareDatetime | None, Field(alias="takenUntil", title="Taken Until")] = (
+    taken_until: Annotated[UtcDatetime | None, Field(alias="takenUntil", title="Taken Until")] = (
         None
     )
     """
@@ -143,7 +144,7 @@ class TaskStatus(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    deadline: Annotated[AwareDatetime, Field(title="Deadline")]
+    deadline: Annotated[UtcDatetime, Field(title="Deadline")]
     """
     Deadline of the task, by which this task must be complete. `pending` and
     `running` runs are resolved as **exception** if not resolved by other means
@@ -151,7 +152,7 @@ class TaskStatus(TaskclusterModel):
     deadline cannot be more than 5 days into the future
 
     """
-    expires: Annotated[AwareDatetime, Field(title="Expiration")]
+    expires: Annotated[UtcDatetime, Field(title="Expiration")]
     """
     Task expiration, time at which task definition and
     status is deleted. Notice that all artifacts for the task
@@ -159,7 +160,9 @@ class TaskStatus(TaskclusterModel):
 
     """
     priority: Annotated[
-        Literal["highest", "very-high", "high", "medium", "low", "very-low", "lowest"] | None,
+        Literal["highest", "very-high", "high", "medium", "low", "very-low", "lowest"]
+        | UnknownValue
+        | None,
         Field(title="Task Priority"),
     ] = "lowest"
     """
@@ -234,7 +237,8 @@ class TaskStatus(TaskclusterModel):
 
     """
     state: Annotated[
-        Literal["unscheduled", "pending", "running", "completed", "failed", "exception"],
+        Literal["unscheduled", "pending", "running", "completed", "failed", "exception"]
+        | UnknownValue,
         Field(title="State"),
     ]
     """

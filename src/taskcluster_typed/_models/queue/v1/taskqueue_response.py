@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 
 class TaskqueueResponse(TaskclusterModel):
@@ -26,14 +26,14 @@ class TaskqueueResponse(TaskclusterModel):
     Description of the task queue.
 
     """
-    expires: Annotated[AwareDatetime, Field(title="Task queue Expiration")]
+    expires: Annotated[UtcDatetime, Field(title="Task queue Expiration")]
     """
     Date and time after which the task queue will be automatically
     deleted by the queue.
 
     """
     last_date_active: Annotated[
-        AwareDatetime,
+        UtcDatetime,
         Field(alias="lastDateActive", title="Task queue Last Date Active"),
     ]
     """
@@ -43,7 +43,9 @@ class TaskqueueResponse(TaskclusterModel):
     Nonetheless, `lastDateActive` is a good indicator of when the task queue was last seen active.
 
     """
-    stability: Annotated[Literal["experimental", "stable", "deprecated"], Field(title="Stability")]
+    stability: Annotated[
+        Literal["experimental", "stable", "deprecated"] | UnknownValue, Field(title="Stability")
+    ]
     """
     This is the stability of the task queue. Accepted values:
       * `experimental`

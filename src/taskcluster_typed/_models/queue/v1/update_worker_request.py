@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class UpdateWorkerRequest(TaskclusterModel):
@@ -21,7 +21,7 @@ class UpdateWorkerRequest(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    expires: Annotated[AwareDatetime, Field(title="Worker Expiration")]
+    expires: Annotated[UtcDatetime, Field(title="Worker Expiration")]
     """
     Date and time after which the worker will be automatically
     deleted by the queue.

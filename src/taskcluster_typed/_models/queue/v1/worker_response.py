@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 from .task_run import TaskRun
 
@@ -34,13 +34,13 @@ class QuarantineDetails(TaskclusterModel):
 
     """
     quarantine_until: Annotated[
-        AwareDatetime, Field(alias="quarantineUntil", title="Quarantine Until")
+        UtcDatetime, Field(alias="quarantineUntil", title="Quarantine Until")
     ]
     """
     Value of the worker's quarantineUntil property at the moment of the quarantine.
 
     """
-    updated_at: Annotated[AwareDatetime, Field(alias="updatedAt", title="Updated At")]
+    updated_at: Annotated[UtcDatetime, Field(alias="updatedAt", title="Updated At")]
     """
     Time when the quarantine was updated.
 
@@ -56,19 +56,19 @@ class WorkerResponse(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    expires: Annotated[AwareDatetime, Field(title="Worker Expiration")]
+    expires: Annotated[UtcDatetime, Field(title="Worker Expiration")]
     """
     Date and time after which the worker will be automatically
     deleted by the queue.
 
     """
-    first_claim: Annotated[AwareDatetime, Field(alias="firstClaim", title="First task claimed")]
+    first_claim: Annotated[UtcDatetime, Field(alias="firstClaim", title="First task claimed")]
     """
     Date of the first time this worker claimed a task.
 
     """
     last_date_active: Annotated[
-        AwareDatetime | None,
+        UtcDatetime | None,
         Field(alias="lastDateActive", title="Worker Last Date Active"),
     ] = None
     """
@@ -105,7 +105,7 @@ class WorkerResponse(TaskclusterModel):
 
     """
     quarantine_until: Annotated[
-        AwareDatetime | None, Field(alias="quarantineUntil", title="Worker Quarantine")
+        UtcDatetime | None, Field(alias="quarantineUntil", title="Worker Quarantine")
     ] = None
     """
     Quarantining a worker allows the machine to remain alive but not accept jobs.

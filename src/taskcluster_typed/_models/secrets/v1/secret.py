@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class Secret(TaskclusterModel):
@@ -21,7 +21,7 @@ class Secret(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    expires: AwareDatetime
+    expires: UtcDatetime
     """
     An expiration date for this secret.
 

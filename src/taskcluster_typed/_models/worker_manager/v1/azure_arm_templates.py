@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue
 
 
 class DebugSettings(TaskclusterModel):
@@ -21,7 +21,9 @@ class DebugSettings(TaskclusterModel):
         extra="forbid",
     )
     detail_level: Annotated[
-        Literal["requestContent", "responseContent", "requestContent,responseContent"] | None,
+        Literal["requestContent", "responseContent", "requestContent,responseContent"]
+        | UnknownValue
+        | None,
         Field(alias="detailLevel"),
     ] = None
     """
@@ -38,7 +40,7 @@ class ExpressionEvaluationOptions(TaskclusterModel):
     model_config = ConfigDict(
         extra="forbid",
     )
-    scope: Literal["Inner", "Outer"] | None = None
+    scope: Literal["Inner", "Outer"] | UnknownValue | None = None
     """
     The scope for template expression evaluation.
     - Inner: Expressions are evaluated within the scope of nested templates
@@ -61,7 +63,7 @@ class ErrorHandling(TaskclusterModel):
     The deployment name to rollback to (required when type is SpecificDeployment)
 
     """
-    type: Literal["LastSuccessful", "SpecificDeployment"] | None = None
+    type: Literal["LastSuccessful", "SpecificDeployment"] | UnknownValue | None = None
     """
     The type of on error deployment.
     - LastSuccessful: Rollback to last successful deployment
@@ -154,7 +156,7 @@ class ExternalParametersLink(TaskclusterModel):
     """
 
 
-class TemplateLinkExternalTemplateOrTemplateSpecId(TaskclusterModel):
+class TemplateLinkId(TaskclusterModel):
     """
     0: an object of the schema `worker-manager/v1/azure-arm-templates.json`.
     """
@@ -175,7 +177,7 @@ class TemplateLinkExternalTemplateOrTemplateSpecId(TaskclusterModel):
     """
 
 
-class TemplateLinkExternalTemplateOrTemplateSpec1(TaskclusterModel):
+class TemplateLink1(TaskclusterModel):
     """
     1: an object of the schema `worker-manager/v1/azure-arm-templates.json`.
     """
@@ -229,7 +231,7 @@ class ARMDeploymentConfiguration1(TaskclusterModel):
     """
     Options to control template expression evaluation
     """
-    mode: Literal["Incremental", "Complete"]
+    mode: Literal["Incremental", "Complete"] | UnknownValue
     """
     The deployment mode.
     - Incremental: Deploy resources without deleting existing resources not in the template
@@ -319,13 +321,8 @@ class ARMDeploymentConfiguration1(TaskclusterModel):
 
     """
     template_link: Annotated[
-        TemplateLinkExternalTemplateOrTemplateSpecId
-        | TemplateLinkExternalTemplateOrTemplateSpec1
-        | None,
-        Field(
-            alias="templateLink",
-            title="Template Link (External Template or Template Spec)",
-        ),
+        TemplateLinkId | TemplateLink1 | None,
+        Field(alias="templateLink", title="TemplateLink"),
     ] = None
     """
     Reference to an external template or template spec.
@@ -378,7 +375,7 @@ class TemplateParametersReference1(TaskclusterModel):
     """
 
 
-class TemplateLinkExternalTemplateOrTemplateSpec3(TaskclusterModel):
+class TemplateLink3(TaskclusterModel):
     """
     1: an object of the schema `worker-manager/v1/azure-arm-templates.json`.
     """
@@ -432,7 +429,7 @@ class ARMDeploymentConfiguration2(TaskclusterModel):
     """
     Options to control template expression evaluation
     """
-    mode: Literal["Incremental", "Complete"]
+    mode: Literal["Incremental", "Complete"] | UnknownValue
     """
     The deployment mode.
     - Incremental: Deploy resources without deleting existing resources not in the template
@@ -522,11 +519,8 @@ class ARMDeploymentConfiguration2(TaskclusterModel):
 
     """
     template_link: Annotated[
-        TemplateLinkExternalTemplateOrTemplateSpecId | TemplateLinkExternalTemplateOrTemplateSpec3,
-        Field(
-            alias="templateLink",
-            title="Template Link (External Template or Template Spec)",
-        ),
+        TemplateLinkId | TemplateLink3,
+        Field(alias="templateLink", title="TemplateLink"),
     ]
     """
     Reference to an external template or template spec.

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
-class StaticProviderType(TaskclusterModel):
+class StaticProviderInfo(TaskclusterModel):
     """
-    static provider type: an object of the schema `worker-manager/v1/create-worker-request.json`.
+    StaticProviderInfo: an object of the schema `worker-manager/v1/create-worker-request.json`.
     """
 
     model_config = ConfigDict(
@@ -41,7 +41,7 @@ class StaticProviderType(TaskclusterModel):
 
 
 ProviderData = TypeAliasType(
-    "ProviderData", Annotated[StaticProviderType, Field(title="Provider Data")]
+    "ProviderData", Annotated[StaticProviderInfo, Field(title="Provider Data")]
 )
 """
 Provider-specific information
@@ -60,7 +60,7 @@ class CreateWorkerRequest(TaskclusterModel):
     """
     Number of tasks this worker can handle at once
     """
-    expires: Annotated[AwareDatetime, Field(title="Expires")]
+    expires: Annotated[UtcDatetime, Field(title="Expires")]
     """
     Date and time when this worker will be deleted from the DB
     """

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 from .task_run import TaskRun
 
@@ -30,14 +30,14 @@ class Worker(TaskclusterModel):
 
     """
     first_claim: Annotated[
-        AwareDatetime | None, Field(alias="firstClaim", title="First task claimed")
+        UtcDatetime | None, Field(alias="firstClaim", title="First task claimed")
     ] = None
     """
     Date of the first time this worker claimed a task.
 
     """
     last_date_active: Annotated[
-        AwareDatetime | None,
+        UtcDatetime | None,
         Field(alias="lastDateActive", title="Worker Last Date Active"),
     ] = None
     """
@@ -92,7 +92,7 @@ class Worker(TaskclusterModel):
 
     """
     quarantine_until: Annotated[
-        AwareDatetime | None, Field(alias="quarantineUntil", title="Worker Quarantine")
+        UtcDatetime | None, Field(alias="quarantineUntil", title="Worker Quarantine")
     ] = None
     """
     Quarantining a worker allows the machine to remain alive but not accept jobs.
@@ -102,7 +102,7 @@ class Worker(TaskclusterModel):
 
     """
     state: Annotated[
-        Literal["requested", "running", "stopping", "stopped", "standalone"] | None,
+        Literal["requested", "running", "stopping", "stopped", "standalone"] | UnknownValue | None,
         Field(title="State"),
     ] = None
     """

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class PulseWorkerPoolErrorMessage(TaskclusterModel):
@@ -71,7 +71,7 @@ class PulseWorkerPoolErrorMessage(TaskclusterModel):
     once all existing workers have terminated.
 
     """
-    timestamp: Annotated[AwareDatetime, Field(title="Event timestamp")]
+    timestamp: Annotated[UtcDatetime, Field(title="Event timestamp")]
     """
     Date and time when this event occurred
     """

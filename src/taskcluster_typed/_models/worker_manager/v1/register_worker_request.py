@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class GoogleProviderType(TaskclusterModel):
@@ -112,7 +112,7 @@ class RegisterWorkerRequest(TaskclusterModel):
 
     """
     system_boot_time: Annotated[
-        AwareDatetime | None, Field(alias="systemBootTime", title="System Boot Time")
+        UtcDatetime | None, Field(alias="systemBootTime", title="System Boot Time")
     ] = None
     """
     The time that the worker's system booted.

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class Credentials(TaskclusterModel):
@@ -59,7 +59,7 @@ class ReregisterWorkerResponse(TaskclusterModel):
     * `worker-manager:reregister-worker:<workerPoolId>/<workerGroup>/<workerId>`
 
     """
-    expires: Annotated[AwareDatetime, Field(title="Expires")]
+    expires: Annotated[UtcDatetime, Field(title="Expires")]
     """
     Time at which the included credentials will expire. Workers must
     re-register before this time.

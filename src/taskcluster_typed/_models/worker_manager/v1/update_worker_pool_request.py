@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class UpdateWorkerPoolRequest(TaskclusterModel):
@@ -29,7 +29,7 @@ class UpdateWorkerPoolRequest(TaskclusterModel):
         extra="forbid",
     )
     config: dict[str, Any]
-    created: Annotated[AwareDatetime | None, Field(title="Created")] = None
+    created: Annotated[UtcDatetime | None, Field(title="Created")] = None
     """
     Ignored on update
     """
@@ -43,7 +43,7 @@ class UpdateWorkerPoolRequest(TaskclusterModel):
     If true, the owner should be emailed on provisioning errors
     """
     last_modified: Annotated[
-        AwareDatetime | None, Field(alias="lastModified", title="Last Modified")
+        UtcDatetime | None, Field(alias="lastModified", title="Last Modified")
     ] = None
     """
     Ignored on update

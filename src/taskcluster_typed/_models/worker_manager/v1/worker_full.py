@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 
 class WorkerFull(TaskclusterModel):
@@ -24,22 +24,22 @@ class WorkerFull(TaskclusterModel):
     """
     Number of tasks this worker can handle at once
     """
-    created: Annotated[AwareDatetime, Field(title="Created")]
+    created: Annotated[UtcDatetime, Field(title="Created")]
     """
     Date and time when this worker was created
     """
-    expires: Annotated[AwareDatetime, Field(title="Expires")]
+    expires: Annotated[UtcDatetime, Field(title="Expires")]
     """
     Date and time when this worker will be deleted from the DB
     """
-    last_checked: Annotated[AwareDatetime, Field(alias="lastChecked", title="Last Checked")]
+    last_checked: Annotated[UtcDatetime, Field(alias="lastChecked", title="Last Checked")]
     """
     Date and time when the state of this worker was verified with a cloud api.
     For providers with nothing to check, this will just be permanently set to the
     time the worker was created.
 
     """
-    last_modified: Annotated[AwareDatetime, Field(alias="lastModified", title="Last Modified")]
+    last_modified: Annotated[UtcDatetime, Field(alias="lastModified", title="Last Modified")]
     """
     Date and time when this worker last changed state
     """
@@ -77,7 +77,9 @@ class WorkerFull(TaskclusterModel):
     Can be different from the provider that's currently in the worker pool config.
 
     """
-    state: Annotated[Literal["requested", "running", "stopping", "stopped"], Field(title="State")]
+    state: Annotated[
+        Literal["requested", "running", "stopping", "stopped"] | UnknownValue, Field(title="State")
+    ]
     """
     A string specifying the state this worker is in so far as worker-manager knows.
     A "requested" worker is in the process of starting up, and if successful will enter

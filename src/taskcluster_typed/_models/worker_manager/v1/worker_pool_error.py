@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class WorkerPoolError(TaskclusterModel):
@@ -58,7 +58,7 @@ class WorkerPoolError(TaskclusterModel):
     The launch config ID that was used when the error occurred.
 
     """
-    reported: Annotated[AwareDatetime, Field(title="Reported")]
+    reported: Annotated[UtcDatetime, Field(title="Reported")]
     """
     Date and time when this error was reported
     """

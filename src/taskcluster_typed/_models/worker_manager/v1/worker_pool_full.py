@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 WorkerPoolID = TypeAliasType(
     "WorkerPoolID",
@@ -41,7 +41,7 @@ class WorkerPoolFull(TaskclusterModel):
     """
     config: an object of the schema `worker-manager/v1/worker-pool-full.json`.
     """
-    created: Annotated[AwareDatetime, Field(title="Created")]
+    created: Annotated[UtcDatetime, Field(title="Created")]
     """
     Date and time when this worker pool was created
 
@@ -61,7 +61,7 @@ class WorkerPoolFull(TaskclusterModel):
     """
     If true, the owner should be emailed on provisioning errors
     """
-    last_modified: Annotated[AwareDatetime, Field(alias="lastModified", title="Last Modified")]
+    last_modified: Annotated[UtcDatetime, Field(alias="lastModified", title="Last Modified")]
     """
     Date and time when this worker pool was last updated
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
 
 
 class WorkerPoolLaunchConfig(TaskclusterModel):
@@ -24,7 +24,7 @@ class WorkerPoolLaunchConfig(TaskclusterModel):
     """
     The launch configuration
     """
-    created: AwareDatetime
+    created: UtcDatetime
     """
     Time when this launch configuration was created
     """
@@ -32,7 +32,7 @@ class WorkerPoolLaunchConfig(TaskclusterModel):
     """
     Whether this launch configuration is archived
     """
-    last_modified: Annotated[AwareDatetime, Field(alias="lastModified")]
+    last_modified: Annotated[UtcDatetime, Field(alias="lastModified")]
     """
     Time when this launch configuration was last modified
     """

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 from .task_run import TaskRun
 
@@ -34,13 +34,13 @@ class QuarantineDetails(TaskclusterModel):
 
     """
     quarantine_until: Annotated[
-        AwareDatetime, Field(alias="quarantineUntil", title="Quarantine Until")
+        UtcDatetime, Field(alias="quarantineUntil", title="Quarantine Until")
     ]
     """
     Value of the worker's quarantineUntil property at the moment of the quarantine.
 
     """
-    updated_at: Annotated[AwareDatetime, Field(alias="updatedAt", title="Updated At")]
+    updated_at: Annotated[UtcDatetime, Field(alias="updatedAt", title="Updated At")]
     """
     Time when the quarantine was updated.
 
@@ -63,19 +63,19 @@ class WorkerResponse(TaskclusterModel):
     true capacity is not known.
 
     """
-    expires: Annotated[AwareDatetime, Field(title="Worker Expiration")]
+    expires: Annotated[UtcDatetime, Field(title="Worker Expiration")]
     """
     Date and time after which the worker will be automatically
     deleted by the queue.
 
     """
-    first_claim: Annotated[AwareDatetime, Field(alias="firstClaim", title="First task claimed")]
+    first_claim: Annotated[UtcDatetime, Field(alias="firstClaim", title="First task claimed")]
     """
     Date of the first time this worker claimed a task.
 
     """
     last_date_active: Annotated[
-        AwareDatetime | None,
+        UtcDatetime | None,
         Field(alias="lastDateActive", title="Worker Last Date Active"),
     ] = None
     """
@@ -147,7 +147,7 @@ class WorkerResponse(TaskclusterModel):
 
     """
     quarantine_until: Annotated[
-        AwareDatetime | None, Field(alias="quarantineUntil", title="Worker Quarantine")
+        UtcDatetime | None, Field(alias="quarantineUntil", title="Worker Quarantine")
     ] = None
     """
     Quarantining a worker allows the machine to remain alive but not accept jobs.
@@ -162,7 +162,7 @@ class WorkerResponse(TaskclusterModel):
 
     """
     state: Annotated[
-        Literal["requested", "running", "stopping", "stopped", "standalone"] | None,
+        Literal["requested", "running", "stopping", "stopped", "standalone"] | UnknownValue | None,
         Field(title="State"),
     ] = None
     """
