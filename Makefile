@@ -7,7 +7,7 @@ NODE_STAMP := node_modules/.installed
 BUNDLE ?= ../shared/taskcluster-references/references.json
 export RUFF_NO_CACHE := true
 
-.PHONY: all install test test-offline lint typecheck pytest pytest-offline drift docs demo generate references bench clean real-up real-down
+.PHONY: all install test test-offline lint typecheck pytest pytest-offline drift docs demo generate references bench bench-real clean real-up real-down
 
 all: test
 
@@ -73,8 +73,14 @@ generate: $(STAMP)
 references: $(STAMP)
 	$(PY) -m codegen references --bundle $(BUNDLE) --version v106.0.0
 
-bench: $(STAMP)
+# bench/RESULTS.md (the loopback bench, Node's http server: node_modules for its Hawk checks).
+bench: $(STAMP) $(NODE_STAMP)
 	$(PY) bench/run.py
+
+# bench/RESULTS-real.md: 500 tasks on the real services (reused if running, else started and
+# stopped, like tests/real).
+bench-real: $(STAMP)
+	$(PY) bench/real.py
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache

@@ -156,46 +156,79 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
 
 @dataclass
 class Comparison:
-    """One line of the summary: ours vs the official client, and the issue's target.
+    """One line of the summary: ours vs a reference, and the issue's target.
 
     `target` is the largest ours/reference ratio the issue allows (with `speedup`, the
     smallest reference/ours ratio, i.e. how many times ours' calls/s); `max_ours` the largest
     absolute value of ours. The reference is the official client unless `what` says otherwise.
+    Given `ours_runs` and `reference_runs` (one figure per repetition, the cases interleaved in
+    each), the ratio is paired per repetition and its median is the figure, with min–max as
+    its spread; `worst_target` bounds the worst pair too.
     """
 
     what: str
     ours: float
     official: float
-    unit: str  # "time" or "bytes"
+    unit: str  # "time", "bytes" or "count"
     target: float | None = None
     target_text: str = ""
     max_ours: float | None = None
     speedup: bool = False
+    ours_runs: Sequence[float] = ()
+    reference_runs: Sequence[float] = ()
+    worst_target: float | None = None
+
+    def _ratio(self, ours: float, reference: float) -> float:
+        return reference / ours if self.speedup else ours / reference
+
+    @property
+    def pairs(self) -> list[float]:
+        return [self._ratio(o, r) for o, r in zip(self.ours_runs, self.reference_runs, strict=True)]
 
     @property
     def value(self) -> float:
-        return self.official / self.ours if self.speedup else self.ours / self.official
+        pairs = self.pairs
+        return statistics.median(pairs) if pairs else self._ratio(self.ours, self.official)
+
+    @property
+    def worst(self) -> float:
+        pairs = self.pairs or [self.value]
+        return min(pairs) if self.speedup else max(pairs)
+
+    def _misses(self, bound: float, value: float) -> bool:
+        return value < bound if self.speedup else value > bound
 
     @property
     def verdict(self) -> str:
         misses = []
-        if self.target is not None and (
-            self.value < self.target if self.speedup else self.value > self.target
-        ):
+        if self.target is not None and self._misses(self.target, self.value):
             misses.append(f"{self.value:.2f}×")
+        if self.worst_target is not None and self._misses(self.worst_target, self.worst):
+            misses.append(f"worst pair {self.worst:.2f}×")
         if self.max_ours is not None and self.ours > self.max_ours:
-            misses.append(fmt(self.ours) if self.unit == "time" else fmt_bytes(self.ours))
+            misses.append(self.show(self.ours))
         if self.target is None and self.max_ours is None:
             return "—"
         return f"**missed** ({', '.join(misses)})" if misses else "met"
 
+    def show(self, value: float) -> str:
+        if self.unit == "count":
+            return f"{value:g}"
+        return fmt(value) if self.unit == "time" else fmt_bytes(value)
+
     def row(self) -> list[str]:
-        show = fmt if self.unit == "time" else fmt_bytes
+        show = self.show
+        pairs = self.pairs
+        spread = (
+            f" ({min(pairs):.2f}–{max(pairs):.2f}, {len(pairs)} pairs)"
+            if pairs
+            else " (one figure each)"
+        )
         return [
             self.what,
             show(self.ours),
             show(self.official),
-            f"**{self.value:.2f}×**" + (" calls/s" if self.speedup else ""),
+            f"**{self.value:.2f}×**" + (" calls/s" if self.speedup else "") + spread,
             self.target_text or "—",
             self.verdict,
         ]

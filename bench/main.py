@@ -12,14 +12,15 @@ import sys
 import time
 from pathlib import Path
 
-from bench import calls, fixtures, micro
+from bench import calls, fixtures, micro, startup
 from bench.harness import Report, table
+from bench.load import Load
 from bench.micro import Config
 from bench.server import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[1]
 FULL = Config(reps=7, scale=1.0, import_reps=7, memory_reps=3, listing_reps=5)
-QUICK = Config(reps=3, scale=0.3, import_reps=2, memory_reps=1, listing_reps=2)
+QUICK = Config(reps=3, scale=0.3, import_reps=3, memory_reps=1, listing_reps=3)
 PACKAGES = [
     "taskcluster-typed",
     "taskcluster",
@@ -72,16 +73,7 @@ def _git() -> str:
         return "unknown"
 
 
-def _loadavg() -> str:
-    try:
-        return " ".join(f"{x:.2f}" for x in os.getloadavg())
-    except OSError:
-        return "unknown"
-
-
-def machine_facts(
-    command: str, pinned: tuple[int, int] | None, load_before: str, cores: int
-) -> str:
+def machine_facts(command: str, pinned: tuple[int, int] | None, load: str, cores: int) -> str:
     pin = (
         f"client process on CPU {pinned[0]}, server process on CPU {pinned[1]} "
         "(`os.sched_setaffinity`; `--no-pin` to leave both to the scheduler)"
@@ -96,7 +88,7 @@ def machine_facts(
         ["python", f"{platform.python_implementation()} {platform.python_version()}"],
         ["platform", platform.platform()],
         ["CPU pinning", pin],
-        ["load average before → after", f"{load_before} → {_loadavg()}"],
+        ["machine load during the run", load],
         ["packages", ", ".join(f"{name} {_version(name)}" for name in PACKAGES)],
     ]
     return table(["", ""], rows)
@@ -119,7 +111,7 @@ def main() -> None:
     )
     command = "python bench/run.py" + (" --quick" if args.quick else "")
     started = time.perf_counter()
-    load_before = _loadavg()
+    load = Load()
     cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
     pinned = (cpus[0], cpus[1]) if len(cpus) >= 2 and not args.no_pin else None
     if pinned:
@@ -127,16 +119,17 @@ def main() -> None:
 
     report = Report()
     fx = fixtures.build()
-    micro.bench_imports(config, report)
+    imports = startup.bench_imports(config.import_reps, report)
     micro.bench_construction(config, report)
     micro.bench_hawk(config, report, fx)
-    with ServerProcess() as server:
+    with ServerProcess(fx) as server:
         if pinned:
             os.sched_setaffinity(server.proc.pid, {pinned[1]})
         report.add(
             "Served bodies (validated against the generated models before serving)",
             "\n".join(f"- {line}" for line in server.validated),
         )
+        startup.bench_one_call(config.import_reps, report, server.root_url, fx, imports)
         env = calls.Env(server, fx, config)
         outcome = calls.selftest(env, report)
         calls.bench_headroom(env, report)
@@ -152,19 +145,21 @@ def main() -> None:
     )
     missed = [c for c in report.summary if c.verdict.startswith("**missed")]
     text = [
-        "# Benchmark: taskcluster-typed vs the official `taskcluster` client (issue #9)",
+        "# Benchmark: taskcluster-typed vs the official `taskcluster` client (issues 9 and 18)",
         "",
         *([f"**Note: {args.note}**", ""] if args.note else []),
         f"Written by `{command}` ({'quick mode, ' if args.quick else ''}took {elapsed:.0f} s). "
-        "Both clients talk to the same loopback server (bench/server.py, its own process) "
-        "that serves schema-validated bodies shaped like the Queue API and verifies a sample "
-        "of Hawk headers with mohawk. Figures are medians of interleaved, repeated blocks "
-        "(min–max shows the spread). The reference is the official client unless the row "
-        "says otherwise; ratios marked calls/s are reference time / ours (above 1: ours is "
-        "faster), the others ours / reference (below 1: ours is smaller or faster). The "
-        "machine has 2 cores shared with other work: read differences under ~10% as noise.",
+        "Both clients talk to the same loopback server (bench/server.js, Node's http module, its "
+        "own process) that serves schema-validated bodies shaped like the Queue API and verifies "
+        "a sample of Hawk headers with the npm `hawk` package. Figures are medians of "
+        "interleaved, repeated blocks (min–max shows the spread); a ratio with pairs is the "
+        "median of the ratios paired per repetition, with their min–max. The reference is the "
+        "official client unless the row says otherwise; ratios marked calls/s are reference "
+        "time / ours (above 1: ours is faster), the others ours / reference (below 1: ours is "
+        "smaller or faster). The machine has 2 cores shared with other work (its load is noted "
+        "below): read differences under ~10% as noise.",
         "",
-        machine_facts(command, pinned, load_before, len(cpus)),
+        machine_facts(command, pinned, load.summary(), len(cpus)),
         "",
         "## Summary",
         "",

@@ -10,9 +10,13 @@ messages of the exchanges in ``taskcluster_typed.events.<service>``.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
 
+# `typing` is not imported at run time (in a bare interpreter it costs more than the rest of
+# this module: `re`, `enum`, `functools`); type checkers take any `TYPE_CHECKING` as true.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from taskcluster_typed._model_base import UnknownValue as UnknownValue
     from taskcluster_typed.client import NOT_GIVEN as NOT_GIVEN
     from taskcluster_typed.client import AsyncClient as AsyncClient

@@ -7,7 +7,6 @@ first use too, so importing a service module imports no model and builds no vali
 
 from __future__ import annotations
 
-import gc
 import importlib
 import json
 import warnings
@@ -20,10 +19,6 @@ if TYPE_CHECKING:
     import pydantic
 
 OutT = TypeVar("OutT")
-
-#: Replies at least this long are decoded with the cyclic garbage collector paused: building
-#: tens of thousands of model objects otherwise triggers many collections that find nothing.
-GC_PAUSE_BYTES = 64 * 1024
 
 
 def _location(root: str, loc: tuple[int | str, ...]) -> str:
@@ -181,15 +176,8 @@ class Endpoint(Generic[OutT]):
             return None  # type: ignore[return-value]
         import pydantic  # first use imports it, not the module
 
-        paused = len(content) >= GC_PAUSE_BYTES and gc.isenabled()
-        if paused:
-            gc.disable()
         try:
-            try:
-                return self._output().validate_json(content, extra="allow")  # type: ignore[no-any-return]
-            except pydantic.ValidationError:
-                pass
-            return self.decode_output(json.loads(content), url)
-        finally:
-            if paused:
-                gc.enable()
+            return self._output().validate_json(content, extra="allow")  # type: ignore[no-any-return]
+        except pydantic.ValidationError:
+            pass
+        return self.decode_output(json.loads(content), url)

@@ -64,9 +64,8 @@ def _assign(node: Any, key: Any, value: Any) -> None:
         name = _field_name(node, key)
         if name in type(node).model_fields:
             setattr(node, name, value)
-        elif node.__pydantic_extra__ is not None:
-            extra: dict[str, Any] = node.__pydantic_extra__
-            extra[name] = value
+        elif node.model_extra is not None:
+            node.model_extra[name] = value
     else:
         node[key] = value
 
@@ -143,7 +142,7 @@ def unknown_fields(value: object, root: str = "reply") -> list[str]:
 
 def _collect_unknown(value: object, path: str, found: list[str]) -> None:
     if isinstance(value, pydantic.BaseModel):
-        extra = value.__pydantic_extra__ or {}
+        extra = value.model_extra or {}
         if type(value).model_config.get("extra") != "allow":
             found.extend(f"{path}.{key}" for key in extra)
         for name in type(value).model_fields:
