@@ -45,6 +45,7 @@ from taskcluster_typed import (
     slugid,
 )
 from taskcluster_typed.models.auth import CreateRoleRequestDict
+from taskcluster_typed.pulse import PulseConsumer
 from taskcluster_typed.testing import LocalTaskcluster
 
 SCOPES = [
@@ -134,11 +135,17 @@ def story(root_url: str, credentials: Credentials, pulse_url: str) -> None:
             print("   listen_completed.py listens on the in-process Pulse broker (memory://)")
         else:
             print("   listen_completed.py listens on the real RabbitMQ")
-        bound = listen_completed.bindings(group_id)
-        with listen_completed.Listener(pulse_url, "queue/demo/completed", bound) as ear:
+        print(
+            "   with a typed PulseConsumer: each event is acknowledged when its loop body is done"
+        )
+        with PulseConsumer(url=pulse_url, namespace="demo") as consumer:
+            events = consumer.listen(*listen_completed.bindings(group_id), idle_timeout=5)
+            print(f"   bound {consumer.queue}")
             worker.work(queue, task_queue_id, limit=len(task_ids))
-            for event in ear.receive(len(task_ids), timeout=5):
+            for count, event in enumerate(events, start=1):
                 print(f"  pulse: {listen_completed.describe(event)}")
+                if count == len(task_ids):
+                    break
 
         print("\n3. wait_for_group.py: the group is finished; two tasks a page")
         states = wait_for_group.wait_for_group(queue, group_id, timeout=10, poll=0.1)

@@ -72,10 +72,13 @@ if TYPE_CHECKING:
     from taskcluster_typed.events.worker_manager import WorkerManagerEvents as WorkerManagerEvents
     from taskcluster_typed.exchanges import Binding as Binding
     from taskcluster_typed.exchanges import MessageParseError as MessageParseError
+    from taskcluster_typed.exchanges import RawMessage as RawMessage
     from taskcluster_typed.exchanges import UnknownExchangeError as UnknownExchangeError
     from taskcluster_typed.pagination import AsyncPaginator as AsyncPaginator
     from taskcluster_typed.pagination import Paginator as Paginator
     from taskcluster_typed.pipeline import Reply as Reply
+    from taskcluster_typed.pulse.aio import AsyncPulseConsumer as AsyncPulseConsumer
+    from taskcluster_typed.pulse.consumer import PulseConsumer as PulseConsumer
     from taskcluster_typed.raw_response import RawResponse as RawResponse
     from taskcluster_typed.retry import RetryPolicy as RetryPolicy
     from taskcluster_typed.scopes import ScopeExpression as ScopeExpression
@@ -179,8 +182,11 @@ _LAZY: dict[str, str] = {
     "ValidationError": "taskcluster_typed.errors",
     "Binding": "taskcluster_typed.exchanges",
     "MessageParseError": "taskcluster_typed.exchanges",
+    "RawMessage": "taskcluster_typed.exchanges",
     "UnknownExchangeError": "taskcluster_typed.exchanges",
     "Reply": "taskcluster_typed.pipeline",
+    "AsyncPulseConsumer": "taskcluster_typed.pulse.aio",
+    "PulseConsumer": "taskcluster_typed.pulse.consumer",
     "RawResponse": "taskcluster_typed.raw_response",
     "UnknownValue": "taskcluster_typed._model_base",
     "RetryPolicy": "taskcluster_typed.retry",
@@ -284,6 +290,7 @@ __all__ = [
     "AsyncNotify",
     "AsyncObject",
     "AsyncPaginator",
+    "AsyncPulseConsumer",
     "AsyncPurgeCache",
     "AsyncQueue",
     "AsyncSecrets",
@@ -327,9 +334,11 @@ __all__ = [
     "Object",
     "Paginator",
     "ProviderSetupFailed",
+    "PulseConsumer",
     "PurgeCache",
     "Queue",
     "QueueEvents",
+    "RawMessage",
     "RawResponse",
     "Reply",
     "RequestConflict",

@@ -22,13 +22,15 @@ exchange's message model, and the CC'ed ``route.<route>`` keys are kept as `Even
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeAlias, TypeVar, cast
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Generic, TypeAlias, TypeVar, cast, overload
 
 import pydantic
+from typing_extensions import TypeVar as DefaultTypeVar
 
 from .errors import TaskclusterError, ValidationError
 from .lenient import validate_leniently
@@ -39,6 +41,7 @@ __all__ = [
     "Events",
     "MessageBody",
     "MessageParseError",
+    "RawMessage",
     "RoutingKeyEntry",
     "TopicExchange",
     "UnknownExchangeError",
@@ -52,23 +55,82 @@ MessageBody: TypeAlias = bytes | bytearray | str | Mapping[str, Any]
 RoutingT = TypeVar("RoutingT")
 PayloadT = TypeVar("PayloadT")
 EventT = TypeVar("EventT", bound="Event[Any, Any]")
+EventT2 = TypeVar("EventT2", bound="Event[Any, Any]")
 
+# What a `Binding` parses its messages into: its exchange's event class, or `RawMessage` for a
+# binding made by hand (``Binding(exchange, pattern)``, no schema known).
+# A bare ``Binding`` annotation means ``Binding[Any]``.
+BoundT = DefaultTypeVar("BoundT", covariant=True, default=Any)
+
+_UNPARSED: Any = object()  # no payload yet
 _DECIMAL = re.compile(r"[0-9]+")
 _ROUTE_PREFIX = "route."
 
 
 @dataclass(frozen=True, slots=True)
-class Binding:
+class RawMessage:
+    """A message received through a `Binding` made by hand (no exchange schema known):
+    the body is the decoded JSON, unchecked."""
+
+    exchange: str
+    routing_key: str
+    payload: Any
+    routes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class Binding(Generic[BoundT]):
     """An exchange and a routing-key pattern: what to bind a queue with.
 
+    A binding from an events class (``QueueEvents().task_completed(...)``) is a
+    ``Binding[TaskCompletedEvent]``: it knows its exchange (`topic`) and `parse` gives the
+    typed event. One made by hand, ``Binding(exchange, routing_key_pattern)``, is a
+    ``Binding[RawMessage]``: any exchange, bodies decoded as JSON but not checked.
     `to_dict` gives the official clients' shape, ``{"exchange", "routingKeyPattern"}``.
     """
 
     exchange: str
     routing_key_pattern: str
+    topic: TopicExchange[Any] | None = field(default=None, repr=False, compare=False)
+
+    @overload
+    def __init__(
+        self: Binding[RawMessage], exchange: str, routing_key_pattern: str, topic: None = None
+    ) -> None: ...
+    @overload
+    def __init__(
+        self: Binding[EventT], exchange: str, routing_key_pattern: str, topic: TopicExchange[EventT]
+    ) -> None: ...
+    def __init__(
+        self, exchange: str, routing_key_pattern: str, topic: TopicExchange[Any] | None = None
+    ) -> None:
+        object.__setattr__(self, "exchange", exchange)
+        object.__setattr__(self, "routing_key_pattern", routing_key_pattern)
+        object.__setattr__(self, "topic", topic)
 
     def to_dict(self) -> dict[str, str]:
         return {"exchange": self.exchange, "routingKeyPattern": self.routing_key_pattern}
+
+    def parse(
+        self,
+        exchange: str,
+        routing_key: str,
+        body: MessageBody,
+        cc: Iterable[str | bytes] | None = None,
+    ) -> BoundT:
+        """The event for a message received through this binding (from `exchange`).
+
+        Raises `MessageParseError` when it does not fit the exchange (its schema, or, for
+        a hand-made binding, when the body is not JSON)."""
+        if self.topic is not None:
+            return cast(BoundT, self.topic.parse(exchange, routing_key, body, cc))
+        try:
+            payload = _decode(body)
+        except ValueError as error:
+            raise MessageParseError(
+                exchange, routing_key, f"body is not JSON: {error}", body
+            ) from None
+        return cast(BoundT, RawMessage(exchange, routing_key, payload, _routes(cc)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,25 +354,32 @@ class TopicExchange(Generic[EventT]):
             routing = self.routing_type(**split_routing_key(self.routing_key, routing_key))
         except ValueError as error:
             raise MessageParseError(exchange, routing_key, f"routing key {error}", body) from None
-        try:
-            data = _decode(body)
-        except ValueError as error:
-            raise MessageParseError(
-                exchange, routing_key, f"body is not JSON: {error}", body
-            ) from None
         adapter = self._adapter
         if adapter is None:
             adapter = self._adapter = pydantic.TypeAdapter(self.payload_type)
-        try:
-            payload = validate_leniently(adapter, data)
-        except pydantic.ValidationError as error:
-            detail = "; ".join(
-                ".".join(str(p) for p in ("body", *e["loc"])) + f": {e['msg']}"
-                for e in error.errors(include_url=False)
-            )
-            raise MessageParseError(
-                exchange, routing_key, f"body does not match its schema: {detail}", body
-            ) from None
+        payload: Any = _UNPARSED
+        if isinstance(body, (bytes, bytearray, str)):
+            # The common case in one step (JSON read by pydantic-core); anything it refuses
+            # takes the lenient road below, which also words the errors.
+            with contextlib.suppress(pydantic.ValidationError):
+                payload = adapter.validate_json(body, extra="allow")
+        if payload is _UNPARSED:
+            try:
+                data = _decode(body)
+            except ValueError as error:
+                raise MessageParseError(
+                    exchange, routing_key, f"body is not JSON: {error}", body
+                ) from None
+            try:
+                payload = validate_leniently(adapter, data)
+            except pydantic.ValidationError as error:
+                detail = "; ".join(
+                    ".".join(str(p) for p in ("body", *e["loc"])) + f": {e['msg']}"
+                    for e in error.errors(include_url=False)
+                )
+                raise MessageParseError(
+                    exchange, routing_key, f"body does not match its schema: {detail}", body
+                ) from None
         return self.event_type(
             exchange=exchange,
             routing_key=routing_key,
@@ -364,14 +433,14 @@ class Events(Generic[EventT]):
 
     def _bind(
         self,
-        topic: TopicExchange[Any],
+        topic: TopicExchange[EventT2],
         routing_key_pattern: str | None,
         values: Mapping[str, object],
-    ) -> Binding:
+    ) -> Binding[EventT2]:
         exchange = exchange_name(self.exchange_prefix, topic.exchange)
         method = f"{type(self).__name__}.{topic.method}"
         if routing_key_pattern is None:
-            return Binding(exchange, topic.pattern(values, method=method))
+            return Binding(exchange, topic.pattern(values, method=method), topic)
         if not isinstance(routing_key_pattern, str):  # pyright: ignore[reportUnnecessaryIsInstance]
             kind = type(routing_key_pattern).__name__
             raise ValidationError(method, [("routing_key_pattern", f"must be a str, not {kind}")])
@@ -379,7 +448,7 @@ class Events(Generic[EventT]):
         if given:
             reason = "give either routing_key_pattern or keyword arguments, not both"
             raise ValidationError(method, [(name, reason) for name in given])
-        return Binding(exchange, routing_key_pattern)
+        return Binding(exchange, routing_key_pattern, topic)
 
     def parse(
         self,

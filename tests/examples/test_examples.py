@@ -20,6 +20,7 @@ import worker
 
 from taskcluster_typed import Credentials, Hooks, InsufficientScopes, Queue, Secrets
 from taskcluster_typed.events.queue import TaskCompletedEvent, TaskFailedEvent
+from taskcluster_typed.pulse import PulseConsumer
 from taskcluster_typed.testing import LocalTaskcluster
 
 
@@ -175,15 +176,12 @@ def test_completed_and_failed_messages_are_received_and_typed(
         queue = tc.client(Queue)
         task_queue_id = submit_task_graph.new_task_queue_id()
         group_id, task_ids = submit_task_graph.create_group(queue, task_queue_id)
-        name = f"queue/test/{group_id}"
-        with listen_completed.Listener(
-            "memory://", name, listen_completed.bindings(group_id)
-        ) as ear:
+        with PulseConsumer(url="memory://", namespace="test") as consumer:
+            stream = consumer.listen(*listen_completed.bindings(group_id), idle_timeout=0.5)
             worker.work(queue, task_queue_id, lambda task: task != "test-lint")
             other_group = submit_task_graph.create_group(queue, task_queue_id)[0]
             worker.work(queue, task_queue_id)  # another group: not bound, not received
-            events = ear.receive(4, timeout=5)
-            assert len(ear.receive(5, timeout=0.3)) == 4  # nothing more arrives
+            events = list(stream)  # until nothing more arrives for 0.5 s
     assert other_group != group_id
     assert [type(e) for e in events] == [TaskCompletedEvent] * 3 + [TaskFailedEvent]
     resolved = [e for e in events if isinstance(e, (TaskCompletedEvent, TaskFailedEvent))]
@@ -193,3 +191,22 @@ def test_completed_and_failed_messages_are_received_and_typed(
     assert isinstance(first, TaskCompletedEvent) and first.payload.status.state == "completed"
     assert listen_completed.describe(first) == f"completed {task_ids[0]} run 0 (completed)"
     assert listen_completed.describe(events[3]) == f"failed {task_ids[3]} run 0 on worker-1"
+
+
+def test_listen_completed_main_reads_the_pulse_environment(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with LocalTaskcluster(pulse_url="memory://") as tc:
+        queue = tc.client(Queue)
+        task_queue_id = submit_task_graph.new_task_queue_id()
+        group_id, task_ids = submit_task_graph.create_group(queue, task_queue_id)
+        monkeypatch.setenv("PULSE_URL", "memory://")
+        monkeypatch.setenv("PULSE_NAMESPACE", "example")
+        monkeypatch.setattr(sys, "argv", ["listen_completed.py", group_id, "0.5"])
+        with PulseConsumer.from_env() as consumer:
+            stream = consumer.listen(*listen_completed.bindings(group_id), idle_timeout=0.5)
+            worker.work(queue, task_queue_id)
+            capsys.readouterr()
+            listen_completed.main()  # its own queue: bound after the work, receives nothing
+            assert capsys.readouterr().out == ""
+            assert len(list(stream)) == len(task_ids)

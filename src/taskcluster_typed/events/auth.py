@@ -296,7 +296,7 @@ class AuthEvents(Events[AnyAuthEvent]):
         routing_key_pattern: str | None = None,
         *,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[ClientCreatedEvent]:
         """Client Created Messages
 
         Message that a new client has been created.
@@ -324,7 +324,7 @@ class AuthEvents(Events[AnyAuthEvent]):
         routing_key_pattern: str | None = None,
         *,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[ClientUpdatedEvent]:
         """Client Updated Messages
 
         Message that a new client has been updated.
@@ -352,7 +352,7 @@ class AuthEvents(Events[AnyAuthEvent]):
         routing_key_pattern: str | None = None,
         *,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[ClientDeletedEvent]:
         """Client Deleted Messages
 
         Message that a new client has been deleted.
@@ -380,7 +380,7 @@ class AuthEvents(Events[AnyAuthEvent]):
         routing_key_pattern: str | None = None,
         *,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[RoleCreatedEvent]:
         """Role Created Messages
 
         Message that a new role has been created.
@@ -408,7 +408,7 @@ class AuthEvents(Events[AnyAuthEvent]):
         routing_key_pattern: str | None = None,
         *,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[RoleUpdatedEvent]:
         """Role Updated Messages
 
         Message that a new role has been updated.
@@ -436,7 +436,7 @@ class AuthEvents(Events[AnyAuthEvent]):
         routing_key_pattern: str | None = None,
         *,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[RoleDeletedEvent]:
         """Role Deleted Messages
 
         Message that a new role has been deleted.

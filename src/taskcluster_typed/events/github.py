@@ -317,7 +317,7 @@ class GithubEvents(Events[AnyGithubEvent]):
         organization: str | None = None,
         repository: str | None = None,
         action: str | None = None,
-    ) -> Binding:
+    ) -> Binding[PullRequestEvent]:
         """GitHub Pull Request Event
 
         When a GitHub pull request event is posted it will be broadcast on this
@@ -352,7 +352,7 @@ class GithubEvents(Events[AnyGithubEvent]):
         *,
         organization: str | None = None,
         repository: str | None = None,
-    ) -> Binding:
+    ) -> Binding[PushEvent]:
         """GitHub push Event
 
         When a GitHub push event is posted it will be broadcast on this
@@ -385,7 +385,7 @@ class GithubEvents(Events[AnyGithubEvent]):
         *,
         organization: str | None = None,
         repository: str | None = None,
-    ) -> Binding:
+    ) -> Binding[ReleaseEvent]:
         """GitHub release Event
 
         When a GitHub release event is posted it will be broadcast on this
@@ -418,7 +418,7 @@ class GithubEvents(Events[AnyGithubEvent]):
         *,
         organization: str | None = None,
         repository: str | None = None,
-    ) -> Binding:
+    ) -> Binding[RerunEvent]:
         """GitHub re-run task Event
 
         When a GitHub check_run event with action="rerequested" is posted
@@ -452,7 +452,7 @@ class GithubEvents(Events[AnyGithubEvent]):
         *,
         organization: str | None = None,
         repository: str | None = None,
-    ) -> Binding:
+    ) -> Binding[TaskGroupCreationRequestedEvent]:
         """tc-gh requested the Queue service to create all the tasks in a group
 
         supposed to signal that taskCreate API has been called for every task in the task group

@@ -165,7 +165,7 @@ class HooksEvents(Events[AnyHooksEvent]):
         routing_key_pattern: str | None = None,
         *,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[HookCreatedEvent]:
         """Hook Created Messages
 
         Whenever the api receives a request to create apulse based hook, a message is posted to this exchange andthe receiver creates a listener with the bindings, to create a task
@@ -193,7 +193,7 @@ class HooksEvents(Events[AnyHooksEvent]):
         routing_key_pattern: str | None = None,
         *,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[HookUpdatedEvent]:
         """Hook Updated Messages
 
         Whenever the api receives a request to update apulse based hook, a message is posted to this exchange andthe receiver updates the listener associated with that hook.
@@ -221,7 +221,7 @@ class HooksEvents(Events[AnyHooksEvent]):
         routing_key_pattern: str | None = None,
         *,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[HookDeletedEvent]:
         """Hook Deleted Messages
 
         Whenever the api receives a request to delete apulse based hook, a message is posted to this exchange andthe receiver deletes the listener associated with that hook.

@@ -96,7 +96,7 @@ class NotifyEvents(Events[AnyNotifyEvent]):
         routing_key_pattern: str | None = None,
         *,
         topic: str | None = None,
-    ) -> Binding:
+    ) -> Binding[NotifyEvent]:
         """Notification Messages
 
         An arbitrary message that a taskcluster user

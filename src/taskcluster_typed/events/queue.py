@@ -873,7 +873,7 @@ class QueueEvents(Events[AnyQueueEvent]):
         scheduler_id: str | None = None,
         task_group_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[TaskDefinedEvent]:
         """Task Defined Messages
 
         When a task is created or just defined a message is posted to this
@@ -930,7 +930,7 @@ class QueueEvents(Events[AnyQueueEvent]):
         scheduler_id: str | None = None,
         task_group_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[TaskPendingEvent]:
         """Task Pending Messages
 
         When a task becomes `pending` a message is posted to this exchange.
@@ -988,7 +988,7 @@ class QueueEvents(Events[AnyQueueEvent]):
         scheduler_id: str | None = None,
         task_group_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[TaskRunningEvent]:
         """Task Running Messages
 
         Whenever a task is claimed by a worker, a run is started on the worker,
@@ -1041,7 +1041,7 @@ class QueueEvents(Events[AnyQueueEvent]):
         scheduler_id: str | None = None,
         task_group_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[ArtifactCreatedEvent]:
         """Artifact Creation Messages
 
         Whenever the `createArtifact` end-point is called, the queue will create
@@ -1113,7 +1113,7 @@ class QueueEvents(Events[AnyQueueEvent]):
         scheduler_id: str | None = None,
         task_group_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[TaskCompletedEvent]:
         """Task Completed Messages
 
         When a task is successfully completed by a worker a message is posted
@@ -1169,7 +1169,7 @@ class QueueEvents(Events[AnyQueueEvent]):
         scheduler_id: str | None = None,
         task_group_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[TaskFailedEvent]:
         """Task Failed Messages
 
         When a task ran, but failed to complete successfully a message is posted
@@ -1223,7 +1223,7 @@ class QueueEvents(Events[AnyQueueEvent]):
         scheduler_id: str | None = None,
         task_group_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[TaskExceptionEvent]:
         """Task Exception Messages
 
         Whenever Taskcluster fails to run a message is posted to this exchange.
@@ -1275,7 +1275,7 @@ class QueueEvents(Events[AnyQueueEvent]):
         task_group_id: str | None = None,
         scheduler_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[TaskGroupResolvedEvent]:
         """Task Group Resolved Messages
 
         A message is published on task-group-resolved whenever all submitted
@@ -1313,7 +1313,7 @@ class QueueEvents(Events[AnyQueueEvent]):
         task_group_id: str | None = None,
         scheduler_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[TaskGroupSealedEvent]:
         """Task Group Sealed Messages
 
         A message is published on task-group-sealed whenever task group is sealed.
@@ -1354,7 +1354,7 @@ class QueueEvents(Events[AnyQueueEvent]):
         scheduler_id: str | None = None,
         task_group_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[TaskPriorityChangedEvent]:
         """Task Priority Changed Messages
 
         A message published when task priority was updated via `changeTaskPriority` API call.
@@ -1400,7 +1400,7 @@ class QueueEvents(Events[AnyQueueEvent]):
         task_group_id: str | None = None,
         scheduler_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[TaskGroupPriorityChangedEvent]:
         """Task Group Priority Changed Messages
 
         A message published when task group priority was changed via `changeTaskGroupPriority` API call.

@@ -699,7 +699,7 @@ class WorkerManagerEvents(Events[AnyWorkerManagerEvent]):
         worker_id: str | None = None,
         launch_config_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[WorkerPoolCreatedEvent]:
         """Worker Pool Created Messages
 
         Whenever the api receives a request to create a
@@ -747,7 +747,7 @@ class WorkerManagerEvents(Events[AnyWorkerManagerEvent]):
         worker_id: str | None = None,
         launch_config_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[WorkerPoolUpdatedEvent]:
         """Worker Pool Updated Messages
 
         Whenever the api receives a request to update a
@@ -795,7 +795,7 @@ class WorkerManagerEvents(Events[AnyWorkerManagerEvent]):
         worker_id: str | None = None,
         launch_config_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[WorkerPoolErrorEvent]:
         """Worker Pool Provisioning Error Messages
 
         Whenever a worker reports an error
@@ -844,7 +844,7 @@ class WorkerManagerEvents(Events[AnyWorkerManagerEvent]):
         worker_id: str | None = None,
         launch_config_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[WorkerRequestedEvent]:
         """Worker Requested Messages
 
         Whenever a worker is requested, a message is posted
@@ -891,7 +891,7 @@ class WorkerManagerEvents(Events[AnyWorkerManagerEvent]):
         worker_id: str | None = None,
         launch_config_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[WorkerRunningEvent]:
         """Worker Running Messages
 
         Whenever a worker has registered, a message is posted
@@ -939,7 +939,7 @@ class WorkerManagerEvents(Events[AnyWorkerManagerEvent]):
         worker_id: str | None = None,
         launch_config_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[WorkerStoppedEvent]:
         """Worker Stopped Messages
 
         Whenever a worker has stopped, a message is posted
@@ -987,7 +987,7 @@ class WorkerManagerEvents(Events[AnyWorkerManagerEvent]):
         worker_id: str | None = None,
         launch_config_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[WorkerRemovedEvent]:
         """Worker Removed Messages
 
         Whenever a worker is removed, a message is posted to this exchange.
@@ -1036,7 +1036,7 @@ class WorkerManagerEvents(Events[AnyWorkerManagerEvent]):
         worker_id: str | None = None,
         launch_config_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[LaunchConfigCreatedEvent]:
         """Launch Config Created Messages
 
         Whenever a new launch configuration is created for a worker pool,
@@ -1083,7 +1083,7 @@ class WorkerManagerEvents(Events[AnyWorkerManagerEvent]):
         worker_id: str | None = None,
         launch_config_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[LaunchConfigUpdatedEvent]:
         """Launch Config Updated Messages
 
         Whenever a launch configuration is updated for a worker pool,
@@ -1130,7 +1130,7 @@ class WorkerManagerEvents(Events[AnyWorkerManagerEvent]):
         worker_id: str | None = None,
         launch_config_id: str | None = None,
         reserved: str | None = None,
-    ) -> Binding:
+    ) -> Binding[LaunchConfigArchivedEvent]:
         """Launch Config Archived Messages
 
         Whenever a launch configuration is archived for a worker pool,

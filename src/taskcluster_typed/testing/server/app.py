@@ -178,6 +178,7 @@ class LocalTaskcluster:
     # Lifecycle ---------------------------------------------------------------
 
     def start(self) -> Self:
+        self.pulse.open()  # declares the queue's exchanges, as the real publisher does
         server = ThreadingHTTPServer(self._address, _make_handler(self))
         server.daemon_threads = True
         self._server = server

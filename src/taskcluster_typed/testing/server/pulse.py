@@ -87,15 +87,33 @@ class PulsePublisher:
                 self._send(message)
         return message
 
-    def _send(self, message: PublishedMessage) -> None:
+    def open(self) -> None:
+        """Connect (when there is a URL) and declare every queue exchange, as
+        taskcluster-lib-pulse's publisher does at start-up: consumers may bind at once."""
+        with self._lock:
+            if self.url is not None:
+                self._open()
+
+    def _open(self) -> None:
         # The optional "pulse" extra: only needed when publishing for real.
         from kombu.connection import Connection
         from kombu.entity import Exchange
 
-        if self._producer is None:
-            assert self.url is not None
-            self._connection = Connection(self.url)
-            self._producer = self._connection.Producer(serializer="json")
+        if self._producer is not None:
+            return
+        assert self.url is not None
+        self._connection = Connection(self.url)
+        self._producer = self._connection.Producer(serializer="json")
+        channel: Any = self._connection.default_channel
+        for topic in self._topics.values():
+            name = exchange_name(self._prefix, topic.exchange)
+            exchange: Any = Exchange(name, type="topic", durable=True)
+            exchange(channel).declare()
+
+    def _send(self, message: PublishedMessage) -> None:
+        from kombu.entity import Exchange
+
+        self._open()
         exchange = Exchange(message.exchange, type="topic", durable=True)
         self._producer.publish(
             message.body,

@@ -1,0 +1,43 @@
+"""docs/pulse.md: its Python examples type-check under mypy --strict, and its test passes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "docs" / "pulse.md").read_text(), re.S)
+
+
+def test_the_examples_type_check(tmp_path: Path) -> None:
+    assert len(BLOCKS) >= 4
+    paths = []
+    for number, block in enumerate(BLOCKS):
+        path = tmp_path / f"pulse_doc_{number}.py"
+        path.write_text(block)
+        paths.append(str(path))
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", *paths],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_fake_consumer_example_passes(tmp_path: Path) -> None:
+    (block,) = [b for b in BLOCKS if "def test_" in b]
+    path = tmp_path / "test_pulse_doc.py"
+    path.write_text(block)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(path)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "1 passed" in result.stdout
