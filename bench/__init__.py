@@ -1,4 +1,4 @@
-"""Side-by-side benchmarks of taskcluster-typed and the official `taskcluster` client (#9).
+"""Side-by-side benchmarks of taskcluster-typed and the official `taskcluster` client.
 
 Run ``python bench/run.py`` (or ``--quick``); see bench/RESULTS.md.
 """

@@ -3,7 +3,7 @@
 Messages per second received, parsed and acknowledged: `PulseConsumer` (typed events: routing
 key split, body validated into the generated model, CC routes, acknowledged when the loop
 asks for the next one) against the same loop written by hand with kombu and ``json.loads``
-(issue 16's target: at least 0.8x); and `AsyncPulseConsumer` against the same loop with
+(the target: at least 0.8x); and `AsyncPulseConsumer` against the same loop with
 aio-pika. Each drains a durable queue filled beforehand with the same task-completed
 messages (about 0.7 KB, shaped like Firefox CI's), with the same prefetch (5, lib-pulse's
 default, and 50) and the same queue type (quorum, as lib-pulse declares), in interleaved

@@ -1,4 +1,4 @@
-"""Measure a large object transfer (#7): ``python bench/transfer.py [--size-mib 1024]``.
+"""Measure a large object transfer: ``python bench/transfer.py [--size-mib 1024]``.
 
 Uploads and downloads one generated file through the loopback object service of the tests
 (tests/transfers/fake_service.py; the data go over real HTTP on 127.0.0.1), with the sync and

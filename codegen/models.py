@@ -1,7 +1,8 @@
 """Run datamodel-code-generator (dcg) once over the preprocessed tree, format its output,
 and read back its model metadata.
 
-The command line is the one measured best in ``../shared/codegen-notes.md``, plus:
+The command line is the one that measured best on Taskcluster's schemas (deterministic output,
+readable names, pydantic v2 with aliases), plus:
 
 - ``--base-class taskcluster_typed._model_base.TaskclusterModel``: the base owns
   ``populate_by_name`` and ``defer_build``, so ``--no-allow-population-by-field-name`` keeps

@@ -286,8 +286,9 @@ match `lock.json`.
 
     make references
 
-runs `python -m codegen references --bundle ../shared/taskcluster-references/references.json
---version {version}` (the bundle a Taskcluster release publishes as `generated/references.json`).
+runs `python -m codegen references --bundle <path>/references.json --version {version}`
+(`BUNDLE=` sets the path; the bundle a Taskcluster release publishes as
+`generated/references.json`).
 To pin from a live deployment instead:
 
     python -m codegen references --root-url https://tc.example.com --version vX.Y.Z

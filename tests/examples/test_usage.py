@@ -1,4 +1,4 @@
-"""Examples that need arguments print their usage, not a traceback (issue 15 item 11)."""
+"""Examples that need arguments print their usage, not a traceback."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""credential_information against the real auth service (issue 15 item 7)."""
+"""credential_information against the real auth service."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The real services' error replies raise the class of their Taskcluster code (issue 15 item 6)."""
+"""The real services' error replies raise the class of their Taskcluster code."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Raw replies from the real services: headers, status and the decoded model (issue 15 item 2)."""
+"""Raw replies from the real services: headers, status and the decoded model."""
 
 from __future__ import annotations
 

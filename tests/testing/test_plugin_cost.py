@@ -1,4 +1,4 @@
-"""The pytest plugin costs nothing until its fixture is used (issue 15 item 10).
+"""The pytest plugin costs nothing until its fixture is used.
 
 pytest loads the plugin (an entry point) in every run of every project that has this package
 installed, so loading it must not import the local server, httpx or pydantic. Measured in

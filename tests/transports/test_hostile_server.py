@@ -1,4 +1,4 @@
-"""The SDK against hostile loopback servers, on every transport (issue 14).
+"""The SDK against hostile loopback servers, on every transport.
 
 Each test drives a real client (sync on urllib3 and httpx's transport, async on aiohttp and
 httpx's transport) against a `ScriptedServer` that misbehaves in one way, and checks what was

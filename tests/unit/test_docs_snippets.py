@@ -1,4 +1,4 @@
-"""Every Python snippet in docs/ runs as written (issue 15 item 11).
+"""Every Python snippet in docs/ runs as written.
 
 Each ```python block is run as a script in a fresh interpreter, in an empty directory, with
 ``TASKCLUSTER_ROOT_URL``/``CLIENT_ID``/``ACCESS_TOKEN`` naming a local Taskcluster (root

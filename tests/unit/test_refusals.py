@@ -1,4 +1,4 @@
-"""Refusals that used to be plain ValueError/TypeError (issue 14): each is a TaskclusterError
+"""Refusals that used to be plain ValueError/TypeError: each is a TaskclusterError
 now (`ArgumentError`, still a ValueError and a TypeError), with its message, and a reply body
 that is not JSON is a `ResponseValidationError` from `Reply.json()`."""
 

@@ -1,5 +1,5 @@
 """``request(params=)`` and ``for_route``: any route, its parameters encoded as the generated
-methods encode them, and signed URLs for any GET route (issue 15 item 8)."""
+methods encode them, and signed URLs for any GET route."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Service discovery by Kubernetes DNS (issue 15 item 9, the JS client's
+"""Service discovery by Kubernetes DNS (the JS client's
 ``serviceDiscoveryScheme: 'k8s-dns'``): calls go to ``http://taskcluster-<service>``."""
 
 from __future__ import annotations

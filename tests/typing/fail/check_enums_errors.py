@@ -1,4 +1,4 @@
-"""An exhaustive ``match`` on a reply's enum must handle `UnknownValue` (issue 15 item 5)."""
+"""An exhaustive ``match`` on a reply's enum must handle `UnknownValue`."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Types that match the run time (issue 15 item 5), rejected by both type checkers."""
+"""Types that match the run time, rejected by both type checkers."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Enum fields of replies and an exhaustive ``match`` (issue 15 item 5).
+"""Enum fields of replies and an exhaustive ``match``.
 
 Type-checked by `make typecheck`, never run.
 """

@@ -1,4 +1,4 @@
-"""The readable names (issue 15 item 4) are what the methods return, for both type checkers.
+"""The readable names are what the methods return, for both type checkers.
 
 Type-checked by `make typecheck`, never run.
 """

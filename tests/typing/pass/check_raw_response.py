@@ -1,4 +1,4 @@
-"""``with_raw_response`` as the type checkers see it (issue 15 item 2).
+"""``with_raw_response`` as the type checkers see it.
 
 Type-checked by `make typecheck`, never run.
 """

@@ -1,4 +1,4 @@
-"""Types that match the run time (issue 15 item 5), accepted by both type checkers.
+"""Types that match the run time, accepted by both type checkers.
 
 Type-checked by `make typecheck`, never run.
 """
