@@ -150,7 +150,9 @@ def render_public(
     )
     files: dict[str, str] = {
         "__init__.py": package_init,
-        "services/__init__.py": render(env, "services_init.py.jinja", header=header),
+        "services/__init__.py": render(
+            env, "services_init.py.jinja", services=services, header=header
+        ),
         "models/__init__.py": render(env, "models_init.py.jinja", header=header),
     }
     for service in services:

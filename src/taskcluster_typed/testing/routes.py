@@ -14,23 +14,9 @@ from typing import Any
 from urllib.parse import unquote
 
 from ..endpoint import Endpoint
+from ..services import SERVICES
 
 __all__ = ["SERVICES", "Match", "endpoints", "match", "python_name"]
-
-# Taskcluster service name -> generated module name.
-SERVICES = {
-    "auth": "auth",
-    "github": "github",
-    "hooks": "hooks",
-    "index": "index",
-    "notify": "notify",
-    "object": "object",
-    "purge-cache": "purge_cache",
-    "queue": "queue",
-    "secrets": "secrets",
-    "web-server": "web_server",
-    "worker-manager": "worker_manager",
-}
 
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 _PARAM = re.compile(r"<([^>]+)>")
