@@ -84,6 +84,7 @@ bench: $(STAMP) $(NODE_STAMP)
 # stopped, like tests/real).
 bench-real: $(STAMP)
 	$(PY) bench/real.py
+	$(PY) bench/pulse.py
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache

@@ -237,16 +237,37 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--prefetch", type=int, nargs="*", default=[5, 50])
+    parser.add_argument("--out", type=Path, default=Path(__file__).with_name("RESULTS-pulse.md"))
     args = parser.parse_args()
-    print(f"{args.messages} task-completed messages per run, {args.rounds} rounds, median\n")
-    print("| prefetch | loop | messages/s | vs the same loop by hand |")
-    print("|---|---|---|---|")
+    started = time.time()
+    load_before = os.getloadavg()
+    lines = [
+        "| prefetch | loop | messages/s (median) | vs the same loop by hand (target >= 0.8x) |",
+        "|---|---|---|---|",
+    ]
     for prefetch in args.prefetch:
         results = measure(args.url, args.messages, args.rounds, prefetch)
         rates = {c: (args.messages - 1) / statistics.median(t) for c, t in results.items()}
         for contender, rate in rates.items():
             base = rates[BASELINES[contender]]
-            print(f"| {prefetch} | {contender} | {rate:,.0f} | {rate / base:.2f}x |")
+            lines.append(f"| {prefetch} | {contender} | {rate:,.0f} | {rate / base:.2f}x |")
+    took = time.time() - started
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
+    load_after = os.getloadavg()
+    text = "\n".join(
+        [
+            "# Pulse consumer throughput on the real RabbitMQ (`make bench-real`)",
+            "",
+            f"Written by `python bench/pulse.py` on {when} (took {took:.0f} s): "
+            f"{args.messages} task-completed messages per run, {args.rounds} rounds, median. "
+            f"Machine load average {load_before[0]:.2f} -> {load_after[0]:.2f}.",
+            "",
+            *lines,
+            "",
+        ]
+    )
+    args.out.write_text(text)
+    print(text)
 
 
 if __name__ == "__main__":
