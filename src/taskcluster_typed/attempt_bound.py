@@ -10,7 +10,7 @@ deadline. Blocking sockets cannot be bounded otherwise: their timeouts bound eac
 from __future__ import annotations
 
 import contextlib
-import heapq
+import math
 import socket
 import threading
 import time
@@ -22,7 +22,7 @@ __all__ = ["Attempt", "Watchdog"]
 class Attempt:
     """One request in flight: its deadline, and the connection or socket carrying it."""
 
-    __slots__ = ("conn", "deadline", "done", "expired", "sock")
+    __slots__ = ("conn", "deadline", "expired", "sock")
 
     def __init__(self, deadline: float) -> None:
         self.deadline = deadline
@@ -30,11 +30,7 @@ class Attempt:
         self.conn: Any = None
         #: The socket itself, when known directly.
         self.sock: socket.socket | None = None
-        self.done = False
         self.expired = False
-
-    def __lt__(self, other: Attempt) -> bool:
-        return self.deadline < other.deadline
 
     def carried_by(self, sock: socket.socket) -> None:
         """Record the attempt's socket (shut at once if the deadline already passed)."""
@@ -55,44 +51,58 @@ class Attempt:
 
 
 class Watchdog:
-    """Expires attempts that pass their deadline; one daemon thread, started on first use."""
+    """Expires attempts that pass their deadline; one daemon thread, started on first use.
+
+    The attempts in flight are kept in a dict, each removed by `finish` when it ends (no
+    finished attempt is kept). The thread sleeps until the earliest deadline it knows of and
+    is woken only for an attempt due before that: calls with the same timeout, one after the
+    other, wake it about once per timeout, not once per call.
+    """
 
     def __init__(self) -> None:
-        self._heap: list[Attempt] = []
+        self._live: dict[Attempt, None] = {}
         self._cond = threading.Condition(threading.Lock())
         self._thread: threading.Thread | None = None
+        self._wake_at = math.inf
         self._closed = False
 
     def watch(self, attempt: Attempt) -> None:
+        """Expire `attempt` if it is still in flight at its deadline."""
         with self._cond:
-            earliest = not self._heap or attempt.deadline < self._heap[0].deadline
-            heapq.heappush(self._heap, attempt)
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="taskcluster-typed deadlines", daemon=True
-                )
-                self._thread.start()
-            elif earliest:
-                self._cond.notify()
+            self._live[attempt] = None
+            if attempt.deadline < self._wake_at:
+                self._wake_at = attempt.deadline
+                if self._thread is None:
+                    self._thread = threading.Thread(
+                        target=self._run, name="taskcluster-typed deadlines", daemon=True
+                    )
+                    self._thread.start()
+                else:
+                    self._cond.notify()
+
+    def finish(self, attempt: Attempt) -> None:
+        """`attempt` ended (or failed): it is no longer watched."""
+        with self._cond:
+            self._live.pop(attempt, None)
 
     def _run(self) -> None:
         with self._cond:
             while not self._closed:
-                while self._heap and self._heap[0].done:
-                    heapq.heappop(self._heap)
-                if not self._heap:
+                now = time.monotonic()
+                due = [attempt for attempt in self._live if attempt.deadline <= now]
+                for attempt in due:
+                    del self._live[attempt]
+                    attempt.expire()
+                self._wake_at = min((a.deadline for a in self._live), default=math.inf)
+                if self._wake_at == math.inf:
                     self._cond.wait()
-                    continue
-                wait = self._heap[0].deadline - time.monotonic()
-                if wait > 0:
-                    self._cond.wait(wait)
-                    continue
-                heapq.heappop(self._heap).expire()
+                else:
+                    self._cond.wait(self._wake_at - now)
 
     def close(self) -> None:
         with self._cond:
             self._closed = True
-            self._heap.clear()
+            self._live.clear()
             self._cond.notify()
         thread = self._thread
         if thread is not None and thread is not threading.current_thread():

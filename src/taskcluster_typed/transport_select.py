@@ -152,7 +152,7 @@ def _bounded_httpx_send(
                 ) from exc
             raise
         finally:
-            attempt.done = True
+            watchdog.finish(attempt)
 
     return send
 

@@ -178,7 +178,7 @@ class Urllib3Transport(httpx.BaseTransport):
         self._managers: dict[str | None, urllib3.PoolManager] = {}
         # (scheme, host, port) -> its pool, and whether the target goes in origin form (not
         # through an HTTP proxy); filled on first use (saves urllib3's key building per call).
-        self._pools: dict[tuple[str, str, int], tuple[HTTPConnectionPool, bool]] = {}
+        self._pools: dict[tuple[bytes, bytes, int | None], tuple[HTTPConnectionPool, bool]] = {}
         self._watchdog = Watchdog()
         # The proxy variables, read once (as httpx does when a client is built).
         self._proxies = urllib.request.getproxies_environment() if self._trust_env else {}
@@ -222,26 +222,34 @@ class Urllib3Transport(httpx.BaseTransport):
         for manager in inherited.values():
             manager.clear()  # closes the child's copies of the descriptors: nothing is sent
 
+    def _pool_for(
+        self, request: httpx.Request, key: tuple[bytes, bytes, int | None]
+    ) -> tuple[HTTPConnectionPool, bool]:
+        """The pool for a (scheme, host, port) not seen yet, and whether the target goes in
+        origin form (not through an HTTP proxy)."""
+        scheme = key[0].decode("ascii")
+        if scheme not in _DEFAULT_PORTS:
+            raise httpx.UnsupportedProtocol(f"unsupported URL scheme {scheme!r}", request=request)
+        host = key[1].decode("ascii")
+        if not host:
+            raise httpx.UnsupportedProtocol("the URL has no host", request=request)
+        port = key[2] or _DEFAULT_PORTS[scheme]
+        proxy = _proxy_for(self._proxies, scheme, host) if self._proxies else None
+        pool = self._manager(proxy).connection_from_host(host, port, scheme)
+        if len(self._pools) >= _MAX_POOLS:
+            self._pools.clear()  # before the managers evict (and close) any of them
+        found = self._pools[key] = (pool, proxy is None or scheme == "https")
+        return found
+
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if self._closed:
             raise RuntimeError("the transport is closed")
         self._check_process()
         url = request.url
-        scheme = url.scheme
-        if scheme not in _DEFAULT_PORTS:
-            raise httpx.UnsupportedProtocol(f"unsupported URL scheme {scheme!r}", request=request)
-        host = url.host
-        if not host:
-            raise httpx.UnsupportedProtocol("the URL has no host", request=request)
-        port = url.port or _DEFAULT_PORTS[scheme]
-        key = (scheme, host, port)
+        key = (url.raw_scheme, url.raw_host, url.port)
         found = self._pools.get(key)
         if found is None:
-            proxy = _proxy_for(self._proxies, scheme, host) if self._proxies else None
-            pool = self._manager(proxy).connection_from_host(host, port, scheme)
-            if len(self._pools) >= _MAX_POOLS:
-                self._pools.clear()  # before the managers evict (and close) any of them
-            found = self._pools[key] = (pool, proxy is None or scheme == "https")
+            found = self._pool_for(request, key)
         pool, direct = found
         timeouts: Any = request.extensions.get("timeout") or {}
         connect, read = timeouts.get("connect"), timeouts.get("read")
@@ -279,16 +287,16 @@ class Urllib3Transport(httpx.BaseTransport):
                 stream: httpx.SyncByteStream = httpx.ByteStream(content)
                 eager = True
             else:
-                stream = _ResponseStream(response, request, attempt)
+                stream = _ResponseStream(response, request, attempt, self._watchdog)
                 eager = False
         except Exception as exc:
             if attempt is not None:
-                attempt.done = True
+                self._watchdog.finish(attempt)
             raise _map_error(exc, request, attempt) from exc
         finally:
             _current.attempt = None
         if eager and attempt is not None:
-            attempt.done = True
+            self._watchdog.finish(attempt)
         result = httpx.Response(
             status_code=response.status,
             headers=list(response.headers.items()),
@@ -335,11 +343,16 @@ class _ResponseStream(httpx.SyncByteStream):
     """A large or unsized reply body, read as it is iterated."""
 
     def __init__(
-        self, response: urllib3.BaseHTTPResponse, request: httpx.Request, attempt: Attempt | None
+        self,
+        response: urllib3.BaseHTTPResponse,
+        request: httpx.Request,
+        attempt: Attempt | None,
+        watchdog: Watchdog,
     ) -> None:
         self._response = response
         self._request = request
         self._attempt = attempt
+        self._watchdog = watchdog
         self._complete = False
 
     def __iter__(self) -> Iterator[bytes]:
@@ -355,7 +368,7 @@ class _ResponseStream(httpx.SyncByteStream):
 
     def close(self) -> None:
         if self._attempt is not None:
-            self._attempt.done = True
+            self._watchdog.finish(self._attempt)
         response = self._response
         if not self._complete:
             response.close()  # read in part: the connection cannot carry another request
