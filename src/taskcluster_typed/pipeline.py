@@ -109,12 +109,20 @@ class Signer:
         (httpx percent-encodes what was left raw, drops dot segments, IDNA-encodes hosts)."""
         if self.credentials is None:
             return
+        url = request.url
+        # What Hawk signs of the URL, from httpx's parts (as `hawk.Target.from_url` reads the
+        # URL httpx sends: an empty query is not signed, the port is the scheme's default).
+        resource = url.raw_path.decode("ascii")
+        if resource.endswith("?") and not url.query:
+            resource = resource[:-1]
+        port = url.port or (443 if url.scheme == "https" else 80)
+        content = request.content
         request.headers["authorization"] = hawk.request_header(
             credentials=self.credentials,
             authorized_scopes=self.authorized_scopes,
             method=request.method,
-            url=str(request.url),
-            body=request.content if request.content else None,
+            url=hawk.Target(resource, url.raw_host.decode("ascii"), port),
+            body=content or None,
             content_type=request.headers.get("content-type"),
         )
 
