@@ -9,6 +9,7 @@ the ones mohawk's `Sender` makes (the tests prove it, and verify every header wi
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import os
@@ -27,6 +28,12 @@ def payload_hash(body: bytes, content_type: str) -> str:
     digest.update(body)
     digest.update(b"\n")
     return base64.b64encode(digest.digest()).decode("ascii")
+
+
+@functools.lru_cache(maxsize=16)
+def _empty_payload_hash(content_type: str) -> str:
+    """`payload_hash` of an empty body (every GET): the same for every request."""
+    return payload_hash(b"", content_type)
 
 
 def _mac(key: str, normalized: str) -> str:
@@ -67,14 +74,15 @@ def header(
     *,
     credentials: Credentials,
     method: str,
-    url: str,
+    url: str | Target,
     content_hash: str | None,
     ext: str | None,
     ts: int | None = None,
     nonce_value: str | None = None,
 ) -> str:
-    """The ``Authorization`` header value for one request."""
-    target = Target.from_url(url)
+    """The ``Authorization`` header value for one request (`url`: the URL as sent, or what
+    Hawk signs of it, its `Target`)."""
+    target = url if isinstance(url, Target) else Target.from_url(url)
     ts = int(time.time()) if ts is None else ts
     nonce_value = nonce() if nonce_value is None else nonce_value
     normalized = (
@@ -96,12 +104,15 @@ def request_header(
     credentials: Credentials,
     authorized_scopes: list[str] | tuple[str, ...] | None,
     method: str,
-    url: str,
+    url: str | Target,
     body: bytes | None,
     content_type: str | None,
 ) -> str:
     """Sign one request: the payload hash is always sent (over the exact body bytes, or empty)."""
-    content_hash = payload_hash(body or b"", content_type or "")
+    if body:
+        content_hash = payload_hash(body, content_type or "")
+    else:
+        content_hash = _empty_payload_hash(content_type or "")
     return header(
         credentials=credentials,
         method=method,

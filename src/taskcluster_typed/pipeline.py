@@ -109,12 +109,20 @@ class Signer:
         (httpx percent-encodes what was left raw, drops dot segments, IDNA-encodes hosts)."""
         if self.credentials is None:
             return
+        url = request.url
+        # What Hawk signs of the URL, from httpx's parts (as `hawk.Target.from_url` reads the
+        # URL httpx sends: an empty query is not signed, the port is the scheme's default).
+        resource = url.raw_path.decode("ascii")
+        if resource.endswith("?") and not url.query:
+            resource = resource[:-1]
+        port = url.port or (443 if url.scheme == "https" else 80)
+        content = request.content
         request.headers["authorization"] = hawk.request_header(
             credentials=self.credentials,
             authorized_scopes=self.authorized_scopes,
             method=request.method,
-            url=str(request.url),
-            body=request.content if request.content else None,
+            url=hawk.Target(resource, url.raw_host.decode("ascii"), port),
+            body=content or None,
             content_type=request.headers.get("content-type"),
         )
 
@@ -170,6 +178,23 @@ def _decode_error_body(response: httpx.Response) -> tuple[Any, str]:
         return None, text
 
 
+@functools.lru_cache(maxsize=1024)
+def parsed_url(url: str) -> httpx.URL:
+    """``httpx.URL(url)``, kept for the URLs called most recently: parsing and validating a
+    URL is a good part of building a request, and a worker or a script polling a task calls
+    the same URLs again and again (an `httpx.URL` is immutable; a URL that does not parse is
+    not kept)."""
+    import httpx  # at the first request, not with this module
+
+    return httpx.URL(url)
+
+
+@functools.lru_cache(maxsize=64)
+def _timeouts(seconds: float | None) -> dict[str, float | None]:
+    """httpx's ``timeout`` request extension for one attempt bound (read only by transports)."""
+    return {"connect": seconds, "read": seconds, "write": seconds, "pool": seconds}
+
+
 def build_request(call: Call, signer: Signer, attempt_timeout: float | None) -> httpx.Request:
     """The signed request for one attempt."""
     import httpx  # at the first request, not with this module
@@ -182,13 +207,10 @@ def build_request(call: Call, signer: Signer, attempt_timeout: float | None) -> 
     try:
         request = httpx.Request(
             call.method,
-            call.url,
+            parsed_url(call.url),
             headers=headers,
             content=call.body,
-            extensions={
-                "timeout": httpx.Timeout(attempt_timeout).as_dict(),
-                ATTEMPT_TIMEOUT: attempt_timeout,
-            },
+            extensions={"timeout": _timeouts(attempt_timeout), ATTEMPT_TIMEOUT: attempt_timeout},
         )
     except (httpx.InvalidURL, UnicodeError) as exc:
         raise ValidationError(call.name, [("url", f"{redact_url(call.url)}: {exc}")]) from exc
@@ -208,7 +230,6 @@ def call_flow(
 
     retryable = retryable_exceptions()
     unsent = unsent_exceptions()
-    shown_url = redact_url(call.url)
     end = None if call.deadline is None else clock() + call.deadline
     retries = 0
 
@@ -225,7 +246,9 @@ def call_flow(
 
     while True:
         attempt = retries + 1
-        log.debug("%s: %s %s (attempt %d)", call.name, call.method, shown_url, attempt)
+        if log.isEnabledFor(logging.DEBUG):
+            shown = redact_url(call.url)
+            log.debug("%s: %s %s (attempt %d)", call.name, call.method, shown, attempt)
         bound = call.timeout
         if end is not None:
             left = max(end - clock(), 0.001)

@@ -13,6 +13,10 @@ A client built here sends through its transport directly (an `httpx.Request` in,
 and event-hook handling) that the pipeline does not use. An ``http_client=`` passed by the
 user is used as it is, through its ``send``.
 
+httpx's own transport (``"httpx"``, and async clients under trio or without aiohttp) keeps
+no idle connection (httpcore would read bytes sent after a reply's body as the next reply),
+and its sync attempts are bounded by the watchdog of `attempt_bound`, as urllib3's are.
+
 Pools belong to a process and (async) to an event loop: a pipe used in a forked child is
 replaced, never touching the parent's connections; an async pipe keeps one httpx client per
 event loop, closed when that loop shuts down (``shutdown_asyncgens``, run by `asyncio.run`,
@@ -31,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     import httpx
 
+from .attempt_bound import Attempt, Watchdog
 from .errors import ConfigurationError
 from .pipeline import ATTEMPT_TIMEOUT
 
@@ -88,13 +93,68 @@ def _check_httpx_socks() -> None:
 
 
 def _httpx_client(*, is_async: bool) -> Any:
+    """An httpx client on httpx's own transport that keeps no idle connection: httpcore reads
+    bytes a server sent after a reply's body (in h11's buffer) as the next reply on that
+    connection, so every reply ends its connection (one connect per request, the cost of
+    this transport's safety)."""
     import httpx  # at the first client built, not with the package
 
     from .transport import default_limits, shared_ssl_context
 
     _check_httpx_socks()
     cls = httpx.AsyncClient if is_async else httpx.Client
-    return cls(verify=shared_ssl_context(), limits=default_limits(), follow_redirects=False)
+    limits = httpx.Limits(
+        max_connections=default_limits().max_connections, max_keepalive_connections=0
+    )
+    return cls(verify=shared_ssl_context(), limits=limits, follow_redirects=False)
+
+
+# httpcore's trace events that hand over a new connection's network stream (public: the
+# ``trace`` request extension; the stream's ``get_extra_info("socket")``).
+_CONNECTED = frozenset(
+    {"connection.connect_tcp.complete", "connection.connect_unix_socket.complete"}
+)
+
+
+def _bounded_httpx_send(
+    http: httpx.Client, watchdog: Watchdog
+) -> Callable[[httpx.Request], httpx.Response]:
+    """Send through httpx's own sync transport within the attempt's bound.
+
+    httpcore's timeouts bound each read; the attempt's socket is learnt from the ``trace``
+    extension when its connection is made (every request gets a new one: no keep-alive, see
+    `_httpx_client`), and the watchdog shuts it down once the attempt passes its bound.
+    """
+    import time
+
+    import httpx
+
+    def send(request: httpx.Request) -> httpx.Response:
+        bound: float | None = request.extensions.get(ATTEMPT_TIMEOUT)
+        if bound is None:
+            return http.send(request, follow_redirects=False)
+        attempt = Attempt(time.monotonic() + bound)
+
+        def trace(name: str, info: dict[str, Any]) -> None:
+            if name in _CONNECTED:
+                sock = info["return_value"].get_extra_info("socket")
+                if sock is not None:
+                    attempt.carried_by(sock)
+
+        request.extensions["trace"] = trace
+        watchdog.watch(attempt)
+        try:
+            return http.send(request, follow_redirects=False)
+        except httpx.TransportError as exc:
+            if attempt.expired:
+                raise httpx.ReadTimeout(
+                    f"the attempt's timeout of {bound:g} s passed", request=request
+                ) from exc
+            raise
+        finally:
+            watchdog.finish(attempt)
+
+    return send
 
 
 @dataclass(slots=True)
@@ -105,6 +165,8 @@ class SyncPipe:
     send: Callable[[httpx.Request], httpx.Response]
     owned: bool
     pid: int = field(default_factory=os.getpid)
+    #: The attempt bound's watchdog of httpx's own transport (urllib3's has its own).
+    watchdog: Watchdog | None = None
 
     @classmethod
     def given(cls, http: httpx.Client) -> SyncPipe:
@@ -119,9 +181,10 @@ class SyncPipe:
     def build(cls, transport: TransportName) -> SyncPipe:
         """A new httpx client on the chosen transport, sent through directly."""
         if transport == "httpx":
-            pipe = cls.given(_httpx_client(is_async=False))
-            pipe.owned = True
-            return pipe
+            http_client = _httpx_client(is_async=False)
+            watchdog = Watchdog()
+            bounded = _bounded_httpx_send(http_client, watchdog)
+            return cls(http_client, bounded, owned=True, watchdog=watchdog)
         import httpx  # at the first client built, not with the package
 
         from .urllib3_transport import Urllib3Transport
@@ -152,6 +215,8 @@ class SyncPipe:
     def close(self) -> None:
         if self.owned and not self.forked():
             self.http.close()
+            if self.watchdog is not None:
+                self.watchdog.close()
 
 
 AsyncSend = Callable[["httpx.Request"], Awaitable["httpx.Response"]]

@@ -9,9 +9,9 @@ the reply into an `httpx.Response`, and adds what the SDK needs on top:
 - no retries and no redirects inside urllib3 (``Retry(total=False)``): the SDK's retry policy
   is the only one; a Content-Length that does not match the body, or conflicting
   Content-Length headers, are errors (urllib3's ``enforce_content_length``, ``InvalidHeader``);
-- an *attempt deadline*: with a timeout, one watchdog thread per transport shuts the socket of
-  an attempt that passes ``start + timeout`` (a server trickling a byte every half second
-  cannot hold a call), and the attempt fails with `httpx.ReadTimeout`;
+- an *attempt deadline*: with a timeout, one watchdog thread per transport (`attempt_bound`)
+  shuts the socket of an attempt that passes ``start + timeout`` (a server trickling a byte
+  every half second cannot hold a call), and the attempt fails with `httpx.ReadTimeout`;
 - fork safety: the pools belong to the process that built them; used in a forked child the
   transport builds new ones and never sends, reads, shuts down or TLS-closes the parent's
   connections (their descriptors are closed in the child only);
@@ -24,9 +24,7 @@ the reply into an `httpx.Response`, and adds what the SDK needs on top:
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import heapq
 import os
 import socket
 import ssl
@@ -52,6 +50,7 @@ from urllib3.exceptions import (
 )
 from urllib3.util import Retry, Timeout
 
+from .attempt_bound import Attempt, Watchdog
 from .errors import ConfigurationError
 from .pipeline import ATTEMPT_TIMEOUT
 
@@ -73,80 +72,10 @@ _MAX_POOLS = 100
 _current = threading.local()
 
 
-class _Attempt:
-    """One request in flight: its deadline, and the connection carrying it (once known)."""
-
-    __slots__ = ("conn", "deadline", "done", "expired")
-
-    def __init__(self, deadline: float) -> None:
-        self.deadline = deadline
-        self.conn: HTTPConnection | None = None
-        self.done = False
-        self.expired = False
-
-    def __lt__(self, other: _Attempt) -> bool:
-        return self.deadline < other.deadline
-
-    def expire(self) -> None:
-        """Shut the attempt's socket: a blocked read or write returns at once."""
-        self.expired = True
-        conn = self.conn
-        sock = None if conn is None else conn.sock
-        if sock is not None:
-            # socket.socket's shutdown: on a TLS socket too, without a TLS close.
-            with contextlib.suppress(OSError):
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
-
-
-class _Watchdog:
-    """Expires attempts that pass their deadline; one daemon thread, started on first use."""
-
-    def __init__(self) -> None:
-        self._heap: list[_Attempt] = []
-        self._cond = threading.Condition(threading.Lock())
-        self._thread: threading.Thread | None = None
-        self._closed = False
-
-    def watch(self, attempt: _Attempt) -> None:
-        with self._cond:
-            earliest = not self._heap or attempt.deadline < self._heap[0].deadline
-            heapq.heappush(self._heap, attempt)
-            if self._thread is None:
-                self._thread = threading.Thread(
-                    target=self._run, name="taskcluster-typed deadlines", daemon=True
-                )
-                self._thread.start()
-            elif earliest:
-                self._cond.notify()
-
-    def _run(self) -> None:
-        with self._cond:
-            while not self._closed:
-                while self._heap and self._heap[0].done:
-                    heapq.heappop(self._heap)
-                if not self._heap:
-                    self._cond.wait()
-                    continue
-                wait = self._heap[0].deadline - time.monotonic()
-                if wait > 0:
-                    self._cond.wait(wait)
-                    continue
-                heapq.heappop(self._heap).expire()
-
-    def close(self) -> None:
-        with self._cond:
-            self._closed = True
-            self._heap.clear()
-            self._cond.notify()
-        thread = self._thread
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout=1.0)
-
-
 def _before_request(conn: HTTPConnection) -> None:
     """Tell the running attempt which connection carries it (for its deadline), and drop a
     connection idle for longer than `KEEPALIVE_EXPIRY` (reconnect instead)."""
-    attempt: _Attempt | None = getattr(_current, "attempt", None)
+    attempt: Attempt | None = getattr(_current, "attempt", None)
     if attempt is not None:
         attempt.conn = conn
         if attempt.expired:
@@ -249,8 +178,8 @@ class Urllib3Transport(httpx.BaseTransport):
         self._managers: dict[str | None, urllib3.PoolManager] = {}
         # (scheme, host, port) -> its pool, and whether the target goes in origin form (not
         # through an HTTP proxy); filled on first use (saves urllib3's key building per call).
-        self._pools: dict[tuple[str, str, int], tuple[HTTPConnectionPool, bool]] = {}
-        self._watchdog = _Watchdog()
+        self._pools: dict[tuple[bytes, bytes, int | None], tuple[HTTPConnectionPool, bool]] = {}
+        self._watchdog = Watchdog()
         # The proxy variables, read once (as httpx does when a client is built).
         self._proxies = urllib.request.getproxies_environment() if self._trust_env else {}
 
@@ -293,33 +222,41 @@ class Urllib3Transport(httpx.BaseTransport):
         for manager in inherited.values():
             manager.clear()  # closes the child's copies of the descriptors: nothing is sent
 
+    def _pool_for(
+        self, request: httpx.Request, key: tuple[bytes, bytes, int | None]
+    ) -> tuple[HTTPConnectionPool, bool]:
+        """The pool for a (scheme, host, port) not seen yet, and whether the target goes in
+        origin form (not through an HTTP proxy)."""
+        scheme = key[0].decode("ascii")
+        if scheme not in _DEFAULT_PORTS:
+            raise httpx.UnsupportedProtocol(f"unsupported URL scheme {scheme!r}", request=request)
+        host = key[1].decode("ascii")
+        if not host:
+            raise httpx.UnsupportedProtocol("the URL has no host", request=request)
+        port = key[2] or _DEFAULT_PORTS[scheme]
+        proxy = _proxy_for(self._proxies, scheme, host) if self._proxies else None
+        pool = self._manager(proxy).connection_from_host(host, port, scheme)
+        if len(self._pools) >= _MAX_POOLS:
+            self._pools.clear()  # before the managers evict (and close) any of them
+        found = self._pools[key] = (pool, proxy is None or scheme == "https")
+        return found
+
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         if self._closed:
             raise RuntimeError("the transport is closed")
         self._check_process()
         url = request.url
-        scheme = url.scheme
-        if scheme not in _DEFAULT_PORTS:
-            raise httpx.UnsupportedProtocol(f"unsupported URL scheme {scheme!r}", request=request)
-        host = url.host
-        if not host:
-            raise httpx.UnsupportedProtocol("the URL has no host", request=request)
-        port = url.port or _DEFAULT_PORTS[scheme]
-        key = (scheme, host, port)
+        key = (url.raw_scheme, url.raw_host, url.port)
         found = self._pools.get(key)
         if found is None:
-            proxy = _proxy_for(self._proxies, scheme, host) if self._proxies else None
-            pool = self._manager(proxy).connection_from_host(host, port, scheme)
-            if len(self._pools) >= _MAX_POOLS:
-                self._pools.clear()  # before the managers evict (and close) any of them
-            found = self._pools[key] = (pool, proxy is None or scheme == "https")
+            found = self._pool_for(request, key)
         pool, direct = found
         timeouts: Any = request.extensions.get("timeout") or {}
         connect, read = timeouts.get("connect"), timeouts.get("read")
         attempt_timeout: float | None = request.extensions.get(ATTEMPT_TIMEOUT)
         attempt = None
         if attempt_timeout is not None:
-            attempt = _Attempt(time.monotonic() + attempt_timeout)
+            attempt = Attempt(time.monotonic() + attempt_timeout)
             connect = attempt_timeout if connect is None else min(connect, attempt_timeout)
         # The target as it was signed; in absolute form to an HTTP proxy.
         target = url.raw_path.decode("ascii") if direct else str(url)
@@ -350,16 +287,16 @@ class Urllib3Transport(httpx.BaseTransport):
                 stream: httpx.SyncByteStream = httpx.ByteStream(content)
                 eager = True
             else:
-                stream = _ResponseStream(response, request, attempt)
+                stream = _ResponseStream(response, request, attempt, self._watchdog)
                 eager = False
         except Exception as exc:
             if attempt is not None:
-                attempt.done = True
+                self._watchdog.finish(attempt)
             raise _map_error(exc, request, attempt) from exc
         finally:
             _current.attempt = None
         if eager and attempt is not None:
-            attempt.done = True
+            self._watchdog.finish(attempt)
         result = httpx.Response(
             status_code=response.status,
             headers=list(response.headers.items()),
@@ -406,11 +343,16 @@ class _ResponseStream(httpx.SyncByteStream):
     """A large or unsized reply body, read as it is iterated."""
 
     def __init__(
-        self, response: urllib3.BaseHTTPResponse, request: httpx.Request, attempt: _Attempt | None
+        self,
+        response: urllib3.BaseHTTPResponse,
+        request: httpx.Request,
+        attempt: Attempt | None,
+        watchdog: Watchdog,
     ) -> None:
         self._response = response
         self._request = request
         self._attempt = attempt
+        self._watchdog = watchdog
         self._complete = False
 
     def __iter__(self) -> Iterator[bytes]:
@@ -426,14 +368,14 @@ class _ResponseStream(httpx.SyncByteStream):
 
     def close(self) -> None:
         if self._attempt is not None:
-            self._attempt.done = True
+            self._watchdog.finish(self._attempt)
         response = self._response
         if not self._complete:
             response.close()  # read in part: the connection cannot carry another request
         response.release_conn()
 
 
-def _map_error(exc: BaseException, request: httpx.Request, attempt: _Attempt | None) -> Exception:
+def _map_error(exc: BaseException, request: httpx.Request, attempt: Attempt | None) -> Exception:
     """The httpx exception for a urllib3 (or socket) failure."""
     if isinstance(exc, httpx.HTTPError | ConfigurationError | RuntimeError):
         return exc

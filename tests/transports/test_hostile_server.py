@@ -41,16 +41,6 @@ EVERY = SYNC + ASYNC
 ids = [f"{kind}-{name}" for kind, name in EVERY]
 
 
-def httpcore_limit(reason: str) -> list[Any]:
-    """EVERY, with httpx's own transports marked as failing (strictly) for `reason`: a
-    limitation of httpcore that ``transport="httpx"`` keeps (documented in behaviour.md)."""
-    mark = pytest.mark.xfail(strict=True, reason=f"httpcore: {reason}")
-    return [
-        pytest.param(kind, name, id=f"{kind}-{name}", marks=mark if name == "httpx" else ())
-        for kind, name in EVERY
-    ]
-
-
 @pytest.fixture(autouse=True)
 def no_proxy_variables(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in PROXY_VARIABLES:
@@ -157,20 +147,7 @@ def test_connect_errors_are_retried_for_every_method(kind: str, transport: str) 
 # Timeouts ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("kind", "transport"),
-    [
-        pytest.param(
-            kind,
-            name,
-            id=f"{kind}-{name}",
-            marks=pytest.mark.xfail(strict=True, reason="httpcore: per-read timeouts only")
-            if (kind, name) == ("sync", "httpx")
-            else (),
-        )
-        for kind, name in EVERY
-    ],
-)
+@pytest.mark.parametrize(("kind", "transport"), EVERY, ids=ids)
 def test_a_trickling_server_cannot_hold_an_attempt(kind: str, transport: str) -> None:
     head = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
     with scripted(lambda r: Action(head, trickle=b"x" * 100, interval=0.2)) as server:
@@ -287,9 +264,7 @@ def test_root_urls_that_would_change_the_target_or_leak_a_password() -> None:
 # Framing -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("kind", "transport"), httpcore_limit("bytes left in h11's buffer are read as the next reply")
-)
+@pytest.mark.parametrize(("kind", "transport"), EVERY, ids=ids)
 def test_bytes_after_a_body_never_become_the_next_reply(kind: str, transport: str) -> None:
     smuggled = reply(b'{"smuggled":true}')
 
