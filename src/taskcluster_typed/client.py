@@ -207,8 +207,7 @@ class _ClientBase(Generic[H, P]):
         trace_id: str | NotGiven | None = NOT_GIVEN,
     ) -> Self:
         """A copy with some options changed; it shares this client's connection pool."""
-        copy = object.__new__(type(self))
-        copy.__dict__.update(self.__dict__)
+        copy = self._copy()
         signer = self._signer
         copy._signer = Signer(
             signer.credentials if isinstance(credentials, NotGiven) else credentials,
@@ -245,12 +244,30 @@ class _ClientBase(Generic[H, P]):
     # Raw replies (`raw_response.py`): a copy whose calls return a `RawResponse`.
     _raw_replies: ClassVar[bool] = False
 
-    def _with_raw_replies(self) -> Self:
-        """A copy (sharing the connection pool) whose calls return `RawResponse`s."""
+    def _copy(self) -> Self:
+        """A copy of this client sharing its connection pool (`with_options`, raw replies)."""
         copy = object.__new__(type(self))
         copy.__dict__.update(self.__dict__)
+        return copy
+
+    def _with_raw_replies(self) -> Self:
+        """A copy (sharing the connection pool) whose calls return `RawResponse`s."""
+        copy = self._copy()
         copy.__dict__["_raw_replies"] = True
         return copy
+
+    def _result(self, endpoint: Endpoint[T], reply: Reply) -> T:
+        """What a call returns: the decoded reply, or with raw replies a `RawResponse`
+        decoding it on demand (sync and async alike)."""
+        if self._raw_replies:
+            return RawResponse(reply, lambda r: _decode(endpoint, r))  # type: ignore[return-value]
+        return _decode(endpoint, reply)
+
+    def _result_as_is(self, reply: Reply) -> Reply:
+        """What a call whose reply is not JSON returns: the reply, or a `RawResponse` of it."""
+        if self._raw_replies:
+            return RawResponse(reply, _as_is)  # type: ignore[return-value]
+        return reply
 
     # Building calls ----------------------------------------------------------
 
@@ -431,10 +448,7 @@ class SyncClient(_ClientBase["httpx.Client", SyncPipe]):
         deadline: Timeout = NOT_GIVEN,
     ) -> T:
         call = self._prepare(endpoint, params, payload, query, timeout, deadline)
-        reply = self._send(call)
-        if self._raw_replies:
-            return RawResponse(reply, lambda r: _decode(endpoint, r))  # type: ignore[return-value]
-        return _decode(endpoint, reply)
+        return self._result(endpoint, self._send(call))
 
     def _call_raw(
         self,
@@ -447,10 +461,8 @@ class SyncClient(_ClientBase["httpx.Client", SyncPipe]):
         deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """For methods whose reply is not JSON (a badge, a redirect): the reply as it came."""
-        reply = self._send(self._prepare(endpoint, params, payload, query, timeout, deadline))
-        if self._raw_replies:
-            return RawResponse(reply, _as_is)  # type: ignore[return-value]
-        return reply
+        call = self._prepare(endpoint, params, payload, query, timeout, deadline)
+        return self._result_as_is(self._send(call))
 
     def _paginate(
         self,
@@ -534,10 +546,7 @@ class AsyncClient(_ClientBase["httpx.AsyncClient", AsyncPipe]):
         deadline: Timeout = NOT_GIVEN,
     ) -> T:
         call = self._prepare(endpoint, params, payload, query, timeout, deadline)
-        reply = await self._send(call)
-        if self._raw_replies:
-            return RawResponse(reply, lambda r: _decode(endpoint, r))  # type: ignore[return-value]
-        return _decode(endpoint, reply)
+        return self._result(endpoint, await self._send(call))
 
     async def _call_raw(
         self,
@@ -550,10 +559,8 @@ class AsyncClient(_ClientBase["httpx.AsyncClient", AsyncPipe]):
         deadline: Timeout = NOT_GIVEN,
     ) -> Reply:
         """For methods whose reply is not JSON (a badge, a redirect): the reply as it came."""
-        reply = await self._send(self._prepare(endpoint, params, payload, query, timeout, deadline))
-        if self._raw_replies:
-            return RawResponse(reply, _as_is)  # type: ignore[return-value]
-        return reply
+        call = self._prepare(endpoint, params, payload, query, timeout, deadline)
+        return self._result_as_is(await self._send(call))
 
     def _paginate(
         self,

@@ -313,8 +313,7 @@ class AsyncPipe:
             return
         entry = self._clients.pop(_loop_key(), None)
         if entry is not None:
-            await entry[1].aclose()
-            await entry[0][0].aclose()
+            await entry[1].aclose()  # its `finally` closes the httpx client
 
 
 def new_async_http(transport: TransportName) -> LoopClient:
