@@ -31,8 +31,9 @@ from typing import Any
 import aiohttp
 import httpx
 import yarl
+from aiohttp.http_exceptions import ContentEncodingError
 
-from .pipeline import ATTEMPT_TIMEOUT
+from .pipeline import ATTEMPT_TIMEOUT, Outgoing, WireReply
 
 __all__ = ["AiohttpTransport"]
 
@@ -66,45 +67,58 @@ async def _no_aiohttp_retry(
 class _ResponseStream(httpx.AsyncByteStream):
     """A large or unsized reply body, read as it is iterated."""
 
-    def __init__(self, response: aiohttp.ClientResponse, request: httpx.Request) -> None:
+    def __init__(self, response: aiohttp.ClientResponse) -> None:
         self._response = response
-        self._request = request
 
     async def __aiter__(self) -> AsyncIterator[bytes]:
         try:
             async for chunk in self._response.content.iter_any():
                 yield chunk
         except Exception as exc:
-            raise _map_error(exc, self._request, reading=True) from exc
+            raise _map_error(exc) from exc
 
     async def aclose(self) -> None:
         self._response.release()
 
 
-def _map_error(exc: BaseException, request: httpx.Request, *, reading: bool) -> Exception:
+def _map_error(exc: BaseException) -> Exception:
     """The httpx exception for an aiohttp (or asyncio) failure."""
     if isinstance(exc, _NotRetried):
         exc = exc.original
     message = str(exc) or type(exc).__name__
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
-        return httpx.ConnectTimeout(message, request=request)
+        return httpx.ConnectTimeout(message)
     if isinstance(exc, aiohttp.SocketTimeoutError):
-        return httpx.ReadTimeout(message, request=request)
+        return httpx.ReadTimeout(message)
     if isinstance(exc, asyncio.TimeoutError):  # the total (attempt) timeout: maybe sent
-        return httpx.ReadTimeout(message, request=request)
+        return httpx.ReadTimeout(message)
     if isinstance(exc, aiohttp.ClientConnectorError):
-        return httpx.ConnectError(message, request=request)
+        return httpx.ConnectError(message)
+    if isinstance(exc.__cause__, ContentEncodingError):  # a body that does not decode
+        return httpx.DecodingError(message)
     if isinstance(exc, aiohttp.ServerDisconnectedError | aiohttp.ClientPayloadError):
-        return httpx.RemoteProtocolError(message, request=request)
+        return httpx.RemoteProtocolError(message)
     if isinstance(exc, aiohttp.ClientResponseError):
-        return httpx.RemoteProtocolError(message, request=request)
+        return httpx.RemoteProtocolError(message)
     if isinstance(exc, aiohttp.ClientOSError | OSError):
-        return httpx.ReadError(message, request=request)
+        return httpx.ReadError(message)
     if isinstance(exc, aiohttp.ClientError):
-        return httpx.TransportError(message, request=request)
+        return httpx.TransportError(message)
     if isinstance(exc, ValueError):  # aiohttp refusing a header or URL: nothing was sent
-        return httpx.LocalProtocolError(message, request=request)
+        return httpx.LocalProtocolError(message)
     return exc if isinstance(exc, Exception) else RuntimeError(message)
+
+
+@functools.lru_cache(maxsize=1024)
+def _encoded_url(url: str) -> yarl.URL:
+    """`url` for aiohttp as it is (already percent-encoded, as signed: not quoted again);
+    kept for the URLs used most recently (a `yarl.URL` is immutable)."""
+    return yarl.URL(url, encoded=True)
+
+
+def _payload(data: bytes | None) -> Any:
+    """A body for aiohttp: a large one as a file-like object (written in pieces, no warning)."""
+    return io.BytesIO(data) if data is not None and len(data) > _EAGER_LIMIT else data
 
 
 @functools.lru_cache(maxsize=64)
@@ -173,43 +187,86 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._session, self._loop = session, loop
         return session
 
+    async def _request(
+        self,
+        method: str,
+        url: yarl.URL,
+        headers: Any,
+        payload: Any,
+        timeout: aiohttp.ClientTimeout,
+        failed: list[BaseException] | None = None,
+        *,
+        decode: bool = False,
+    ) -> aiohttp.ClientResponse:
+        """Send a request and read the reply's head (its body is the caller's to read, its
+        Content-Encoding undone if `decode`). `failed` collects an error raised by the
+        request body's own iterator."""
+        session = self._get_session()
+        try:
+            return await session.request(
+                method,
+                url,
+                proxy=self._proxy_for(url.scheme, url.raw_host or ""),
+                headers=headers,
+                data=payload,
+                allow_redirects=False,
+                compress=None,
+                skip_auto_headers=_SKIP_AUTO_HEADERS,
+                timeout=timeout,
+                auto_decompress=decode,
+            )
+        except Exception as exc:
+            if failed:  # the body's own iterator failed: its error, not aiohttp's wrapping
+                raise failed[0] from None
+            raise _map_error(exc) from exc
+
+    async def send(self, request: Outgoing) -> WireReply:
+        """Send one of the SDK's requests and read its whole reply (the pipeline's path:
+        no `httpx.Request` or `httpx.Response` is built)."""
+        bound = request.timeout
+        response = await self._request(
+            request.method,
+            _encoded_url(request.target.absolute),
+            request.headers,
+            _payload(request.content),
+            _client_timeout(bound, bound, bound, bound),
+            decode=True,
+        )
+        try:
+            content = await response.read()
+        except Exception as exc:
+            raise _map_error(exc) from exc
+        finally:
+            response.release()
+        return WireReply(response.status, response.headers, content)
+
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         """Send `request`; a small reply's body is read before returning, a large one streamed."""
-        session = self._get_session()
         timeout: Any = request.extensions.get("timeout") or {}
         try:
             data: bytes | None = request.content or None
         except httpx.RequestNotRead:
             data = None
-        # A large body as a file-like object: aiohttp writes it in pieces (and does not warn).
-        payload: Any = io.BytesIO(data) if data is not None and len(data) > _EAGER_LIMIT else data
+        payload = _payload(data)
         headers = request.headers.multi_items()
         failed: list[BaseException] = []
         if data is None and not isinstance(request.stream, httpx.ByteStream):
             payload = _body_iterator(request, failed)
             # aiohttp frames a streamed body itself (chunked) and refuses the header.
             headers = [(k, v) for k, v in headers if k.lower() != "transfer-encoding"]
-        try:
-            response = await session.request(
-                request.method,
-                yarl.URL(str(request.url), encoded=True),
-                proxy=self._proxy_for(request.url.scheme, request.url.host),
-                headers=headers,
-                data=payload,
-                allow_redirects=False,
-                compress=None,
-                skip_auto_headers=_SKIP_AUTO_HEADERS,
-                timeout=_client_timeout(
-                    timeout.get("pool"),
-                    timeout.get("connect"),
-                    timeout.get("read"),
-                    request.extensions.get(ATTEMPT_TIMEOUT),
-                ),
-            )
-        except Exception as exc:
-            if failed:  # the body's own iterator failed: its error, not aiohttp's wrapping
-                raise failed[0] from None
-            raise _map_error(exc, request, reading=False) from exc
+        response = await self._request(
+            request.method,
+            _encoded_url(str(request.url)),
+            headers,
+            payload,
+            _client_timeout(
+                timeout.get("pool"),
+                timeout.get("connect"),
+                timeout.get("read"),
+                request.extensions.get(ATTEMPT_TIMEOUT),
+            ),
+            failed,
+        )
         extensions: dict[str, object] = {"http_version": b"HTTP/1.1"}
         if response.reason:
             extensions["reason_phrase"] = response.reason.encode("ascii", "replace")
@@ -218,9 +275,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             try:
                 content = await response.read()
             except Exception as exc:
+                raise _map_error(exc) from exc
+            finally:
                 response.release()
-                raise _map_error(exc, request, reading=True) from exc
-            response.release()
             result = httpx.Response(
                 status_code=response.status,
                 headers=list(response.raw_headers),
@@ -233,7 +290,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         return httpx.Response(
             status_code=response.status,
             headers=list(response.raw_headers),
-            stream=_ResponseStream(response, request),
+            stream=_ResponseStream(response),
             request=request,
             extensions=extensions,
         )

@@ -1,11 +1,13 @@
 """The request pipeline, written once for sync and async (sans-IO).
 
-`call_flow` is a generator: it builds and signs the request, *yields* a `Send` effect and
-receives the `httpx.Response` (or has the transport's exception thrown into it), decides
-whether to retry, *yields* a `Sleep` effect before each retry, and finally returns the
-`Reply` or raises the typed error. It never does I/O itself: `transport.run_sync` and
-`transport.run_async` perform the effects, and are the only code that differs between the two
-worlds. Each attempt is signed anew (fresh Hawk timestamp and nonce).
+`call_flow` is a generator: it builds and signs the request (an `Outgoing`: method, target,
+headers, body and the attempt's bound; no `httpx.Request` is built for the SDK's own
+transports), *yields* a `Send` effect and receives the read reply (an `Incoming`: the
+transport's `WireReply`, or an `httpx.Response` from an httpx client), or has the transport's
+exception thrown into it, decides whether to retry, *yields* a `Sleep` effect before each
+retry, and finally returns the `Reply` or raises the typed error. It never does I/O itself:
+`transport.run_sync` and `transport.run_async` perform the effects, and are the only code that
+differs between the two worlds. Each attempt is signed anew (fresh Hawk timestamp and nonce).
 
 Retry safety: a failure before the request was sent (no connection could be made) is always
 retried; a failure after it may have reached the server (a read timeout, a connection closed
@@ -23,9 +25,9 @@ import logging
 import math
 import platform
 import time
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from . import hawk
 from .credentials import Credentials
@@ -104,32 +106,104 @@ class Signer:
     authorized_scopes: tuple[str, ...] | None
     trace_id: str | None
 
-    def sign(self, request: httpx.Request) -> None:
-        """Add the Hawk header, computed over the URL and body exactly as httpx sends them
-        (httpx percent-encodes what was left raw, drops dot segments, IDNA-encodes hosts)."""
+    def sign(self, request: Outgoing) -> None:
+        """Add the Hawk header, computed over the request target exactly as it is sent (the
+        URL as httpx parses it: raw characters percent-encoded, dot segments dropped, hosts
+        IDNA-encoded)."""
         if self.credentials is None:
             return
-        url = request.url
-        # What Hawk signs of the URL, from httpx's parts (as `hawk.Target.from_url` reads the
-        # URL httpx sends: an empty query is not signed, the port is the scheme's default).
-        resource = url.raw_path.decode("ascii")
-        if resource.endswith("?") and not url.query:
-            resource = resource[:-1]
-        port = url.port or (443 if url.scheme == "https" else 80)
-        content = request.content
-        request.headers["authorization"] = hawk.request_header(
+        target = request.target
+        headers = request.headers
+        headers["authorization"] = hawk.request_header(
             credentials=self.credentials,
             authorized_scopes=self.authorized_scopes,
             method=request.method,
-            url=hawk.Target(resource, url.raw_host.decode("ascii"), port),
-            body=content or None,
-            content_type=request.headers.get("content-type"),
+            url=hawk.Target(target.resource, target.host, target.port),
+            body=request.content or None,
+            content_type=headers.get("content-type"),
         )
 
 
 @dataclass(frozen=True, slots=True)
+class Target:
+    """Where a URL sends, as it goes on the wire (derived once per URL, see `target_of`)."""
+
+    scheme: str
+    host: str
+    #: The port, the scheme's default when the URL gives none.
+    port: int
+    #: The port the URL gives, None when it gives none.
+    explicit_port: int | None
+    #: The request target in origin form (path and query, percent-encoded as sent).
+    path: str
+    #: What Hawk signs of the target: `path`, without a trailing ``?`` of an empty query.
+    resource: str
+    #: The whole URL as sent (the absolute form, for an HTTP proxy).
+    absolute: str
+
+
+@dataclass(slots=True)
+class Outgoing:
+    """One attempt's request as the SDK's own transports send it, without building an
+    `httpx.Request` (`to_httpx` builds one for an httpx client)."""
+
+    method: str
+    url: str
+    target: Target
+    #: Lower-case names; values checked (no CR/LF, ASCII) before they get here.
+    headers: dict[str, str]
+    content: bytes | None
+    #: The attempt's bound in seconds, from its start to the last byte of the reply.
+    timeout: float | None
+
+    def to_httpx(self) -> httpx.Request:
+        """The same request as an `httpx.Request` (for a user's httpx client, or httpx's own
+        transport), its target the one that was signed."""
+        import httpx
+
+        return httpx.Request(
+            self.method,
+            parsed_url(self.url),
+            headers=self.headers,
+            content=self.content,
+            extensions={"timeout": _timeouts(self.timeout), ATTEMPT_TIMEOUT: self.timeout},
+        )
+
+
+class ReplyHeaders(Protocol):
+    """The reply headers every transport gives: a case-insensitive mapping (`httpx.Headers`,
+    urllib3's `HTTPHeaderDict`, aiohttp's `CIMultiDictProxy`)."""
+
+    def get(self, key: str, /) -> str | None: ...
+
+    def items(self) -> Iterable[tuple[str, str]]: ...
+
+
+class Incoming(Protocol):
+    """A read reply, as a transport hands it back (an `httpx.Response` is one)."""
+
+    @property
+    def status_code(self) -> int: ...
+
+    @property
+    def headers(self) -> Any: ...
+
+    @property
+    def content(self) -> bytes: ...
+
+
+@dataclass(frozen=True, slots=True)
+class WireReply:
+    """A read reply of the SDK's own transports (no `httpx.Response` built)."""
+
+    status_code: int
+    headers: ReplyHeaders
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Send:
-    request: httpx.Request
+    request: Outgoing
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,13 +219,25 @@ class Reply:
     """A successful (< 400) reply. Redirects are not followed: a 3xx is a reply too."""
 
     status_code: int
-    headers: httpx.Headers
+    #: The headers as the transport gave them (a case-insensitive mapping); `headers` gives
+    #: them as `httpx.Headers`.
+    raw_headers: ReplyHeaders
     content: bytes
     url: str
 
     @property
+    def headers(self) -> httpx.Headers:
+        """The reply's headers (case-insensitive; a repeated name keeps each value)."""
+        import httpx
+
+        headers = self.raw_headers
+        if isinstance(headers, httpx.Headers):
+            return headers
+        return httpx.Headers(list(headers.items()))
+
+    @property
     def content_type(self) -> str:
-        return str(self.headers.get("content-type", ""))
+        return self.raw_headers.get("content-type") or ""
 
     @property
     def is_json(self) -> bool:
@@ -170,7 +256,7 @@ class Reply:
             ) from exc
 
 
-def _decode_error_body(response: httpx.Response) -> tuple[Any, str]:
+def _decode_error_body(response: Incoming) -> tuple[Any, str]:
     text = response.content.decode("utf-8", errors="replace")
     try:
         return json.loads(text), text
@@ -195,25 +281,39 @@ def _timeouts(seconds: float | None) -> dict[str, float | None]:
     return {"connect": seconds, "read": seconds, "write": seconds, "pool": seconds}
 
 
-def build_request(call: Call, signer: Signer, attempt_timeout: float | None) -> httpx.Request:
-    """The signed request for one attempt."""
-    import httpx  # at the first request, not with this module
+@functools.cache
+def _url_errors() -> tuple[type[Exception], ...]:
+    """What parsing a URL that cannot be sent raises."""
+    import httpx
 
+    return (httpx.InvalidURL, UnicodeError)
+
+
+@functools.lru_cache(maxsize=1024)
+def target_of(url: str) -> Target:
+    """Where `url` sends, from httpx's parse of it (`parsed_url`), kept like it."""
+    parsed = parsed_url(url)
+    path = parsed.raw_path.decode("ascii")
+    resource = path[:-1] if path.endswith("?") and not parsed.query else path
+    scheme = parsed.scheme
+    explicit = parsed.port
+    port = explicit or (443 if scheme == "https" else 80)
+    host = parsed.raw_host.decode("ascii")
+    return Target(scheme, host, port, explicit, path, resource, str(parsed))
+
+
+def build_request(call: Call, signer: Signer, attempt_timeout: float | None) -> Outgoing:
+    """The signed request for one attempt."""
+    try:
+        target = target_of(call.url)
+    except _url_errors() as exc:  # (evaluated only when something was raised)
+        raise ValidationError(call.name, [("url", f"{redact_url(call.url)}: {exc}")]) from exc
     headers: dict[str, str] = {"user-agent": user_agent()}
     if call.body is not None:
         headers["content-type"] = JSON_CONTENT_TYPE
     if signer.trace_id is not None:
         headers["x-taskcluster-trace-id"] = signer.trace_id
-    try:
-        request = httpx.Request(
-            call.method,
-            parsed_url(call.url),
-            headers=headers,
-            content=call.body,
-            extensions={"timeout": _timeouts(attempt_timeout), ATTEMPT_TIMEOUT: attempt_timeout},
-        )
-    except (httpx.InvalidURL, UnicodeError) as exc:
-        raise ValidationError(call.name, [("url", f"{redact_url(call.url)}: {exc}")]) from exc
+    request = Outgoing(call.method, call.url, target, headers, call.body, attempt_timeout)
     signer.sign(request)
     return request
 
@@ -224,7 +324,7 @@ def _reason(exc: BaseException) -> str:
 
 def call_flow(
     call: Call, signer: Signer, policy: RetryPolicy, clock: Callable[[], float] = time.monotonic
-) -> Generator[Effect, httpx.Response | None, Reply]:
+) -> Generator[Effect, Incoming | None, Reply]:
     """Send `call`, retrying as `policy` says; return the reply or raise the typed error."""
     import httpx  # at the first request, not with this module
 

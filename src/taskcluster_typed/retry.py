@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .pipeline import ReplyHeaders
 
 
 def _retry_after_seconds(value: str, now: Callable[[], float]) -> float | None:
@@ -61,7 +65,7 @@ class RetryPolicy:
         return float(min(self.base_delay * (2.0**retries_done) * spread, self.max_delay))
 
     def delay_after_status(
-        self, retries_done: int, status_code: int, headers: Mapping[str, str]
+        self, retries_done: int, status_code: int, headers: ReplyHeaders
     ) -> float:
         if status_code in (429, 503):
             header = headers.get("retry-after")

@@ -15,7 +15,7 @@ import time
 from collections.abc import Awaitable, Callable, Generator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .pipeline import Effect, Send
+from .pipeline import Effect, Incoming, Outgoing, Send
 
 if TYPE_CHECKING:
     import ssl
@@ -50,7 +50,7 @@ async def anyio_sleep(seconds: float) -> None:
 
 def run_sync(
     flow: Generator[Effect, Any, T],
-    send: Callable[[httpx.Request], httpx.Response],
+    send: Callable[[Outgoing], Incoming],
     sleep: Callable[[float], None] = time.sleep,
 ) -> T:
     """Drive `flow` with blocking I/O."""
@@ -73,7 +73,7 @@ def run_sync(
 
 async def run_async(
     flow: Generator[Effect, Any, T],
-    send: Callable[[httpx.Request], Awaitable[httpx.Response]],
+    send: Callable[[Outgoing], Awaitable[Incoming]],
     sleep: Callable[[float], Awaitable[None]] = anyio_sleep,
 ) -> T:
     """Drive `flow` with async I/O."""

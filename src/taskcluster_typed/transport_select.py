@@ -8,10 +8,13 @@
 - ``"urllib3"``, ``"aiohttp"``, ``"httpx"``: that one (``"urllib3"`` is sync only,
   ``"aiohttp"`` async only).
 
-A client built here sends through its transport directly (an `httpx.Request` in, the read
-`httpx.Response` out), skipping `httpx.Client.send`'s per-call work (auth, cookies, redirect
-and event-hook handling) that the pipeline does not use. An ``http_client=`` passed by the
-user is used as it is, through its ``send``.
+A client built here hands the pipeline's requests (`pipeline.Outgoing`) to its urllib3 or
+aiohttp transport's ``send`` directly, and gets a `pipeline.WireReply` back: no `httpx.Request`
+or `httpx.Response` is built, and none of `httpx.Client.send`'s per-call work (auth, cookies,
+redirects, event hooks) that the pipeline does not use is done. The httpx client it also
+builds on that transport carries the transfers' requests. On httpx's own transport, and
+through an ``http_client=`` passed by the user (used as it is, through its ``send``), each
+request is built as an `httpx.Request` (`Outgoing.to_httpx`, with the target that was signed).
 
 httpx's own transport (``"httpx"``, and async clients under trio or without aiohttp) keeps
 no idle connection (httpcore would read bytes sent after a reply's body as the next reply),
@@ -37,7 +40,7 @@ if TYPE_CHECKING:
 
 from .attempt_bound import Attempt, Watchdog
 from .errors import ConfigurationError
-from .pipeline import ATTEMPT_TIMEOUT
+from .pipeline import Incoming, Outgoing
 
 __all__ = ["TRANSPORTS", "AsyncPipe", "SyncPipe", "TransportName", "proxy_configured"]
 
@@ -116,9 +119,7 @@ _CONNECTED = frozenset(
 )
 
 
-def _bounded_httpx_send(
-    http: httpx.Client, watchdog: Watchdog
-) -> Callable[[httpx.Request], httpx.Response]:
+def _bounded_httpx_send(http: httpx.Client, watchdog: Watchdog) -> Callable[[Outgoing], Incoming]:
     """Send through httpx's own sync transport within the attempt's bound.
 
     httpcore's timeouts bound each read; the attempt's socket is learnt from the ``trace``
@@ -129,8 +130,9 @@ def _bounded_httpx_send(
 
     import httpx
 
-    def send(request: httpx.Request) -> httpx.Response:
-        bound: float | None = request.extensions.get(ATTEMPT_TIMEOUT)
+    def send(outgoing: Outgoing) -> Incoming:
+        request = outgoing.to_httpx()
+        bound = outgoing.timeout
         if bound is None:
             return http.send(request, follow_redirects=False)
         attempt = Attempt(time.monotonic() + bound)
@@ -162,7 +164,7 @@ class SyncPipe:
     """The httpx client of a sync client, and how one request is sent through it."""
 
     http: httpx.Client
-    send: Callable[[httpx.Request], httpx.Response]
+    send: Callable[[Outgoing], Incoming]
     owned: bool
     pid: int = field(default_factory=os.getpid)
     #: The attempt bound's watchdog of httpx's own transport (urllib3's has its own).
@@ -172,8 +174,8 @@ class SyncPipe:
     def given(cls, http: httpx.Client) -> SyncPipe:
         """A user's httpx client: requests go through its ``send``; it is not closed."""
 
-        def send(request: httpx.Request) -> httpx.Response:
-            return http.send(request, follow_redirects=False)
+        def send(request: Outgoing) -> Incoming:
+            return http.send(request.to_httpx(), follow_redirects=False)
 
         return cls(http, send, owned=False)
 
@@ -190,17 +192,9 @@ class SyncPipe:
         from .urllib3_transport import Urllib3Transport
 
         raw = Urllib3Transport()
+        # The client carries other requests (transfers); the pipeline's go to `raw.send`.
         http = httpx.Client(transport=raw, follow_redirects=False)
-
-        def send(request: httpx.Request) -> httpx.Response:
-            response = raw.handle_request(request)
-            try:
-                response.read()
-            finally:
-                response.close()
-            return response
-
-        return cls(http, send, owned=True)
+        return cls(http, raw.send, owned=True)
 
     def forked(self) -> bool:
         """True in a process forked after this pipe was built (its pool is the parent's)."""
@@ -219,7 +213,7 @@ class SyncPipe:
                 self.watchdog.close()
 
 
-AsyncSend = Callable[["httpx.Request"], Awaitable["httpx.Response"]]
+AsyncSend = Callable[[Outgoing], Awaitable[Incoming]]
 # An httpx client for one event loop, how to send through it, and whether that send keeps
 # the attempt's bound itself (aiohttp's total timeout) or needs a cancel scope around it.
 LoopClient = tuple["httpx.AsyncClient", AsyncSend, bool]
@@ -289,15 +283,15 @@ class AsyncPipe:
                 del self._clients[key]
             await client.aclose()
 
-    async def send(self, request: httpx.Request) -> httpx.Response:
+    async def send(self, request: Outgoing) -> Incoming:
         """Send `request` within its attempt's bound (start to last byte)."""
         import anyio
         import httpx
 
         given = self.given_http
-        bound: float | None = request.extensions.get(ATTEMPT_TIMEOUT)
+        bound = request.timeout
         if given is not None:
-            send: AsyncSend = functools.partial(given.send, follow_redirects=False)
+            send: AsyncSend = functools.partial(_send_given, given)
         else:
             _, send, keeps_bound = await self._for_loop()
             if keeps_bound or bound is None:
@@ -305,7 +299,7 @@ class AsyncPipe:
         with anyio.move_on_after(bound) as scope:
             return await send(request)
         assert scope.cancelled_caught
-        raise httpx.ReadTimeout(f"the attempt's timeout of {bound:g} s passed", request=request)
+        raise httpx.ReadTimeout(f"the attempt's timeout of {bound:g} s passed")
 
     async def close(self) -> None:
         """Close the httpx client of the running loop (the others close with their loops)."""
@@ -321,10 +315,7 @@ def new_async_http(transport: TransportName) -> LoopClient:
     if not (transport == "aiohttp" or (transport == "auto" and _aiohttp_fits())):
         http: httpx.AsyncClient = _httpx_client(is_async=True)
 
-        async def send_httpx(request: httpx.Request) -> httpx.Response:
-            return await http.send(request, follow_redirects=False)
-
-        return http, send_httpx, False
+        return http, functools.partial(_send_given, http), False
     if _running_library() != "asyncio":
         raise ConfigurationError('transport="aiohttp" runs under asyncio only')
     scheme = socks_proxy()
@@ -339,17 +330,14 @@ def new_async_http(transport: TransportName) -> LoopClient:
     from .transport import default_limits
 
     raw = AiohttpTransport(limit=default_limits().max_connections or 100)
+    # The client carries other requests (transfers); the pipeline's go to `raw.send`.
     client = httpx.AsyncClient(transport=raw, follow_redirects=False)
+    return client, raw.send, True
 
-    async def send(request: httpx.Request) -> httpx.Response:
-        response = await raw.handle_async_request(request)
-        try:
-            await response.aread()
-        finally:
-            await response.aclose()
-        return response
 
-    return client, send, True
+async def _send_given(http: httpx.AsyncClient, request: Outgoing) -> Incoming:
+    """Send through an httpx client (a user's, or one on httpx's own transport)."""
+    return await http.send(request.to_httpx(), follow_redirects=False)
 
 
 def _loop_key() -> object:

@@ -40,6 +40,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import (
     ConnectTimeoutError,
+    DecodeError,
     HTTPError,
     InvalidHeader,
     NewConnectionError,
@@ -52,7 +53,7 @@ from urllib3.util import Retry, Timeout
 
 from .attempt_bound import Attempt, Watchdog
 from .errors import ConfigurationError
-from .pipeline import ATTEMPT_TIMEOUT
+from .pipeline import ATTEMPT_TIMEOUT, Outgoing, WireReply
 
 __all__ = ["Urllib3Transport"]
 
@@ -178,7 +179,7 @@ class Urllib3Transport(httpx.BaseTransport):
         self._managers: dict[str | None, urllib3.PoolManager] = {}
         # (scheme, host, port) -> its pool, and whether the target goes in origin form (not
         # through an HTTP proxy); filled on first use (saves urllib3's key building per call).
-        self._pools: dict[tuple[bytes, bytes, int | None], tuple[HTTPConnectionPool, bool]] = {}
+        self._pools: dict[tuple[str, str, int], tuple[HTTPConnectionPool, bool]] = {}
         self._watchdog = Watchdog()
         # The proxy variables, read once (as httpx does when a client is built).
         self._proxies = urllib.request.getproxies_environment() if self._trust_env else {}
@@ -222,18 +223,14 @@ class Urllib3Transport(httpx.BaseTransport):
         for manager in inherited.values():
             manager.clear()  # closes the child's copies of the descriptors: nothing is sent
 
-    def _pool_for(
-        self, request: httpx.Request, key: tuple[bytes, bytes, int | None]
-    ) -> tuple[HTTPConnectionPool, bool]:
+    def _pool_for(self, key: tuple[str, str, int]) -> tuple[HTTPConnectionPool, bool]:
         """The pool for a (scheme, host, port) not seen yet, and whether the target goes in
         origin form (not through an HTTP proxy)."""
-        scheme = key[0].decode("ascii")
+        scheme, host, port = key
         if scheme not in _DEFAULT_PORTS:
-            raise httpx.UnsupportedProtocol(f"unsupported URL scheme {scheme!r}", request=request)
-        host = key[1].decode("ascii")
+            raise httpx.UnsupportedProtocol(f"unsupported URL scheme {scheme!r}")
         if not host:
-            raise httpx.UnsupportedProtocol("the URL has no host", request=request)
-        port = key[2] or _DEFAULT_PORTS[scheme]
+            raise httpx.UnsupportedProtocol("the URL has no host")
         proxy = _proxy_for(self._proxies, scheme, host) if self._proxies else None
         pool = self._manager(proxy).connection_from_host(host, port, scheme)
         if len(self._pools) >= _MAX_POOLS:
@@ -241,34 +238,39 @@ class Urllib3Transport(httpx.BaseTransport):
         found = self._pools[key] = (pool, proxy is None or scheme == "https")
         return found
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
+    def _urlopen(
+        self,
+        method: str,
+        key: tuple[str, str, int],
+        target: tuple[str, str],
+        headers: dict[str, str],
+        body: bytes | Iterator[bytes] | None,
+        timeouts: tuple[float | None, float | None, float | None],
+    ) -> tuple[urllib3.BaseHTTPResponse, Attempt | None]:
+        """Send a request and read the reply's head (its body is the caller's to read; the
+        caller also finishes the returned attempt with the watchdog).
+
+        `key` is (scheme, host, port), `target` the request target in origin form (as
+        signed) and in absolute form (for an HTTP proxy), `timeouts` (connect, read, the
+        attempt's bound)."""
         if self._closed:
             raise RuntimeError("the transport is closed")
         self._check_process()
-        url = request.url
-        key = (url.raw_scheme, url.raw_host, url.port)
         found = self._pools.get(key)
         if found is None:
-            found = self._pool_for(request, key)
+            found = self._pool_for(key)
         pool, direct = found
-        timeouts: Any = request.extensions.get("timeout") or {}
-        connect, read = timeouts.get("connect"), timeouts.get("read")
-        attempt_timeout: float | None = request.extensions.get(ATTEMPT_TIMEOUT)
+        connect, read, attempt_timeout = timeouts
         attempt = None
         if attempt_timeout is not None:
             attempt = Attempt(time.monotonic() + attempt_timeout)
             connect = attempt_timeout if connect is None else min(connect, attempt_timeout)
-        # The target as it was signed; in absolute form to an HTTP proxy.
-        target = url.raw_path.decode("ascii") if direct else str(url)
-        body = _request_body(request)
-        headers = dict(request.headers.items())  # (repeated names joined with ", ")
-        _current.attempt = attempt
-        if attempt is not None:
             self._watchdog.watch(attempt)
+        _current.attempt = attempt
         try:
             response = pool.urlopen(
-                request.method,
-                target,
+                method,
+                target[0] if direct else target[1],
                 body=body,
                 headers=headers,
                 retries=_NO_RETRIES,
@@ -280,23 +282,72 @@ class Urllib3Transport(httpx.BaseTransport):
                 enforce_content_length=True,
                 chunked="transfer-encoding" in headers,
             )
-            length = response.length_remaining
-            if request.method == "HEAD" or (length is not None and length <= _EAGER_LIMIT):
-                content = response.read()
-                response.release_conn()
-                stream: httpx.SyncByteStream = httpx.ByteStream(content)
-                eager = True
-            else:
-                stream = _ResponseStream(response, request, attempt, self._watchdog)
-                eager = False
         except Exception as exc:
-            if attempt is not None:
-                self._watchdog.finish(attempt)
-            raise _map_error(exc, request, attempt) from exc
+            self._finish(attempt)
+            raise _map_error(exc, attempt) from exc
         finally:
             _current.attempt = None
-        if eager and attempt is not None:
+        return response, attempt
+
+    def _finish(self, attempt: Attempt | None) -> None:
+        if attempt is not None:
             self._watchdog.finish(attempt)
+
+    def _read(
+        self, response: urllib3.BaseHTTPResponse, attempt: Attempt | None, *, decode: bool
+    ) -> bytes:
+        """The whole body of a reply (its Content-Encoding undone if `decode`), its connection
+        back in the pool, its attempt finished."""
+        try:
+            content = response.read(decode_content=decode)
+        except Exception as exc:
+            raise _map_error(exc, attempt) from exc
+        finally:
+            self._finish(attempt)
+        response.release_conn()
+        return content
+
+    def send(self, request: Outgoing) -> WireReply:
+        """Send one of the SDK's requests and read its whole reply (the pipeline's path:
+        no `httpx.Request` or `httpx.Response` is built)."""
+        target = request.target
+        bound = request.timeout
+        response, attempt = self._urlopen(
+            request.method,
+            (target.scheme, target.host, target.port),
+            (target.path, target.absolute),
+            request.headers,
+            request.content,
+            (bound, bound, bound),
+        )
+        content = self._read(response, attempt, decode=True)
+        return WireReply(response.status, response.headers, content)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        scheme = url.scheme
+        key = (scheme, url.raw_host.decode("ascii"), url.port or _DEFAULT_PORTS.get(scheme, 0))
+        timeouts: Any = request.extensions.get("timeout") or {}
+        bound: float | None = request.extensions.get(ATTEMPT_TIMEOUT)
+        # The target as it was signed; in absolute form to an HTTP proxy.
+        target = (url.raw_path.decode("ascii"), str(url))
+        headers = dict(request.headers.items())  # (repeated names joined with ", ")
+        response, attempt = self._urlopen(
+            request.method,
+            key,
+            target,
+            headers,
+            _request_body(request),
+            (timeouts.get("connect"), timeouts.get("read"), bound),
+        )
+        length = response.length_remaining
+        stream: httpx.SyncByteStream
+        if request.method == "HEAD" or (length is not None and length <= _EAGER_LIMIT):
+            stream = httpx.ByteStream(self._read(response, attempt, decode=False))
+            eager = True
+        else:
+            stream = _ResponseStream(response, attempt, self._watchdog)
+            eager = False
         result = httpx.Response(
             status_code=response.status,
             headers=list(response.headers.items()),
@@ -345,12 +396,10 @@ class _ResponseStream(httpx.SyncByteStream):
     def __init__(
         self,
         response: urllib3.BaseHTTPResponse,
-        request: httpx.Request,
         attempt: Attempt | None,
         watchdog: Watchdog,
     ) -> None:
         self._response = response
-        self._request = request
         self._attempt = attempt
         self._watchdog = watchdog
         self._complete = False
@@ -364,7 +413,7 @@ class _ResponseStream(httpx.SyncByteStream):
                     return
                 yield chunk
         except Exception as exc:
-            raise _map_error(exc, self._request, self._attempt) from exc
+            raise _map_error(exc, self._attempt) from exc
 
     def close(self) -> None:
         if self._attempt is not None:
@@ -375,23 +424,25 @@ class _ResponseStream(httpx.SyncByteStream):
         response.release_conn()
 
 
-def _map_error(exc: BaseException, request: httpx.Request, attempt: Attempt | None) -> Exception:
+def _map_error(exc: BaseException, attempt: Attempt | None) -> Exception:
     """The httpx exception for a urllib3 (or socket) failure."""
     if isinstance(exc, httpx.HTTPError | ConfigurationError | RuntimeError):
         return exc
     message = str(exc) or type(exc).__name__
     if attempt is not None and attempt.expired:
-        return httpx.ReadTimeout("the attempt's timeout passed", request=request)
+        return httpx.ReadTimeout("the attempt's timeout passed")
     if isinstance(exc, NewConnectionError) and not isinstance(exc.__cause__, TimeoutError):
-        return httpx.ConnectError(message, request=request)  # (a ConnectTimeoutError subclass)
+        return httpx.ConnectError(message)  # (a ConnectTimeoutError subclass)
     if isinstance(exc, ConnectTimeoutError):
-        return httpx.ConnectTimeout(message, request=request)
+        return httpx.ConnectTimeout(message)
     if isinstance(exc, ReadTimeoutError | TimeoutError | socket.timeout):
-        return httpx.ReadTimeout(message, request=request)
+        return httpx.ReadTimeout(message)
+    if isinstance(exc, DecodeError):  # a body its Content-Encoding does not decode
+        return httpx.DecodingError(message)
     if isinstance(exc, SSLError | ProxyError):
-        return httpx.ConnectError(message, request=request)
+        return httpx.ConnectError(message)
     if isinstance(exc, InvalidHeader | ProtocolError):
-        return httpx.RemoteProtocolError(message, request=request)
+        return httpx.RemoteProtocolError(message)
     if isinstance(exc, HTTPError | OSError):
-        return httpx.ReadError(message, request=request)
+        return httpx.ReadError(message)
     return exc if isinstance(exc, Exception) else RuntimeError(message)

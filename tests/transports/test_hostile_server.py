@@ -8,6 +8,7 @@ test.
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 import time
@@ -16,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
+import httpx
 import pytest
 
 from taskcluster_typed import (
@@ -331,8 +333,32 @@ def test_replies_that_do_not_decode_are_taskcluster_errors(kind: str, transport:
         with pytest.raises(TransportError) as info:
             run(kind, transport, server.url, lambda c: c.request("GET", "gzip"))
         assert info.value.__cause__ is not None
+        assert len(server.received) == 1  # a body that does not decode is not asked again
         with pytest.raises(ResponseValidationError):
             run(kind, transport, server.url, lambda c: c.status("abc"), cls=queue_cls(kind))
+
+
+def _get(client: Any, path: str) -> Any:
+    return client.request("GET", path)
+
+
+@pytest.mark.parametrize(("kind", "transport"), EVERY, ids=ids)
+def test_compressed_replies_are_decoded(kind: str, transport: str) -> None:
+    import gzip
+    import zlib
+
+    body = b'{"taskId":"abc","status":{"state":"pending"}}'
+    encoded = {"gzip": gzip.compress(body), "deflate": zlib.compress(body)}
+
+    def handler(r: Received) -> Action:
+        encoding = r.target.rsplit(b"/", 1)[1].decode()
+        headers = (("Content-Type", "application/json"), ("Content-Encoding", encoding))
+        return Action(reply(encoded[encoding], headers=headers))
+
+    with scripted(handler) as server:
+        for encoding in encoded:
+            got = run(kind, transport, server.url, functools.partial(_get, path=encoding))
+            assert got.json() == {"taskId": "abc", "status": {"state": "pending"}}
 
 
 @pytest.mark.parametrize(("kind", "transport"), EVERY, ids=ids)
@@ -341,6 +367,7 @@ def test_long_reply_headers_are_accepted(kind: str, transport: str) -> None:
     with scripted(lambda r: Action(reply(headers=(("X-Long", long),)))) as server:
         got = run(kind, transport, server.url, lambda c: c.request("GET", "x"))
     assert got.headers["x-long"] == long
+    assert isinstance(got.headers, httpx.Headers)  # on every transport, as documented
 
 
 # Proxies -------------------------------------------------------------------------------

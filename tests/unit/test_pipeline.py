@@ -140,4 +140,10 @@ def test_request_carries_timeout_and_exact_body() -> None:
     assert isinstance(send, Send)
     assert send.request.content == b'{"a":1}'
     assert send.request.headers["content-type"] == "application/json"
-    assert send.request.extensions["timeout"] == httpx.Timeout(30.0).as_dict()
+    assert send.request.timeout == 30.0
+    # The same request for an httpx client: its target, headers, body and timeouts.
+    as_httpx = send.request.to_httpx()
+    assert str(as_httpx.url) == URL
+    assert as_httpx.content == b'{"a":1}'
+    assert as_httpx.headers["authorization"] == send.request.headers["authorization"]
+    assert as_httpx.extensions["timeout"] == httpx.Timeout(30.0).as_dict()
