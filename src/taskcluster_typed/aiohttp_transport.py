@@ -136,7 +136,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     ``AsyncQueue(root_url, transport="aiohttp")``. The session is created on first use, in the
     running event loop (again if a later call runs in another loop), unless one is given; a
     given session is used as it is and not closed. `ssl_context` defaults to the package's
-    shared verified context.
+    shared verified context, built at the first https request (none for http://).
     """
 
     def __init__(
@@ -166,16 +166,24 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             self._proxy_by_host[key] = proxy or None
         return self._proxy_by_host[key]
 
+    def _ssl_for(self, scheme: str) -> ssl.SSLContext | bool:
+        """The TLS context of a request: ours for https on a session we built (built on the
+        first https request), else the session's own (True: its connector decides)."""
+        if scheme != "https" or not self._owned:
+            return True
+        if self._ssl_context is None:
+            from .transport import shared_ssl_context
+
+            self._ssl_context = shared_ssl_context()
+        return self._ssl_context
+
     def _get_session(self) -> aiohttp.ClientSession:
         loop = asyncio.get_running_loop()
         session = self._session
         if session is not None and (not self._owned or self._loop is loop):
             return session
-        if self._ssl_context is None:
-            from .transport import shared_ssl_context
-
-            self._ssl_context = shared_ssl_context()
-        connector = aiohttp.TCPConnector(limit=self._limit, ssl=self._ssl_context)
+        # TLS settings go with each https request (`_ssl_for`): none is built for http://.
+        connector = aiohttp.TCPConnector(limit=self._limit)
         session = aiohttp.ClientSession(
             connector=connector,
             auto_decompress=False,
@@ -214,6 +222,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 skip_auto_headers=_SKIP_AUTO_HEADERS,
                 timeout=timeout,
                 auto_decompress=decode,
+                ssl=self._ssl_for(url.scheme),
             )
         except Exception as exc:
             if failed:  # the body's own iterator failed: its error, not aiohttp's wrapping

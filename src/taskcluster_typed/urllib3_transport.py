@@ -152,8 +152,9 @@ class Urllib3Transport(httpx.BaseTransport):
 
     ``httpx.Client(transport=Urllib3Transport())`` or, in this SDK,
     ``Queue(root_url, transport="urllib3")`` (the default for sync clients).
-    `ssl_context` defaults to the package's shared verified context; `trust_env=False`
-    ignores the proxy variables.
+    `ssl_context` defaults to the package's shared verified context, built when the first
+    ``https`` pool is (none for ``http://`` hosts); `trust_env=False` ignores the proxy
+    variables.
     """
 
     def __init__(
@@ -163,10 +164,6 @@ class Urllib3Transport(httpx.BaseTransport):
         maxsize: int = 50,
         trust_env: bool = True,
     ) -> None:
-        if ssl_context is None:
-            from .transport import shared_ssl_context
-
-            ssl_context = shared_ssl_context()
         self._ssl_context = ssl_context
         self._maxsize = maxsize
         self._trust_env = trust_env
@@ -176,7 +173,8 @@ class Urllib3Transport(httpx.BaseTransport):
 
     def _start(self, pid: int) -> None:
         self._pid = pid
-        self._managers: dict[str | None, urllib3.PoolManager] = {}
+        # (proxy, TLS to the host) -> its manager (TLS settings only where TLS is spoken).
+        self._managers: dict[tuple[str | None, bool], urllib3.PoolManager] = {}
         # (scheme, host, port) -> its pool, and whether the target goes in origin form (not
         # through an HTTP proxy); filled on first use (saves urllib3's key building per call).
         self._pools: dict[tuple[str, str, int], tuple[HTTPConnectionPool, bool]] = {}
@@ -184,22 +182,25 @@ class Urllib3Transport(httpx.BaseTransport):
         # The proxy variables, read once (as httpx does when a client is built).
         self._proxies = urllib.request.getproxies_environment() if self._trust_env else {}
 
-    def _pool_kwargs(self) -> dict[str, Any]:
-        return {
-            "num_pools": _MAX_POOLS,
-            "maxsize": self._maxsize,
-            "block": False,
-            "ssl_context": self._ssl_context,
-        }
+    def _pool_kwargs(self, tls: bool) -> dict[str, Any]:
+        kwargs: dict[str, Any] = {"num_pools": _MAX_POOLS, "maxsize": self._maxsize, "block": False}
+        if tls:
+            if self._ssl_context is None:
+                from .transport import shared_ssl_context
 
-    def _manager(self, proxy: str | None) -> urllib3.PoolManager:
-        manager = self._managers.get(proxy)
+                self._ssl_context = shared_ssl_context()
+            kwargs["ssl_context"] = self._ssl_context
+        return kwargs
+
+    def _manager(self, proxy: str | None, tls: bool) -> urllib3.PoolManager:
+        key = (proxy, tls)
+        manager = self._managers.get(key)
         if manager is not None:
             return manager
         with self._lock:
-            manager = self._managers.get(proxy)
+            manager = self._managers.get(key)
             if manager is None:
-                kwargs = self._pool_kwargs()
+                kwargs = self._pool_kwargs(tls)
                 if proxy is None:
                     manager = urllib3.PoolManager(**kwargs)
                     manager.pool_classes_by_scheme = _POOL_CLASSES
@@ -208,7 +209,7 @@ class Urllib3Transport(httpx.BaseTransport):
                 else:
                     manager = urllib3.ProxyManager(proxy, **kwargs)
                     manager.pool_classes_by_scheme = _POOL_CLASSES
-                self._managers[proxy] = manager
+                self._managers[key] = manager
         return manager
 
     def _check_process(self) -> None:
@@ -232,7 +233,7 @@ class Urllib3Transport(httpx.BaseTransport):
         if not host:
             raise httpx.UnsupportedProtocol("the URL has no host")
         proxy = _proxy_for(self._proxies, scheme, host) if self._proxies else None
-        pool = self._manager(proxy).connection_from_host(host, port, scheme)
+        pool = self._manager(proxy, scheme == "https").connection_from_host(host, port, scheme)
         if len(self._pools) >= _MAX_POOLS:
             self._pools.clear()  # before the managers evict (and close) any of them
         found = self._pools[key] = (pool, proxy is None or scheme == "https")
