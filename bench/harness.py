@@ -177,6 +177,10 @@ class Comparison:
     ours_runs: Sequence[float] = ()
     reference_runs: Sequence[float] = ()
     worst_target: float | None = None
+    #: The ratio the engines alone reach (same orientation as the ratio), and how it was
+    #: measured: a target beyond it cannot be met on these engines, whatever the SDK does.
+    floor: float | None = None
+    floor_text: str = ""
 
     def _ratio(self, ours: float, reference: float) -> float:
         return reference / ours if self.speedup else ours / reference
@@ -209,7 +213,21 @@ class Comparison:
             misses.append(self.show(self.ours))
         if self.target is None and self.max_ours is None:
             return "—"
-        return f"**missed** ({', '.join(misses)})" if misses else "met"
+        if not misses:
+            return "met"
+        verdict = f"**missed** ({', '.join(misses)})"
+        if self.floor is not None:
+            verdict += f"; the engines alone: {self.floor:.2f}×"
+        return verdict
+
+    @property
+    def out_of_reach(self) -> bool:
+        """The target is beyond what the engines alone reach."""
+        return (
+            self.floor is not None
+            and self.target is not None
+            and self._misses(self.target, self.floor)
+        )
 
     def show(self, value: float) -> str:
         if self.unit == "count":

@@ -174,6 +174,24 @@ def main() -> None:
             "(last section) for where ours spends its time.",
             "",
         ]
+    floors = [c for c in missed if c.floor is not None]
+    if floors:
+        text += [
+            "The misses against what the engines alone reach (a floor: the same work with "
+            "nothing of the SDK in it; a target beyond its floor cannot be met on these "
+            "engines, whatever the SDK does):",
+            "",
+            *(
+                f"- {c.what}: {c.value:.2f}×; the engines alone {c.floor:.2f}× ({c.floor_text})"
+                + (
+                    ": **out of reach on these engines**."
+                    if c.out_of_reach
+                    else ": within reach; the SDK's own share is the gap."
+                )
+                for c in floors
+            ),
+            "",
+        ]
     text += [
         "What the profiles (cProfile, own time grouped by owner) say is left, largest shares "
         "first:",

@@ -27,7 +27,11 @@ from bench.harness import Comparison, Report, fmt, table
 
 ROOT = Path(__file__).resolve().parents[1]
 
+INTERPRETER = "pass"
+ENGINES_SYNC = "import pydantic, urllib3 (the sync default's engines)"
+ENGINES_ASYNC = "import pydantic, aiohttp (the async default's engines)"
 IMPORTS = {
+    INTERPRETER: INTERPRETER,
     "import taskcluster_typed": "import taskcluster_typed",
     "from taskcluster_typed import Queue": "from taskcluster_typed import Queue",
     "from taskcluster_typed import AsyncQueue": "from taskcluster_typed import AsyncQueue",
@@ -38,14 +42,23 @@ IMPORTS = {
     "import httpx": "import httpx",
     "import aiohttp": "import aiohttp",
     "import requests": "import requests",
+    # What ours' first call cannot do without: the floor of a one-call script on these engines.
+    ENGINES_SYNC: "import pydantic, urllib3; from pydantic import BaseModel, TypeAdapter",
+    ENGINES_ASYNC: "import pydantic, aiohttp; from pydantic import BaseModel, TypeAdapter",
 }
 
 _IMPORT_SCRIPT = """
 import time
 t0 = time.perf_counter()
 {stmt}
-print(time.perf_counter() - t0)
+t1 = time.perf_counter()
+with open("/proc/self/status") as status:
+    hwm = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+print(t1 - t0, hwm * 1024)
 """
+#: Keys of `bench_imports`' result besides the statements' times: a statement's process wall
+#: time (launch to exit) and peak RSS.
+WALL, RSS = " · process wall", " · peak RSS"
 
 # name -> (imports, the client's construction, one call; async ones run inside `async def`)
 _OURS_CREDS = "Credentials(CLIENT_ID, ACCESS_TOKEN)"
@@ -110,16 +123,21 @@ with open("/proc/self/status") as status:
     hwm = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 print(t1 - t0, t2 - t1, t3 - t2, t4 - t3, hwm * 1024)
 """
-# Prepended for the SSL count: counts `ssl.SSLContext` objects made, prints the count at exit.
+# Prepended for the SSL count: counts `ssl.SSLContext` objects made, and of them those made
+# while a module of aiohttp was being imported (aiohttp builds its default contexts at import,
+# for every client on it), and prints both at exit.
 _COUNT_SSL = """
-import atexit, ssl
-_made = [0]
+import atexit, ssl, traceback
+_made = [0, 0]
 _new = ssl.SSLContext.__new__
 def _counting(cls, *args, **kwargs):
     _made[0] += 1
+    frames = traceback.extract_stack()
+    if any(f.name == "<module>" and "/aiohttp/" in f.filename for f in frames):
+        _made[1] += 1
     return _new(cls, *args, **kwargs)
 ssl.SSLContext.__new__ = _counting
-atexit.register(lambda: print("SSL", _made[0]))
+atexit.register(lambda: print("SSL", _made[0], _made[1]))
 """
 # Appended to profile ours' first call (the second is the script's; its figures are dropped).
 _PROFILE = """
@@ -187,25 +205,49 @@ class Figures:
 
 
 def bench_imports(reps: int, report: Report) -> dict[str, list[float]]:
-    runs: dict[str, list[float]] = {label: [] for label in IMPORTS}
     labels = list(IMPORTS)
+    runs: dict[str, list[float]] = {
+        label + suffix: [] for label in labels for suffix in ("", WALL, RSS)
+    }
     for rep in range(-1, reps):  # one warm-up round (pyc and page caches)
         shift = max(rep, 0) % len(labels)
         for label in labels[shift:] + labels[:shift]:
-            seconds = float(fresh(_IMPORT_SCRIPT.format(stmt=IMPORTS[label])).out.split()[-1])
+            run = fresh(_IMPORT_SCRIPT.format(stmt=IMPORTS[label]))
+            seconds, rss = (float(x) for x in run.out.split()[-2:])
             if rep >= 0:
                 runs[label].append(seconds)
+                runs[label + WALL].append(run.wall)
+                runs[label + RSS].append(rss)
     rows = [
-        [f"`{label}`", fmt(statistics.median(v)), f"{fmt(min(v))}–{fmt(max(v))}"]
-        for label, v in runs.items()
+        [
+            f"`{IMPORTS[label]}`" if label == INTERPRETER else f"`{label}`",
+            fmt(statistics.median(runs[label])),
+            f"{fmt(min(runs[label]))}–{fmt(max(runs[label]))}",
+            fmt(statistics.median(runs[label + WALL])),
+            f"{statistics.median(runs[label + RSS]) / 2**20:.1f} MiB",
+        ]
+        for label in labels
     ]
-    body = table(["statement (fresh, bare interpreter)", "median", "min–max"], rows)
+    body = table(
+        [
+            "statement (fresh, bare interpreter)",
+            "median",
+            "min–max",
+            "process wall (launch to exit)",
+            "peak RSS",
+        ],
+        rows,
+    )
     body += (
         f"\n\n{reps} fresh interpreters per statement, interleaved; the statement alone is "
-        "timed, with nothing but the built-in `time` module imported before it. The last four "
-        "rows are the engines (`import pydantic` includes `BaseModel` and `TypeAdapter`): ours "
-        "needs pydantic and httpx (and aiohttp for the async default) by its first call, the "
-        "official client requests (sync) or aiohttp (aio) and mohawk, at import."
+        "timed, with nothing but the built-in `time` module imported before it; the process "
+        "wall column is the whole process, launch to exit (`pass`: the interpreter alone). The "
+        "engine rows are for scale (`import pydantic` includes `BaseModel` and `TypeAdapter`): "
+        "ours needs pydantic, httpx and urllib3 (aiohttp instead of urllib3 for the async "
+        "default) by its first call, the official client requests (sync) or aiohttp (aio) and "
+        "mohawk, at import. The last two rows are the floors of a one-call script on these "
+        "engines: what any client that validates with pydantic and sends with urllib3 "
+        "(or aiohttp) pays before its first byte, with httpx left out."
     )
     report.add("Import time (bare interpreter)", body)
     report.summary.append(
@@ -223,9 +265,11 @@ def bench_imports(reps: int, report: Report) -> dict[str, list[float]]:
     return runs
 
 
-def _ssl_count(name: str, root_url: str, fx: fixtures.Fixtures) -> int:
+def _ssl_count(name: str, root_url: str, fx: fixtures.Fixtures) -> tuple[int, int]:
+    """SSL contexts the script made: in all, and while aiohttp was being imported."""
     out = fresh(_COUNT_SSL + script(name, root_url, fx)).out
-    return int(next(line for line in out.splitlines() if line.startswith("SSL "))[4:])
+    made, at_import = next(line for line in out.splitlines() if line.startswith("SSL ")).split()[1:]
+    return int(made), int(at_import)
 
 
 def _first_call_profile(name: str, root_url: str, fx: fixtures.Fixtures) -> list[list[str]]:
@@ -300,6 +344,10 @@ def bench_one_call(
             ):
                 f.add(key, value)
     ssl = {name: _ssl_count(name, root_url, fx) for name in names}
+
+    def beyond(name: str) -> float:
+        return float(ssl[name][0] - ssl[name][1])
+
     rows = [
         [
             name,
@@ -311,7 +359,7 @@ def bench_one_call(
             fmt(f.med("first")),
             fmt(f.med("second")),
             fmt(f.med("ready")),
-            str(ssl[name]),
+            f"{ssl[name][0]} ({ssl[name][1]} by aiohttp's import)",
         ]
         for name, f in figures.items()
     ]
@@ -344,6 +392,15 @@ def bench_one_call(
     report.add("One-call scripts and the first call", body.rstrip())
     o, f_ = figures[OURS_SYNC], figures[OFFICIAL_SYNC]
     oa, fa = figures[OURS_ASYNC], figures[OFFICIAL_ASYNC]
+
+    def med(key: str) -> float:
+        return statistics.median(imports[key])
+
+    interpreter = med(INTERPRETER + WALL)
+    floor_text = (
+        "the interpreter's start and exit ({}) plus `{}` ({}), against the official script's "
+        "whole run"
+    )
     report.summary += [
         Comparison(
             "one-call script, sync: process wall, ours vs official",
@@ -354,6 +411,10 @@ def bench_one_call(
             "a one-call script ≤ 0.7× the official client's wall time, sync and async",
             ours_runs=o.values["wall"],
             reference_runs=f_.values["wall"],
+            floor=(interpreter + med(ENGINES_SYNC)) / f_.med("wall"),
+            floor_text=floor_text.format(
+                fmt(interpreter), IMPORTS[ENGINES_SYNC], fmt(med(ENGINES_SYNC))
+            ),
         ),
         Comparison(
             "one-call script, async: process wall, ours vs official aio",
@@ -364,6 +425,10 @@ def bench_one_call(
             "(as above)",
             ours_runs=oa.values["wall"],
             reference_runs=fa.values["wall"],
+            floor=(interpreter + med(ENGINES_ASYNC)) / fa.med("wall"),
+            floor_text=floor_text.format(
+                fmt(interpreter), IMPORTS[ENGINES_ASYNC], fmt(med(ENGINES_ASYNC))
+            ),
         ),
         Comparison(
             "one-call script, sync / async: process CPU, ours vs official "
@@ -376,11 +441,13 @@ def bench_one_call(
             reference_runs=f_.values["cpu"],
         ),
         Comparison(
-            "SSL contexts built by the one-call scripts for an `http://` root URL, ours "
-            f"(sync / async: {ssl[OURS_SYNC]} / {ssl[OURS_ASYNC]}) vs official (sync / async: "
-            f"{ssl[OFFICIAL_SYNC]} / {ssl[OFFICIAL_ASYNC]})",
-            float(max(ssl[OURS_SYNC], ssl[OURS_ASYNC])),
-            float(max(ssl[OFFICIAL_SYNC], ssl[OFFICIAL_ASYNC], 1)),
+            "SSL contexts built for an `http://` root URL by the one-call scripts beyond "
+            "those aiohttp builds when imported, ours (sync / async: "
+            f"{beyond(OURS_SYNC):g} / {beyond(OURS_ASYNC):g}) vs official (sync / async: "
+            f"{beyond(OFFICIAL_SYNC):g} / {beyond(OFFICIAL_ASYNC):g}); in all, with aiohttp's: "
+            + ", ".join(f"{name} {ssl[name][0]}" for name in names),
+            max(beyond(OURS_SYNC), beyond(OURS_ASYNC)),
+            max(beyond(OFFICIAL_SYNC), beyond(OFFICIAL_ASYNC), 1.0),
             "count",
             target_text="no SSL context for an `http://` root URL, none twice",
             max_ours=0.0,
@@ -394,6 +461,9 @@ def bench_one_call(
             '"AsyncQueue ready to send" ≤ 0.5× `import taskcluster.aio`',
             ours_runs=oa.values["ready"],
             reference_runs=imports["import taskcluster.aio"][: len(oa.values["ready"])],
+            floor=med(ENGINES_ASYNC) / med("import taskcluster.aio"),
+            floor_text=f"`{IMPORTS[ENGINES_ASYNC]}` ({fmt(med(ENGINES_ASYNC))}), the modules the "
+            "default async transport and the models cannot do without",
         ),
         Comparison(
             '"Queue ready to send" / official sync ready to send',
@@ -404,13 +474,15 @@ def bench_one_call(
             reference_runs=f_.values["ready"],
         ),
         Comparison(
-            "one-call script, sync: peak RSS, ours vs official",
+            "one-call script, sync: peak RSS, ours vs official (the engines alone, "
+            f"`{IMPORTS[ENGINES_SYNC]}`: {med(ENGINES_SYNC + RSS) / 2**20:.1f} MiB)",
             o.med("rss"),
             f_.med("rss"),
             "bytes",
         ),
         Comparison(
-            "one-call script, async: peak RSS, ours vs official aio",
+            "one-call script, async: peak RSS, ours vs official aio (the engines alone, "
+            f"`{IMPORTS[ENGINES_ASYNC]}`: {med(ENGINES_ASYNC + RSS) / 2**20:.1f} MiB)",
             oa.med("rss"),
             fa.med("rss"),
             "bytes",
