@@ -32,7 +32,7 @@ import aiohttp
 import httpx
 import yarl
 
-from .pipeline import ATTEMPT_TIMEOUT
+from .._core.pipeline import ATTEMPT_TIMEOUT
 
 __all__ = ["AiohttpTransport"]
 
@@ -158,7 +158,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if session is not None and (not self._owned or self._loop is loop):
             return session
         if self._ssl_context is None:
-            from .transport import shared_ssl_context
+            from .._core.drivers import shared_ssl_context
 
             self._ssl_context = shared_ssl_context()
         connector = aiohttp.TCPConnector(limit=self._limit, ssl=self._ssl_context)

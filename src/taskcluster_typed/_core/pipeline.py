@@ -27,8 +27,8 @@ from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
+from ..credentials import Credentials
 from . import hawk
-from .credentials import Credentials
 from .errors import (
     ConfigurationError,
     ResponseValidationError,

@@ -50,9 +50,9 @@ from urllib3.exceptions import (
 )
 from urllib3.util import Retry, Timeout
 
+from .._core.errors import ConfigurationError
+from .._core.pipeline import ATTEMPT_TIMEOUT
 from .attempt_bound import Attempt, Watchdog
-from .errors import ConfigurationError
-from .pipeline import ATTEMPT_TIMEOUT
 
 __all__ = ["Urllib3Transport"]
 
@@ -163,7 +163,7 @@ class Urllib3Transport(httpx.BaseTransport):
         trust_env: bool = True,
     ) -> None:
         if ssl_context is None:
-            from .transport import shared_ssl_context
+            from .._core.drivers import shared_ssl_context
 
             ssl_context = shared_ssl_context()
         self._ssl_context = ssl_context
