@@ -43,11 +43,12 @@ from bench.harness import (
 )
 from bench.micro import CREDS, Config
 from bench.server import ServerProcess
-from taskcluster_typed import AsyncQueue, Queue, hawk
-from taskcluster_typed.aiohttp_transport import AiohttpTransport
+from taskcluster_typed import AsyncQueue, Queue
+from taskcluster_typed._core import hawk
+from taskcluster_typed._core.http import TransportName
 from taskcluster_typed.services import queue as queue_module
-from taskcluster_typed.transport_select import TransportName
-from taskcluster_typed.urllib3_transport import Urllib3Transport
+from taskcluster_typed.transports.aiohttp_transport import AiohttpTransport
+from taskcluster_typed.transports.urllib3_transport import Urllib3Transport
 
 if TYPE_CHECKING:
     from taskcluster_typed._typeddicts.queue import CreateTaskRequestDict
@@ -849,18 +850,19 @@ def bench_profile(
 
 
 _GROUPS = (
-    ("taskcluster_typed/hawk", "Hawk signing (hawk.py)"),
+    ("taskcluster_typed/_core/hawk", "Hawk signing (hawk.py)"),
     ("/random.py", "Hawk nonce (random, via secrets)"),
     ("/secrets.py", "Hawk nonce (random, via secrets)"),
     ("/hmac.py", "Hawk signing (hashlib/hmac/urandom)"),
-    ("taskcluster_typed/urllib3_transport", "SDK transport (urllib3_transport.py)"),
+    ("taskcluster_typed/transports/urllib3_transport", "SDK transport (urllib3_transport.py)"),
     ("urllib3/", "urllib3 (the sync engine)"),
     ("/http/client.py", "http.client (urllib3's parser)"),
     ("email/", "http.client header parsing (email)"),
-    ("taskcluster_typed/aiohttp_transport", "SDK transport (aiohttp_transport.py)"),
-    ("taskcluster_typed/transport_select", "SDK transport (send)"),
+    ("taskcluster_typed/transports/aiohttp_transport", "SDK transport (aiohttp_transport.py)"),
+    ("taskcluster_typed/_core/http", "SDK transport (send)"),
+    ("taskcluster_typed/_core/model_base", "payload and reply models (pydantic)"),
     ("taskcluster_typed/_model", "payload and reply models (pydantic)"),
-    ("taskcluster_typed/endpoint", "payload and reply models (pydantic)"),
+    ("taskcluster_typed/_core/endpoint", "payload and reply models (pydantic)"),
     ("pydantic", "payload and reply models (pydantic)"),
     ("/json/", "reply JSON parsing (json)"),
     ("taskcluster_typed", "SDK: pipeline, client, URLs"),

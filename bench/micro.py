@@ -14,7 +14,8 @@ import taskcluster.aio  # type: ignore[import-untyped]
 
 from bench import fixtures
 from bench.harness import Comparison, Report, Series, fmt, interleaved, table
-from taskcluster_typed import AsyncQueue, Credentials, Queue, hawk
+from taskcluster_typed import AsyncQueue, Credentials, Queue
+from taskcluster_typed._core import hawk
 
 ROOT = Path(__file__).resolve().parents[1]
 ROOT_URL = "https://tc.example.com"

@@ -4,7 +4,7 @@ dcg types a ``date-time`` as pydantic's ``AwareDatetime``, which rejects a naive
 run time although its static type is plain ``datetime`` (so a type checker cannot catch it).
 Python has no static type for "aware", so the run time follows the official Python client
 instead: a naive datetime is UTC (``taskcluster.utils.stringDate`` writes it with ``Z``).
-Each generated ``AwareDatetime`` becomes ``UtcDatetime`` (``taskcluster_typed._model_base``):
+Each generated ``AwareDatetime`` becomes ``UtcDatetime`` (``taskcluster_typed._core.model_base``):
 an ``AwareDatetime`` that first gives a naive datetime the UTC zone. Strings still need an
 offset: they are the wire format, and the server requires one.
 """
@@ -18,7 +18,7 @@ from codegen.models import GenerationError
 
 _NAME = re.compile(r"\bAwareDatetime\b")
 _PYDANTIC_IMPORT = re.compile(r"^from pydantic import (?P<names>[^\n(]+)$", re.MULTILINE)
-_BASE_IMPORT = "from taskcluster_typed._model_base import TaskclusterModel\n"
+_BASE_IMPORT = "from taskcluster_typed._core.model_base import TaskclusterModel\n"
 
 
 def utc_datetimes(source: str) -> str:
@@ -37,13 +37,13 @@ def utc_datetimes(source: str) -> str:
     if _BASE_IMPORT in source:
         return source.replace(
             _BASE_IMPORT,
-            "from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime\n",
+            "from taskcluster_typed._core.model_base import TaskclusterModel, UtcDatetime\n",
         )
     future = "from __future__ import annotations\n"
     if future not in source:
         raise GenerationError("a generated module without `from __future__ import annotations`")
     return source.replace(
-        future, f"{future}\nfrom taskcluster_typed._model_base import UtcDatetime\n", 1
+        future, f"{future}\nfrom taskcluster_typed._core.model_base import UtcDatetime\n", 1
     )
 
 

@@ -21,7 +21,7 @@ from codegen.models import GenerationError, module_of_file
 from codegen.naming import snake_case
 
 TYPE_PARAMETER = "PayloadT"
-TYPE_PARAMETER_MODULE = "taskcluster_typed.payload_type"
+TYPE_PARAMETER_MODULE = "taskcluster_typed._core.payload_type"
 _FUTURE = "from __future__ import annotations\n"
 
 

@@ -4,7 +4,7 @@ and read back its model metadata.
 The command line is the one that measured best on Taskcluster's schemas (deterministic output,
 readable names, pydantic v2 with aliases), plus:
 
-- ``--base-class taskcluster_typed._model_base.TaskclusterModel``: the base owns
+- ``--base-class taskcluster_typed._core.model_base.TaskclusterModel``: the base owns
   ``populate_by_name`` and ``defer_build``, so ``--no-allow-population-by-field-name`` keeps
   dcg from repeating it in every model; a model's ``model_config`` then only says ``extra``;
 - ``--field-extra-keys repr strict`` for the secrets and the strict payload scalars marked by
@@ -26,7 +26,7 @@ from pathlib import Path
 from codegen.jsonfiles import read_json
 
 PRESET = "standard-py310-20261027"
-BASE_CLASS = "taskcluster_typed._model_base.TaskclusterModel"
+BASE_CLASS = "taskcluster_typed._core.model_base.TaskclusterModel"
 _BIN = Path(sys.executable).parent
 
 

@@ -18,7 +18,7 @@ from codegen.models import GenerationError
 
 MARKER = "UnknownValue"
 _START = re.compile(r"\bLiteral\[")
-_BASE_IMPORT = "from taskcluster_typed._model_base import "
+_BASE_IMPORT = "from taskcluster_typed._core.model_base import "
 _VALUE = re.compile(r"\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|-?\d+|True|False")
 
 

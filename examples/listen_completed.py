@@ -17,8 +17,8 @@ from __future__ import annotations
 import argparse
 
 from taskcluster_typed import QueueEvents
+from taskcluster_typed._core.exchanges import Binding
 from taskcluster_typed.events.queue import TaskCompletedEvent, TaskFailedEvent
-from taskcluster_typed.exchanges import Binding
 from taskcluster_typed.pulse import PulseConsumer
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from taskcluster_typed.transport_select import AsyncPipe, SyncPipe, TransportName
+from taskcluster_typed._core.http import AsyncPipe, SyncPipe, TransportName
 
 
 @pytest.fixture

@@ -17,70 +17,77 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-    from taskcluster_typed._model_base import UnknownValue as UnknownValue
-    from taskcluster_typed.client import NOT_GIVEN as NOT_GIVEN
-    from taskcluster_typed.client import AsyncClient as AsyncClient
-    from taskcluster_typed.client import NotGiven as NotGiven
-    from taskcluster_typed.client import SyncClient as SyncClient
-    from taskcluster_typed.client import Timeout as Timeout
-    from taskcluster_typed.credential_info import CredentialInformation as CredentialInformation
-    from taskcluster_typed.credential_info import (
+    from taskcluster_typed._core.client import NOT_GIVEN as NOT_GIVEN
+    from taskcluster_typed._core.client import AsyncClient as AsyncClient
+    from taskcluster_typed._core.client import NotGiven as NotGiven
+    from taskcluster_typed._core.client import SyncClient as SyncClient
+    from taskcluster_typed._core.client import Timeout as Timeout
+    from taskcluster_typed._core.errors import APIError as APIError
+    from taskcluster_typed._core.errors import ArgumentError as ArgumentError
+    from taskcluster_typed._core.errors import AuthenticationFailed as AuthenticationFailed
+    from taskcluster_typed._core.errors import AuthorizationFailed as AuthorizationFailed
+    from taskcluster_typed._core.errors import BadRequest as BadRequest
+    from taskcluster_typed._core.errors import ConfigurationError as ConfigurationError
+    from taskcluster_typed._core.errors import CredentialsError as CredentialsError
+    from taskcluster_typed._core.errors import DenylistedAddress as DenylistedAddress
+    from taskcluster_typed._core.errors import Forbidden as Forbidden
+    from taskcluster_typed._core.errors import ForbiddenByGithub as ForbiddenByGithub
+    from taskcluster_typed._core.errors import InputError as InputError
+    from taskcluster_typed._core.errors import InputTooLarge as InputTooLarge
+    from taskcluster_typed._core.errors import InputValidationError as InputValidationError
+    from taskcluster_typed._core.errors import InsufficientScopes as InsufficientScopes
+    from taskcluster_typed._core.errors import InternalServerError as InternalServerError
+    from taskcluster_typed._core.errors import InvalidRequestArguments as InvalidRequestArguments
+    from taskcluster_typed._core.errors import MalformedPayload as MalformedPayload
+    from taskcluster_typed._core.errors import NoMatchingBackend as NoMatchingBackend
+    from taskcluster_typed._core.errors import NoMatchingMethod as NoMatchingMethod
+    from taskcluster_typed._core.errors import ProviderSetupFailed as ProviderSetupFailed
+    from taskcluster_typed._core.errors import RequestConflict as RequestConflict
+    from taskcluster_typed._core.errors import ResourceExpired as ResourceExpired
+    from taskcluster_typed._core.errors import ResourceNotFound as ResourceNotFound
+    from taskcluster_typed._core.errors import ResponseValidationError as ResponseValidationError
+    from taskcluster_typed._core.errors import ServerError as ServerError
+    from taskcluster_typed._core.errors import TaskclusterError as TaskclusterError
+    from taskcluster_typed._core.errors import TimeoutError as TimeoutError
+    from taskcluster_typed._core.errors import TooManyRequests as TooManyRequests
+    from taskcluster_typed._core.errors import TransportError as TransportError
+    from taskcluster_typed._core.errors import ValidationError as ValidationError
+    from taskcluster_typed._core.exchanges import Binding as Binding
+    from taskcluster_typed._core.exchanges import MessageParseError as MessageParseError
+    from taskcluster_typed._core.exchanges import RawMessage as RawMessage
+    from taskcluster_typed._core.exchanges import UnknownExchangeError as UnknownExchangeError
+    from taskcluster_typed._core.model_base import UnknownValue as UnknownValue
+    from taskcluster_typed._core.pipeline import Reply as Reply
+    from taskcluster_typed._core.raw_response import RawResponse as RawResponse
+    from taskcluster_typed._core.retry import RetryPolicy as RetryPolicy
+    from taskcluster_typed.credentials import Credentials as Credentials
+    from taskcluster_typed.credentials.information import (
+        CredentialInformation as CredentialInformation,
+    )
+    from taskcluster_typed.credentials.information import (
         async_credential_information as async_credential_information,
     )
-    from taskcluster_typed.credential_info import credential_information as credential_information
-    from taskcluster_typed.credentials import Credentials as Credentials
+    from taskcluster_typed.credentials.information import (
+        credential_information as credential_information,
+    )
+    from taskcluster_typed.credentials.temporary import (
+        create_temporary_credentials as create_temporary_credentials,
+    )
     from taskcluster_typed.dates import from_now as from_now
     from taskcluster_typed.dates import from_now_json as from_now_json
     from taskcluster_typed.dates import stringify_date as stringify_date
     from taskcluster_typed.env import EnvOptions as EnvOptions
     from taskcluster_typed.env import from_env as from_env
-    from taskcluster_typed.errors import APIError as APIError
-    from taskcluster_typed.errors import ArgumentError as ArgumentError
-    from taskcluster_typed.errors import AuthenticationFailed as AuthenticationFailed
-    from taskcluster_typed.errors import AuthorizationFailed as AuthorizationFailed
-    from taskcluster_typed.errors import BadRequest as BadRequest
-    from taskcluster_typed.errors import ConfigurationError as ConfigurationError
-    from taskcluster_typed.errors import CredentialsError as CredentialsError
-    from taskcluster_typed.errors import DenylistedAddress as DenylistedAddress
-    from taskcluster_typed.errors import Forbidden as Forbidden
-    from taskcluster_typed.errors import ForbiddenByGithub as ForbiddenByGithub
-    from taskcluster_typed.errors import InputError as InputError
-    from taskcluster_typed.errors import InputTooLarge as InputTooLarge
-    from taskcluster_typed.errors import InputValidationError as InputValidationError
-    from taskcluster_typed.errors import InsufficientScopes as InsufficientScopes
-    from taskcluster_typed.errors import InternalServerError as InternalServerError
-    from taskcluster_typed.errors import InvalidRequestArguments as InvalidRequestArguments
-    from taskcluster_typed.errors import MalformedPayload as MalformedPayload
-    from taskcluster_typed.errors import NoMatchingBackend as NoMatchingBackend
-    from taskcluster_typed.errors import NoMatchingMethod as NoMatchingMethod
-    from taskcluster_typed.errors import ProviderSetupFailed as ProviderSetupFailed
-    from taskcluster_typed.errors import RequestConflict as RequestConflict
-    from taskcluster_typed.errors import ResourceExpired as ResourceExpired
-    from taskcluster_typed.errors import ResourceNotFound as ResourceNotFound
-    from taskcluster_typed.errors import ResponseValidationError as ResponseValidationError
-    from taskcluster_typed.errors import ServerError as ServerError
-    from taskcluster_typed.errors import TaskclusterError as TaskclusterError
-    from taskcluster_typed.errors import TimeoutError as TimeoutError
-    from taskcluster_typed.errors import TooManyRequests as TooManyRequests
-    from taskcluster_typed.errors import TransportError as TransportError
-    from taskcluster_typed.errors import ValidationError as ValidationError
     from taskcluster_typed.events.auth import AuthEvents as AuthEvents
     from taskcluster_typed.events.github import GithubEvents as GithubEvents
     from taskcluster_typed.events.hooks import HooksEvents as HooksEvents
     from taskcluster_typed.events.notify import NotifyEvents as NotifyEvents
     from taskcluster_typed.events.queue import QueueEvents as QueueEvents
     from taskcluster_typed.events.worker_manager import WorkerManagerEvents as WorkerManagerEvents
-    from taskcluster_typed.exchanges import Binding as Binding
-    from taskcluster_typed.exchanges import MessageParseError as MessageParseError
-    from taskcluster_typed.exchanges import RawMessage as RawMessage
-    from taskcluster_typed.exchanges import UnknownExchangeError as UnknownExchangeError
     from taskcluster_typed.pagination import AsyncPaginator as AsyncPaginator
     from taskcluster_typed.pagination import Paginator as Paginator
-    from taskcluster_typed.pipeline import Reply as Reply
     from taskcluster_typed.pulse.aio import AsyncPulseConsumer as AsyncPulseConsumer
     from taskcluster_typed.pulse.consumer import PulseConsumer as PulseConsumer
-    from taskcluster_typed.raw_response import RawResponse as RawResponse
-    from taskcluster_typed.retry import RetryPolicy as RetryPolicy
     from taskcluster_typed.scopes import ScopeExpression as ScopeExpression
     from taskcluster_typed.scopes import Scopes as Scopes
     from taskcluster_typed.scopes import normalize_scope_set as normalize_scope_set
@@ -118,9 +125,6 @@ if TYPE_CHECKING:
     from taskcluster_typed.slugids import slugid as slugid
     from taskcluster_typed.slugids import slugid_v4 as slugid_v4
     from taskcluster_typed.slugids import stable_slugid as stable_slugid
-    from taskcluster_typed.temporary_credentials import (
-        create_temporary_credentials as create_temporary_credentials,
-    )
     from taskcluster_typed.transfers import ArtifactError as ArtifactError
     from taskcluster_typed.transfers import Downloaded as Downloaded
     from taskcluster_typed.transfers import DownloadedBytes as DownloadedBytes
@@ -142,57 +146,57 @@ if TYPE_CHECKING:
 # Public name -> the module that defines it; imported on first access, so that
 # ``import taskcluster_typed`` costs no more than what the first name used needs.
 _LAZY: dict[str, str] = {
-    "NOT_GIVEN": "taskcluster_typed.client",
-    "AsyncClient": "taskcluster_typed.client",
-    "NotGiven": "taskcluster_typed.client",
-    "SyncClient": "taskcluster_typed.client",
-    "Timeout": "taskcluster_typed.client",
+    "NOT_GIVEN": "taskcluster_typed._core.client",
+    "AsyncClient": "taskcluster_typed._core.client",
+    "NotGiven": "taskcluster_typed._core.client",
+    "SyncClient": "taskcluster_typed._core.client",
+    "Timeout": "taskcluster_typed._core.client",
     "Credentials": "taskcluster_typed.credentials",
     "EnvOptions": "taskcluster_typed.env",
     "from_env": "taskcluster_typed.env",
-    "APIError": "taskcluster_typed.errors",
-    "AuthenticationFailed": "taskcluster_typed.errors",
-    "AuthorizationFailed": "taskcluster_typed.errors",
-    "BadRequest": "taskcluster_typed.errors",
-    "ArgumentError": "taskcluster_typed.errors",
-    "ConfigurationError": "taskcluster_typed.errors",
-    "CredentialsError": "taskcluster_typed.errors",
-    "DenylistedAddress": "taskcluster_typed.errors",
-    "Forbidden": "taskcluster_typed.errors",
-    "ForbiddenByGithub": "taskcluster_typed.errors",
-    "InputError": "taskcluster_typed.errors",
-    "InputTooLarge": "taskcluster_typed.errors",
-    "InputValidationError": "taskcluster_typed.errors",
-    "InsufficientScopes": "taskcluster_typed.errors",
-    "InternalServerError": "taskcluster_typed.errors",
-    "InvalidRequestArguments": "taskcluster_typed.errors",
-    "MalformedPayload": "taskcluster_typed.errors",
-    "NoMatchingBackend": "taskcluster_typed.errors",
-    "NoMatchingMethod": "taskcluster_typed.errors",
-    "ProviderSetupFailed": "taskcluster_typed.errors",
-    "RequestConflict": "taskcluster_typed.errors",
-    "ResourceExpired": "taskcluster_typed.errors",
-    "ResourceNotFound": "taskcluster_typed.errors",
-    "ResponseValidationError": "taskcluster_typed.errors",
-    "ServerError": "taskcluster_typed.errors",
-    "TaskclusterError": "taskcluster_typed.errors",
-    "TimeoutError": "taskcluster_typed.errors",
-    "TooManyRequests": "taskcluster_typed.errors",
-    "TransportError": "taskcluster_typed.errors",
-    "ValidationError": "taskcluster_typed.errors",
-    "Binding": "taskcluster_typed.exchanges",
-    "MessageParseError": "taskcluster_typed.exchanges",
-    "RawMessage": "taskcluster_typed.exchanges",
-    "UnknownExchangeError": "taskcluster_typed.exchanges",
-    "Reply": "taskcluster_typed.pipeline",
+    "APIError": "taskcluster_typed._core.errors",
+    "AuthenticationFailed": "taskcluster_typed._core.errors",
+    "AuthorizationFailed": "taskcluster_typed._core.errors",
+    "BadRequest": "taskcluster_typed._core.errors",
+    "ArgumentError": "taskcluster_typed._core.errors",
+    "ConfigurationError": "taskcluster_typed._core.errors",
+    "CredentialsError": "taskcluster_typed._core.errors",
+    "DenylistedAddress": "taskcluster_typed._core.errors",
+    "Forbidden": "taskcluster_typed._core.errors",
+    "ForbiddenByGithub": "taskcluster_typed._core.errors",
+    "InputError": "taskcluster_typed._core.errors",
+    "InputTooLarge": "taskcluster_typed._core.errors",
+    "InputValidationError": "taskcluster_typed._core.errors",
+    "InsufficientScopes": "taskcluster_typed._core.errors",
+    "InternalServerError": "taskcluster_typed._core.errors",
+    "InvalidRequestArguments": "taskcluster_typed._core.errors",
+    "MalformedPayload": "taskcluster_typed._core.errors",
+    "NoMatchingBackend": "taskcluster_typed._core.errors",
+    "NoMatchingMethod": "taskcluster_typed._core.errors",
+    "ProviderSetupFailed": "taskcluster_typed._core.errors",
+    "RequestConflict": "taskcluster_typed._core.errors",
+    "ResourceExpired": "taskcluster_typed._core.errors",
+    "ResourceNotFound": "taskcluster_typed._core.errors",
+    "ResponseValidationError": "taskcluster_typed._core.errors",
+    "ServerError": "taskcluster_typed._core.errors",
+    "TaskclusterError": "taskcluster_typed._core.errors",
+    "TimeoutError": "taskcluster_typed._core.errors",
+    "TooManyRequests": "taskcluster_typed._core.errors",
+    "TransportError": "taskcluster_typed._core.errors",
+    "ValidationError": "taskcluster_typed._core.errors",
+    "Binding": "taskcluster_typed._core.exchanges",
+    "MessageParseError": "taskcluster_typed._core.exchanges",
+    "RawMessage": "taskcluster_typed._core.exchanges",
+    "UnknownExchangeError": "taskcluster_typed._core.exchanges",
+    "Reply": "taskcluster_typed._core.pipeline",
     "AsyncPulseConsumer": "taskcluster_typed.pulse.aio",
     "PulseConsumer": "taskcluster_typed.pulse.consumer",
-    "RawResponse": "taskcluster_typed.raw_response",
-    "UnknownValue": "taskcluster_typed._model_base",
-    "RetryPolicy": "taskcluster_typed.retry",
-    "CredentialInformation": "taskcluster_typed.credential_info",
-    "async_credential_information": "taskcluster_typed.credential_info",
-    "credential_information": "taskcluster_typed.credential_info",
+    "RawResponse": "taskcluster_typed._core.raw_response",
+    "UnknownValue": "taskcluster_typed._core.model_base",
+    "RetryPolicy": "taskcluster_typed._core.retry",
+    "CredentialInformation": "taskcluster_typed.credentials.information",
+    "async_credential_information": "taskcluster_typed.credentials.information",
+    "credential_information": "taskcluster_typed.credentials.information",
     "from_now": "taskcluster_typed.dates",
     "from_now_json": "taskcluster_typed.dates",
     "stringify_date": "taskcluster_typed.dates",
@@ -213,7 +217,7 @@ _LAZY: dict[str, str] = {
     "nice_slugid": "taskcluster_typed.slugids",
     "slugid_v4": "taskcluster_typed.slugids",
     "stable_slugid": "taskcluster_typed.slugids",
-    "create_temporary_credentials": "taskcluster_typed.temporary_credentials",
+    "create_temporary_credentials": "taskcluster_typed.credentials.temporary",
     "sign_url": "taskcluster_typed.url_builders",
     "ArtifactError": "taskcluster_typed.transfers",
     "Downloaded": "taskcluster_typed.transfers",

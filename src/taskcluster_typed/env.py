@@ -14,8 +14,8 @@ import os
 from collections.abc import Mapping
 from typing import TypedDict
 
+from ._core.errors import ConfigurationError
 from .credentials import Credentials
-from .errors import ConfigurationError
 
 
 class EnvOptions(TypedDict):

@@ -24,12 +24,12 @@ from datetime import timedelta
 from typing import Any, TypeAlias
 from urllib.parse import urlsplit
 
-from . import hawk
+from ._core import hawk
+from ._core.endpoint import Endpoint
+from ._core.errors import ArgumentError, CredentialsError
+from ._core.urls import expand_path, expand_route, method_url
 from .credentials import Credentials
-from .endpoint import Endpoint
-from .errors import ArgumentError, CredentialsError
 from .scopes import Scopes
-from .urls import expand_path, expand_route, method_url
 
 __all__ = [
     "DEFAULT_SIGNED_URL_EXPIRY",

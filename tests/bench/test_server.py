@@ -9,7 +9,7 @@ import pytest
 from bench import fixtures
 from bench.server import ServerProcess
 from taskcluster_typed import Credentials, Queue
-from taskcluster_typed.errors import AuthenticationFailed
+from taskcluster_typed._core.errors import AuthenticationFailed
 
 if TYPE_CHECKING:
     from taskcluster_typed._typeddicts.queue import CreateTaskRequestDict

@@ -11,7 +11,7 @@ MODEL = """from __future__ import annotations
 
 from pydantic import AwareDatetime, ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._core.model_base import TaskclusterModel
 
 
 class Run(TaskclusterModel):
@@ -24,7 +24,8 @@ def test_every_aware_datetime_becomes_utc_datetime() -> None:
     result = utc_datetimes(MODEL)
     assert "AwareDatetime" not in result
     assert "from pydantic import ConfigDict, Field\n" in result
-    assert "from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime\n" in result
+    imported = "from taskcluster_typed._core.model_base import TaskclusterModel, UtcDatetime\n"
+    assert imported in result
     assert "    started: UtcDatetime\n    resolved: UtcDatetime | None = None" in result
 
 
@@ -35,7 +36,7 @@ def test_an_alias_module_gets_its_own_import() -> None:
     )
     result = utc_datetimes(source)
     assert "from pydantic" not in result
-    assert "from taskcluster_typed._model_base import UtcDatetime\n" in result
+    assert "from taskcluster_typed._core.model_base import UtcDatetime\n" in result
     assert result.endswith("Expires = UtcDatetime\n")
 
 

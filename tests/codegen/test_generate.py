@@ -24,7 +24,7 @@ from codegen.model_source import Definition, scan_module
 from codegen.models import GenerationError, generated_header, module_of_file
 from codegen.naming import ends_in_digit
 from codegen.references import ReferencesError, pin
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._core.model_base import TaskclusterModel
 
 from .conftest import REFERENCES, Generated
 

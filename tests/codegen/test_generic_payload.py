@@ -13,7 +13,7 @@ SOURCE = '''from __future__ import annotations
 
 from typing import Any
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._core.model_base import TaskclusterModel
 
 
 class CreateTaskRequest(TaskclusterModel):
@@ -34,7 +34,7 @@ def test_make_generic_edits_the_class_and_its_field_only() -> None:
     assert "class CreateTaskRequest(TaskclusterModel, Generic[PayloadT]):" in result
     assert '    payload: PayloadT\n    """The payload."""' in result
     assert "class Other(TaskclusterModel):\n    payload: dict[str, Any]" in result
-    assert "from taskcluster_typed.payload_type import PayloadT" in result
+    assert "from taskcluster_typed._core.payload_type import PayloadT" in result
     compile(result, "x.py", "exec")
 
 

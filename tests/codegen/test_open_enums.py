@@ -8,7 +8,7 @@ MODEL = """from __future__ import annotations
 
 from typing import Literal
 
-from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
+from taskcluster_typed._core.model_base import TaskclusterModel, UtcDatetime
 
 
 class Run(TaskclusterModel):

@@ -16,7 +16,7 @@ PAGE = """
 from __future__ import annotations
 from typing import Annotated
 from pydantic import Field
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._core.model_base import TaskclusterModel
 from .item import Item
 from .other import Other as Renamed
 

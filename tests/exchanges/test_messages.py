@@ -11,9 +11,9 @@ import pydantic
 import pytest
 
 import taskcluster_typed
+from taskcluster_typed._core.exchanges import Event, format_routing_key
 from taskcluster_typed.events import AnyEvent, parse_message
 from taskcluster_typed.events.queue import TaskCompletedEvent, TaskCompletedMessage
-from taskcluster_typed.exchanges import Event, format_routing_key
 from tests.support.examples import branches, example
 from tests.support.normalize import normalize
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import taskcluster_typed
 from taskcluster_typed import MessageParseError, UnknownExchangeError
+from taskcluster_typed._core.exchanges import TopicExchange
 from taskcluster_typed.events import parse_message
 from taskcluster_typed.events.github import GithubEvents
 from taskcluster_typed.events.notify import NotifyEvent, NotifyEvents, NotifyRoutingKey
@@ -24,7 +25,6 @@ from taskcluster_typed.events.queue import (
     TaskCompletedRoutingKey,
     TaskDefinedRoutingKey,
 )
-from taskcluster_typed.exchanges import TopicExchange
 from tests.support.examples import example
 
 from .reference import EXCHANGES, INTEGER_KEYS, Exchange, consumer_js_routing, snake

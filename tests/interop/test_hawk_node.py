@@ -21,9 +21,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from taskcluster_typed import AsyncClient, Credentials, SyncClient, hawk
-from taskcluster_typed import errors as tce
-from taskcluster_typed.urls import api_url, encode_param, encode_query
+from taskcluster_typed import AsyncClient, Credentials, SyncClient
+from taskcluster_typed._core import errors as tce
+from taskcluster_typed._core import hawk
+from taskcluster_typed._core.urls import api_url, encode_param, encode_query
 
 from .conftest import NodeHawkServer
 from .support import (

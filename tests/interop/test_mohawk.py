@@ -20,9 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from taskcluster_typed import Credentials, hawk
+from taskcluster_typed import Credentials
+from taskcluster_typed._core import hawk
+from taskcluster_typed._core.urls import encode_param, encode_query
 from taskcluster_typed.credentials import hawk_ext
-from taskcluster_typed.urls import encode_param, encode_query
 
 from .support import (
     authorized_scopes,

@@ -47,9 +47,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from taskcluster_typed import Credentials, SyncClient
-from taskcluster_typed import errors as tce
+from taskcluster_typed._core import errors as tce
+from taskcluster_typed._core.urls import api_url, encode_query, expand_route
 from taskcluster_typed.credentials import hawk_ext
-from taskcluster_typed.urls import api_url, encode_query, expand_route
 
 from .conftest import NodeHawkServer
 from .support import PERMANENT, certificates, decode_ext, odd_text, path_segments, scopes

@@ -8,8 +8,8 @@ import json
 import pytest
 
 from taskcluster_typed import QueueEvents, slugid
+from taskcluster_typed._core.exchanges import Binding, MessageParseError, UnknownExchangeError
 from taskcluster_typed.events.queue import TaskCompletedEvent
-from taskcluster_typed.exchanges import Binding, MessageParseError, UnknownExchangeError
 from taskcluster_typed.pulse import (
     PulseBrokerError,
     PulsePermissionError,

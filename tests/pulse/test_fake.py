@@ -8,8 +8,8 @@ import dataclasses
 import pytest
 
 from taskcluster_typed import QueueEvents, slugid
+from taskcluster_typed._core.exchanges import Binding, MessageParseError, RawMessage
 from taskcluster_typed.events.queue import TaskCompletedEvent, TaskFailedEvent
-from taskcluster_typed.exchanges import Binding, MessageParseError, RawMessage
 from taskcluster_typed.testing import FakeMessage, FakePulseConsumer, fake_message
 from taskcluster_typed.testing.fake_pulse import topic_matches
 

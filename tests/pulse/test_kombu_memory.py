@@ -17,8 +17,8 @@ from kombu.connection import Connection
 from kombu.entity import Exchange
 
 from taskcluster_typed import QueueEvents, slugid
+from taskcluster_typed._core.exchanges import Binding
 from taskcluster_typed.events.queue import TaskCompletedEvent
-from taskcluster_typed.exchanges import Binding
 from taskcluster_typed.pulse import PulseBrokerError, PulseConsumer
 from taskcluster_typed.testing import FakeMessage
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from taskcluster_typed import Auth, Credentials, create_temporary_credentials
-from taskcluster_typed.credential_info import credential_information
+from taskcluster_typed.credentials.information import credential_information
 
 from .conftest import RealTaskcluster
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from taskcluster_typed import Auth, Credentials, Queue, Secrets, from_now, slugid
-from taskcluster_typed import errors as tce
+from taskcluster_typed._core import errors as tce
 
 from .conftest import RealTaskcluster
 from .world import World, task_definition

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from taskcluster_typed import Auth, Credentials, Queue, Secrets, errors
+from taskcluster_typed import Auth, Credentials, Queue, Secrets
+from taskcluster_typed._core import errors
 
 from .conftest import RealTaskcluster
 

@@ -22,6 +22,8 @@ from kombu.entity import Exchange, binding
 from kombu.entity import Queue as AmqpQueue
 
 from taskcluster_typed import from_now, slugid
+from taskcluster_typed._core.exchanges import Binding, Event, Events
+from taskcluster_typed._core.lenient import strict_replies, unknown_fields
 from taskcluster_typed.events import parse_message
 from taskcluster_typed.events.auth import AuthEvents
 from taskcluster_typed.events.github import GithubEvents
@@ -29,8 +31,6 @@ from taskcluster_typed.events.hooks import HooksEvents
 from taskcluster_typed.events.notify import NotifyEvents
 from taskcluster_typed.events.queue import QueueEvents
 from taskcluster_typed.events.worker_manager import WorkerManagerEvents
-from taskcluster_typed.exchanges import Binding, Event, Events
-from taskcluster_typed.lenient import strict_replies, unknown_fields
 from taskcluster_typed.models.worker_manager import UpdateWorkerPoolRequestDict
 
 from .conftest import RealTaskcluster

@@ -20,10 +20,10 @@ import pytest
 
 import taskcluster_typed.services as services
 from codegen.naming import snake_case
-from taskcluster_typed import errors as tce
-from taskcluster_typed.client import AsyncClient, SyncClient
-from taskcluster_typed.endpoint import Endpoint
-from taskcluster_typed.lenient import strict_replies, unknown_fields
+from taskcluster_typed._core import errors as tce
+from taskcluster_typed._core.client import AsyncClient, SyncClient
+from taskcluster_typed._core.endpoint import Endpoint
+from taskcluster_typed._core.lenient import strict_replies, unknown_fields
 
 from .cases import CASES, Case, Invoke
 from .conftest import RealTaskcluster as Real

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 
 from taskcluster_typed import QueueEvents, slugid
+from taskcluster_typed._core.exchanges import MessageParseError
 from taskcluster_typed.events.queue import TaskDefinedEvent
-from taskcluster_typed.exchanges import MessageParseError
 from taskcluster_typed.pulse import (
     AsyncPulseConsumer,
     PulseConsumer,

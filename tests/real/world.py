@@ -30,7 +30,7 @@ from taskcluster_typed import (
     from_now,
     slugid,
 )
-from taskcluster_typed.errors import RequestConflict, ResourceNotFound
+from taskcluster_typed._core.errors import RequestConflict, ResourceNotFound
 from taskcluster_typed.models.hooks import CreateHookRequestDict
 from taskcluster_typed.models.queue import (
     CreateTaskRequestDict,

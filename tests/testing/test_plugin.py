@@ -11,7 +11,7 @@ import sys
 import anyio
 
 from taskcluster_typed import AsyncSecrets, Secrets, from_now
-from taskcluster_typed.client import SyncClient
+from taskcluster_typed._core.client import SyncClient
 from taskcluster_typed.testing import LocalTaskcluster
 from taskcluster_typed.testing.routes import SERVICES, endpoints, match, python_name
 

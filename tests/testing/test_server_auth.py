@@ -27,7 +27,7 @@ from taskcluster_typed import (
     create_temporary_credentials,
     from_now,
 )
-from taskcluster_typed import hawk as hawk_signing
+from taskcluster_typed._core import hawk as hawk_signing
 from taskcluster_typed.testing import LocalTaskcluster
 
 

@@ -14,8 +14,8 @@ from taskcluster_typed import (
     RequestConflict,
     ResourceNotFound,
     from_now,
-    hawk,
 )
+from taskcluster_typed._core import hawk
 from taskcluster_typed.testing import ROOT_CLIENT_ID, LocalTaskcluster
 
 

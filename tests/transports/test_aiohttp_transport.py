@@ -10,7 +10,7 @@ import pytest
 import trustme
 
 from taskcluster_typed import AsyncClient
-from taskcluster_typed.aiohttp_transport import AiohttpTransport
+from taskcluster_typed.transports.aiohttp_transport import AiohttpTransport
 
 from .scripted_server import Action, Received, chunked_reply, reply, scripted
 from .test_urllib3_transport import ODD_TARGET, ok

@@ -32,7 +32,7 @@ from taskcluster_typed import (
     TransportError,
     ValidationError,
 )
-from taskcluster_typed.client import _ClientBase  # pyright: ignore[reportPrivateUsage]
+from taskcluster_typed._core.client import _ClientBase  # pyright: ignore[reportPrivateUsage]
 
 from .scripted_server import Action, Received, reply, scripted
 

@@ -11,11 +11,11 @@ import httpx
 import pytest
 
 from taskcluster_typed import AsyncQueue, ConfigurationError, Queue, from_now, slugid
-from taskcluster_typed.aiohttp_transport import AiohttpTransport
-from taskcluster_typed.errors import ResourceNotFound
+from taskcluster_typed._core.errors import ResourceNotFound
+from taskcluster_typed._core.http import TransportName
 from taskcluster_typed.testing import LocalTaskcluster
-from taskcluster_typed.transport_select import TransportName
-from taskcluster_typed.urllib3_transport import Urllib3Transport
+from taskcluster_typed.transports.aiohttp_transport import AiohttpTransport
+from taskcluster_typed.transports.urllib3_transport import Urllib3Transport
 
 ODD_NAME = "public/logs/live backing (1)~'!*+&=@:;,$.log"
 PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")

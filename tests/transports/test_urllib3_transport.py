@@ -13,7 +13,7 @@ import pytest
 import trustme
 
 from taskcluster_typed import SyncClient
-from taskcluster_typed.urllib3_transport import Urllib3Transport
+from taskcluster_typed.transports.urllib3_transport import Urllib3Transport
 
 from .scripted_server import (
     Action,
@@ -329,7 +329,7 @@ def test_a_get_on_a_reused_tls_connection_closed_before_the_reply_is_sent_again(
 def test_a_connection_idle_past_the_keepalive_expiry_is_not_reused(
     client: httpx.Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from taskcluster_typed import urllib3_transport
+    from taskcluster_typed.transports import urllib3_transport
 
     monkeypatch.setattr(urllib3_transport, "KEEPALIVE_EXPIRY", 0.2)
     with scripted(ok) as server:

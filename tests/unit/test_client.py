@@ -12,8 +12,8 @@ import pytest
 import respx
 
 from taskcluster_typed import AsyncClient, Credentials, RetryPolicy, SyncClient, from_env
-from taskcluster_typed import errors as tce
-from taskcluster_typed.client import NOT_GIVEN
+from taskcluster_typed._core import errors as tce
+from taskcluster_typed._core.client import NOT_GIVEN
 
 # respx intercepts httpx's own transport: clients use it in this module.
 pytestmark = pytest.mark.usefixtures("httpx_transport")

@@ -7,8 +7,8 @@ import pickle
 import pytest
 
 from taskcluster_typed import Credentials
+from taskcluster_typed._core.errors import CredentialsError
 from taskcluster_typed.credentials import hawk_ext
-from taskcluster_typed.errors import CredentialsError
 
 SECRET = "s3cr3t-ACCESS-token-value-xyz"
 CERT = {

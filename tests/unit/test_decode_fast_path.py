@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from taskcluster_typed import errors as tce
-from taskcluster_typed.endpoint import Endpoint
+from taskcluster_typed._core import errors as tce
+from taskcluster_typed._core.endpoint import Endpoint
 from taskcluster_typed.services import queue as queue_module
 
 URL = "https://tc.example.com/api/queue/v1/task-group/g/list"

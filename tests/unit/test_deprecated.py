@@ -8,7 +8,7 @@ import warnings
 
 import pytest
 
-from taskcluster_typed.endpoint import Endpoint
+from taskcluster_typed._core.endpoint import Endpoint
 
 SERVICES = ["auth", "github", "hooks", "index", "notify", "object", "purge_cache", "queue"]
 SERVICES += ["secrets", "web_server", "worker_manager"]

@@ -10,9 +10,9 @@ import respx
 from pydantic import ConfigDict, Field
 
 from taskcluster_typed import SyncClient
-from taskcluster_typed import errors as tce
-from taskcluster_typed._model_base import TaskclusterModel
-from taskcluster_typed.endpoint import Endpoint
+from taskcluster_typed._core import errors as tce
+from taskcluster_typed._core.endpoint import Endpoint
+from taskcluster_typed._core.model_base import TaskclusterModel
 
 # respx intercepts httpx's own transport: clients use it in this module.
 pytestmark = pytest.mark.usefixtures("httpx_transport")

@@ -4,7 +4,7 @@ import pickle
 
 import pytest
 
-from taskcluster_typed import errors as tce
+from taskcluster_typed._core import errors as tce
 
 SERVER_MESSAGE = (
     "Client ID x does not have sufficient scopes\n\n---\n\n* method: createTask\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 from collections import Counter
 
-from taskcluster_typed import hawk
+from taskcluster_typed._core import hawk
 
 ALPHABET = string.ascii_uppercase + string.ascii_lowercase + string.digits + "-_"
 

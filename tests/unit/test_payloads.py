@@ -11,7 +11,7 @@ import pytest
 import respx
 
 from taskcluster_typed import Queue
-from taskcluster_typed.errors import ResponseValidationError
+from taskcluster_typed._core.errors import ResponseValidationError
 from taskcluster_typed.models.queue import CreateTaskRequest, CreateTaskRequestDict
 from taskcluster_typed.payloads import (
     DockerWorkerPayload,
@@ -138,7 +138,7 @@ def test_a_naive_datetime_is_sent_as_utc() -> None:
 
 def test_an_unknown_enum_value_in_a_reply_is_an_unknown_value() -> None:
     from taskcluster_typed import UnknownValue
-    from taskcluster_typed.endpoint import Endpoint
+    from taskcluster_typed._core.endpoint import Endpoint
 
     endpoint: Endpoint[Any] = Endpoint(
         service="queue",

@@ -9,8 +9,8 @@ import httpx
 import pytest
 
 from taskcluster_typed import Credentials, RetryPolicy
-from taskcluster_typed import errors as tce
-from taskcluster_typed.pipeline import Call, Reply, Send, Signer, Sleep, call_flow
+from taskcluster_typed._core import errors as tce
+from taskcluster_typed._core.pipeline import Call, Reply, Send, Signer, Sleep, call_flow
 
 URL = "https://tc.example.com/api/queue/v1/task/abc"
 CALL = Call("createTask", "PUT", URL, b'{"a":1}', 30.0, idempotent=True)

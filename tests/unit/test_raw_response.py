@@ -8,7 +8,8 @@ import httpx
 import pytest
 import respx
 
-from taskcluster_typed import AsyncQueue, Github, Queue, RawResponse, errors
+from taskcluster_typed import AsyncQueue, Github, Queue, RawResponse
+from taskcluster_typed._core import errors
 from taskcluster_typed.models.queue import GetArtifactResponse, TaskStatusResponse
 
 pytestmark = pytest.mark.usefixtures("httpx_transport")

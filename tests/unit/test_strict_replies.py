@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from taskcluster_typed import errors as tce
-from taskcluster_typed.endpoint import Endpoint
+from taskcluster_typed._core import errors as tce
+from taskcluster_typed._core.endpoint import Endpoint
+from taskcluster_typed._core.exchanges import MessageParseError
+from taskcluster_typed._core.lenient import strict_replies, unknown_fields
 from taskcluster_typed.events.queue import QueueEvents, TaskPendingMessage
-from taskcluster_typed.exchanges import MessageParseError
-from taskcluster_typed.lenient import strict_replies, unknown_fields
 from taskcluster_typed.services import queue as queue_module
 
 URL = "https://tc.example.com/api/queue/v1/task/abc/status"

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from taskcluster_typed import urls
-from taskcluster_typed.errors import ValidationError
+from taskcluster_typed._core import urls
+from taskcluster_typed._core.errors import ValidationError
 
 ROOTS = [
     "https://taskcluster.example.com",

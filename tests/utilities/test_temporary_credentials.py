@@ -23,7 +23,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from taskcluster_typed import Credentials, CredentialsError, Queue, create_temporary_credentials
-from taskcluster_typed import temporary_credentials as tc
+from taskcluster_typed.credentials import temporary as tc
 
 # respx intercepts httpx's own transport: clients use it in this module.
 pytestmark = pytest.mark.usefixtures("httpx_transport")

@@ -28,8 +28,8 @@ from taskcluster_typed import (
     sign_url,
 )
 from taskcluster_typed import url_builders as ub
-from taskcluster_typed.endpoint import Endpoint
-from taskcluster_typed.errors import TransportError, make_api_error, redact_url
+from taskcluster_typed._core.endpoint import Endpoint
+from taskcluster_typed._core.errors import TransportError, make_api_error, redact_url
 from tests.services.test_every_method import ENTRIES, ROOT, Entry, client_classes, plan
 
 SECRET = "secret-access-token-0123456789"

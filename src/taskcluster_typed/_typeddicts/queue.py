@@ -6,7 +6,7 @@ from typing import Any, Generic, Literal, TypeAlias
 
 from typing_extensions import NotRequired, TypedDict
 
-from taskcluster_typed.payload_type import PayloadT
+from taskcluster_typed._core.payload_type import PayloadT
 
 __all__ = [
     "ChangeTaskPriorityRequestDict",

@@ -15,7 +15,7 @@ import importlib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from taskcluster_typed.exchanges import Events, MessageBody, UnknownExchangeError
+from taskcluster_typed._core.exchanges import Events, MessageBody, UnknownExchangeError
 
 if TYPE_CHECKING:
     from typing import TypeAlias

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeAlias
 
+from taskcluster_typed._core.exchanges import Binding, Event, Events, RoutingKeyEntry, TopicExchange
 from taskcluster_typed._models.auth.v1.client_message import ClientMessage as ClientMessage
 from taskcluster_typed._models.auth.v1.role_message import RoleMessage as RoleMessage
-from taskcluster_typed.exchanges import Binding, Event, Events, RoutingKeyEntry, TopicExchange
 
 __all__ = [
     "AnyAuthEvent",

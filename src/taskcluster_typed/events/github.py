@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeAlias
 
+from taskcluster_typed._core.exchanges import Binding, Event, Events, RoutingKeyEntry, TopicExchange
 from taskcluster_typed._models.github.v1.github_pull_request_message import (
     GithubPullRequestMessage as GithubPullRequestMessage,
 )
@@ -27,7 +28,6 @@ from taskcluster_typed._models.github.v1.github_rerun_message import (
 from taskcluster_typed._models.github.v1.task_group_creation_requested import (
     TaskGroupCreationRequested as TaskGroupCreationRequested,
 )
-from taskcluster_typed.exchanges import Binding, Event, Events, RoutingKeyEntry, TopicExchange
 
 __all__ = [
     "AnyGithubEvent",

@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeAlias
 
+from taskcluster_typed._core.exchanges import Binding, Event, Events, RoutingKeyEntry, TopicExchange
 from taskcluster_typed._models.notify.v1.notification_message import (
     NotificationMessage as NotificationMessage,
 )
-from taskcluster_typed.exchanges import Binding, Event, Events, RoutingKeyEntry, TopicExchange
 
 __all__ = [
     "AnyNotifyEvent",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeAlias
 
+from taskcluster_typed._core.exchanges import Binding, Event, Events, RoutingKeyEntry, TopicExchange
 from taskcluster_typed._models.queue.v1.artifact_created_message import (
     ArtifactCreatedMessage as ArtifactCreatedMessage,
 )
@@ -42,7 +43,6 @@ from taskcluster_typed._models.queue.v1.task_priority_changed_message import (
 from taskcluster_typed._models.queue.v1.task_running_message import (
     TaskRunningMessage as TaskRunningMessage,
 )
-from taskcluster_typed.exchanges import Binding, Event, Events, RoutingKeyEntry, TopicExchange
 
 __all__ = [
     "AnyQueueEvent",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar, TypeAlias
 
+from taskcluster_typed._core.exchanges import Binding, Event, Events, RoutingKeyEntry, TopicExchange
 from taskcluster_typed._models.worker_manager.v1.pulse_launch_config_message import (
     PulseLaunchConfigMessage as PulseLaunchConfigMessage,
 )
@@ -27,7 +28,6 @@ from taskcluster_typed._models.worker_manager.v1.pulse_worker_pool_message impor
 from taskcluster_typed._models.worker_manager.v1.pulse_worker_removed_message import (
     PulseWorkerRemovedMessage as PulseWorkerRemovedMessage,
 )
-from taskcluster_typed.exchanges import Binding, Event, Events, RoutingKeyEntry, TopicExchange
 
 __all__ = [
     "AnyWorkerManagerEvent",

@@ -18,7 +18,7 @@ schema's nested types are in its own module:
 - `taskcluster_typed.payloads.generic_worker_multiuser_windows`: `generic-worker/multiuser_windows.json`
 """
 
-from taskcluster_typed.payload_type import PayloadT as PayloadT
+from taskcluster_typed._core.payload_type import PayloadT as PayloadT
 from taskcluster_typed.payloads.docker_worker import DockerWorkerPayload as DockerWorkerPayload
 from taskcluster_typed.payloads.docker_worker import (
     DockerWorkerPayloadDict as DockerWorkerPayloadDict,

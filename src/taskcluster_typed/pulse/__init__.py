@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..exchanges import Binding as Binding
-from ..exchanges import MessageParseError as MessageParseError
-from ..exchanges import RawMessage as RawMessage
+from .._core.exchanges import Binding as Binding
+from .._core.exchanges import MessageParseError as MessageParseError
+from .._core.exchanges import RawMessage as RawMessage
 from .core import Settlement as Settlement
 from .core import settlement_for as settlement_for
 from .errors import PulseBrokerError as PulseBrokerError

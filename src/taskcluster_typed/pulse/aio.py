@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from ..exchanges import Binding, MessageParseError
+from .._core.exchanges import Binding, MessageParseError
 from .consumer import cc_of
 from .core import Backoff, Delivery, ErrorCallback, Listening, Settlement, broker_refusal
 from .errors import PulseBrokerError, PulseConnectionError

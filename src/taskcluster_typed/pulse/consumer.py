@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
-from ..exchanges import Binding, MessageParseError
+from .._core.exchanges import Binding, MessageParseError
 from .core import Backoff, Delivery, ErrorCallback, Listening, Settlement, broker_refusal
 from .errors import PulseBrokerError, PulseConnectionError
 from .settings import PulseSettings, ReconnectPolicy, environ

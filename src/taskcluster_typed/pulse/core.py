@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from ..exchanges import Binding, MessageParseError, UnknownExchangeError
+from .._core.exchanges import Binding, MessageParseError, UnknownExchangeError
 from .errors import PulseBrokerError, PulsePermissionError
 from .settings import PulseSettings, QueueSpec, ReconnectPolicy
 

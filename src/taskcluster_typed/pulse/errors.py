@@ -9,7 +9,7 @@
     │   ├── PulsePermissionError      the broker refused an operation (names the permission)
     │   └── PulseBrokerError          another refusal: a missing exchange, a queue declared
     │                                 before with other arguments, ...
-    └── MessageParseError             (taskcluster_typed.exchanges) a message that does not
+    └── MessageParseError             (taskcluster_typed._core.exchanges) a message that does not
                                       fit its exchange, raised or handed to `on_error`
 
 No message contains the broker password.
@@ -17,7 +17,7 @@ No message contains the broker password.
 
 from __future__ import annotations
 
-from ..errors import TaskclusterError
+from .._core.errors import TaskclusterError
 
 __all__ = [
     "PulseBrokerError",

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 from typing import Any, Protocol, TypeVar, overload
 
-from ..exchanges import Binding
+from .._core.exchanges import Binding
 
 __all__ = ["AsyncListener", "Listener"]
 

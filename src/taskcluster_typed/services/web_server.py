@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-from taskcluster_typed.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
-from taskcluster_typed.endpoint import Endpoint
-from taskcluster_typed.raw_response import async_raw_response_wrapper, raw_response_wrapper
+from taskcluster_typed._core.client import NOT_GIVEN, AsyncClient, SyncClient, Timeout
+from taskcluster_typed._core.endpoint import Endpoint
+from taskcluster_typed._core.raw_response import async_raw_response_wrapper, raw_response_wrapper
 from taskcluster_typed.url_builders import (
     DEFAULT_SIGNED_URL_EXPIRY,
     ExpiresIn,

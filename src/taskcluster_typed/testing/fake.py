@@ -29,10 +29,10 @@ from typing import Any, Generic, TypeVar
 import httpx
 import pydantic
 
-from ..client import AsyncClient, SyncClient
+from .._core.client import AsyncClient, SyncClient
+from .._core.endpoint import Endpoint
+from .._core.errors import APIError, TaskclusterError
 from ..credentials import Credentials
-from ..endpoint import Endpoint
-from ..errors import APIError, TaskclusterError
 from .routes import endpoints, match, python_name
 
 __all__ = ["Fake", "FakeCall", "FakeNotImplementedError"]

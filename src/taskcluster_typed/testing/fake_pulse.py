@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 import pydantic
 
-from ..exchanges import Binding, Event, Events, MessageParseError, TopicExchange
+from .._core.exchanges import Binding, Event, Events, MessageParseError, TopicExchange
 from ..pulse.core import Delivery, ErrorCallback, Listening, Settlement
 from ..pulse.settings import PulseSettings
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote
 
-from ..endpoint import Endpoint
+from .._core.endpoint import Endpoint
 from ..services import SERVICES
 
 __all__ = ["SERVICES", "Match", "endpoints", "match", "python_name"]

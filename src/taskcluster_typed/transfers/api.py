@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, overload
 import anyio
 import httpx
 
-from ..retry import RetryPolicy
+from .._core.retry import RetryPolicy
 from ..slugids import slugid
 from .drivers import AsyncDriver, ProgressCallback, SyncDriver
 from .flows import (
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     import os
     from collections.abc import Generator
 
-    from ..client import AsyncClient, SyncClient
+    from .._core.client import AsyncClient, SyncClient
     from ..services.object import AsyncObject, Object
     from ..services.queue import AsyncQueue, Queue
 
@@ -42,7 +42,7 @@ def _sync_http(given: httpx.Client | None) -> tuple[httpx.Client, bool]:
     (urllib3), which reads an early reply (a 413 while the body is sent) instead of losing it."""
     if given is not None:
         return given, False
-    from ..urllib3_transport import Urllib3Transport
+    from ..transports.urllib3_transport import Urllib3Transport
 
     return httpx.Client(transport=Urllib3Transport()), True
 
@@ -52,7 +52,7 @@ def _async_http(given: httpx.AsyncClient | None) -> tuple[httpx.AsyncClient, boo
     under asyncio when installed: it reads the reply while the body is sent)."""
     if given is not None:
         return given, False
-    from ..transport_select import new_async_http
+    from .._core.http import new_async_http
 
     return new_async_http("auto")[0], True
 

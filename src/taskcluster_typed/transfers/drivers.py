@@ -16,8 +16,8 @@ import anyio
 import anyio.to_thread
 import httpx
 
-from ..errors import APIError, ResponseValidationError
-from ..pipeline import Sleep
+from .._core.errors import APIError, ResponseValidationError
+from .._core.pipeline import Sleep
 from .errors import TransferError
 from .flows import (
     ApiEffect,

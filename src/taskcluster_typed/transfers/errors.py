@@ -16,7 +16,7 @@ in messages have their query string removed, since it often holds a signature.
 
 from __future__ import annotations
 
-from ..errors import TaskclusterError
+from .._core.errors import TaskclusterError
 
 
 class TransferError(TaskclusterError):

@@ -18,10 +18,10 @@ from typing import Any, TypeAlias, cast
 
 import httpx
 
+from .._core.errors import APIError, TimeoutError, TransportError, make_api_error
+from .._core.pipeline import Sleep, retryable_exceptions
+from .._core.retry import RetryPolicy
 from ..credentials import Credentials
-from ..errors import APIError, TimeoutError, TransportError, make_api_error
-from ..pipeline import Sleep, retryable_exceptions
-from ..retry import RetryPolicy
 from .errors import (
     ArtifactError,
     TransferError,

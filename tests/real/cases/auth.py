@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from taskcluster_typed import Auth, Credentials, from_now
-from taskcluster_typed import errors as tce
-from taskcluster_typed.hawk import header as hawk_header
+from taskcluster_typed._core import errors as tce
+from taskcluster_typed._core.hawk import header as hawk_header
 
 from ..world import World
 from .table import Invoke, call, case, refused

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from taskcluster_typed import errors as tce
+from taskcluster_typed._core import errors as tce
 
 from ..world import World
 from .monitoring import GITHUB

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from taskcluster_typed import errors as tce
+from taskcluster_typed._core import errors as tce
 
 from ..world import World, hook_definition
 from .table import Invoke, call, case, refused

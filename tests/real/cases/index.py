@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from taskcluster_typed import errors as tce
 from taskcluster_typed import from_now
+from taskcluster_typed._core import errors as tce
 
 from ..world import World
 from .table import Invoke, call, case, refused

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from taskcluster_typed import errors as tce
+from taskcluster_typed._core import errors as tce
 from taskcluster_typed.models.notify import NotificationAddressDict
 
 from ..world import World

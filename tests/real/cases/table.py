@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from taskcluster_typed import Credentials
-from taskcluster_typed import errors as tce
+from taskcluster_typed._core import errors as tce
 
 from ..world import World
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from taskcluster_typed import errors as tce
 from taskcluster_typed import slugid
+from taskcluster_typed._core import errors as tce
 
 from ..world import World
 from .table import Invoke, call, case

@@ -12,13 +12,13 @@ from collections.abc import AsyncIterator, Iterator
 from typing_extensions import assert_type
 
 from taskcluster_typed import QueueEvents
+from taskcluster_typed._core.exchanges import Binding, RawMessage
 from taskcluster_typed.events.queue import (
     TaskCompletedEvent,
     TaskCompletedMessage,
     TaskExceptionEvent,
     TaskFailedEvent,
 )
-from taskcluster_typed.exchanges import Binding, RawMessage
 from taskcluster_typed.pulse import (
     AsyncListener,
     AsyncPulseConsumer,

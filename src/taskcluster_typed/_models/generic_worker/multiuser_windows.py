@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
+from taskcluster_typed._core.model_base import TaskclusterModel, UnknownValue, UtcDatetime
 
 
 class Artifact(TaskclusterModel):

@@ -18,9 +18,9 @@ from urllib.parse import parse_qsl, urlsplit
 import pydantic
 from typing_extensions import Self
 
-from ...client import AsyncClient, SyncClient
+from ..._core.client import AsyncClient, SyncClient
+from ..._core.endpoint import validation_errors
 from ...credentials import Credentials
-from ...endpoint import validation_errors
 from . import (
     auth_clients,
     auth_other,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ...endpoint import Endpoint
+from ..._core.endpoint import Endpoint
 from ...scopes import ScopeExpression, remove_given_scopes
 from .failures import Failure
 from .hawk_check import Caller, RequestData

@@ -2,7 +2,7 @@
 signature validator): Hawk headers and bewits, temporary credentials (certificates),
 ``authorizedScopes``, and the expansion of scopes through roles.
 
-MACs are recomputed with `taskcluster_typed.hawk`, the code the clients sign with.
+MACs are recomputed with `taskcluster_typed._core.hawk`, the code the clients sign with.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import time
 from dataclasses import dataclass
 from typing import Any, cast
 
-from ... import hawk
+from ..._core import hawk
+from ..._core.errors import CredentialsError
 from ...credentials import Credentials
-from ...errors import CredentialsError
 from ...scopes import satisfies_expression, valid_scope
 from .auth_state import AuthState, Client
 from .failures import Failure

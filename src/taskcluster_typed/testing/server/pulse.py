@@ -27,8 +27,8 @@ from typing import Any
 
 import pydantic
 
+from ..._core.exchanges import TopicExchange, exchange_name, format_routing_key
 from ...events.queue import QueueEvents
-from ...exchanges import TopicExchange, exchange_name, format_routing_key
 
 __all__ = ["PublishedMessage", "PulsePublisher"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from ...temporary_credentials import create_temporary_credentials
+from ...credentials.temporary import create_temporary_credentials
 from .auth_state import iso, now
 from .context import Context, Handler
 from .failures import conflict

@@ -8,7 +8,7 @@ from typing import Any
 
 import pydantic
 
-from ...endpoint import validation_errors
+from ..._core.endpoint import validation_errors
 from ...models.queue import CreateTaskRequest
 from .auth_state import iso, now
 from .context import Context, Handler

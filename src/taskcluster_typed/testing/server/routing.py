@@ -11,7 +11,7 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-from ...endpoint import Endpoint
+from ..._core.endpoint import Endpoint
 from ..routes import SERVICES, Match, endpoints, match
 
 _ARTIFACTS = (

@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Field
 from typing_extensions import TypeAliasType
 
-from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
+from taskcluster_typed._core.model_base import TaskclusterModel, UtcDatetime
 
 ExpandedScope = TypeAliasType("ExpandedScope", Annotated[str, Field(pattern="^[ -~]*$")])
 """

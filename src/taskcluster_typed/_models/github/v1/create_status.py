@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import ConfigDict
 
-from taskcluster_typed._model_base import TaskclusterModel, UnknownValue
+from taskcluster_typed._core.model_base import TaskclusterModel, UnknownValue
 
 
 class CreateStatus(TaskclusterModel):

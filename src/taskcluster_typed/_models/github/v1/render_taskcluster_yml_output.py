@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ConfigDict
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._core.model_base import TaskclusterModel
 
 
 class RenderTaskclusterYmlOutput(TaskclusterModel):

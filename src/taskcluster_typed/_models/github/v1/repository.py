@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pydantic import ConfigDict
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._core.model_base import TaskclusterModel
 
 
 class Repository(TaskclusterModel):

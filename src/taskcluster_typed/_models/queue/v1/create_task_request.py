@@ -9,8 +9,8 @@ from typing import Annotated, Any, Generic, Literal
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel, UnknownValue, UtcDatetime
-from taskcluster_typed.payload_type import PayloadT
+from taskcluster_typed._core.model_base import TaskclusterModel, UnknownValue, UtcDatetime
+from taskcluster_typed._core.payload_type import PayloadT
 
 from .task import Scope, TagsAdditionalProperty, TaskDependency, TaskSpecificRoute
 from .task_metadata import TaskMetadata

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel, UtcDatetime
+from taskcluster_typed._core.model_base import TaskclusterModel, UtcDatetime
 
 from .task import Task
 from .task_credentials import TaskCredentials

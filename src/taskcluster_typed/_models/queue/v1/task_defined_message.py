@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import ConfigDict
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._core.model_base import TaskclusterModel
 
 from .task_pulse_definition import TaskPulseDefinition
 from .task_status import TaskStatus

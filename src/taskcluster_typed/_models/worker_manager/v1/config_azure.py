@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 from pydantic import ConfigDict, Field
 
-from taskcluster_typed._model_base import TaskclusterModel
+from taskcluster_typed._core.model_base import TaskclusterModel
 
 from .azure_arm_templates import AzureArmTemplates
 from .azure_deployment_resources import AzureDeploymentResources

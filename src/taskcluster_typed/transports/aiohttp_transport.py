@@ -33,7 +33,7 @@ import httpx
 import yarl
 from aiohttp.http_exceptions import ContentEncodingError
 
-from .pipeline import ATTEMPT_TIMEOUT, Outgoing, WireReply
+from .._core.pipeline import ATTEMPT_TIMEOUT, Outgoing, WireReply
 
 __all__ = ["AiohttpTransport"]
 
@@ -172,7 +172,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if scheme != "https" or not self._owned:
             return True
         if self._ssl_context is None:
-            from .transport import shared_ssl_context
+            from .._core.drivers import shared_ssl_context
 
             self._ssl_context = shared_ssl_context()
         return self._ssl_context

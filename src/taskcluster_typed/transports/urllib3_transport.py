@@ -51,9 +51,9 @@ from urllib3.exceptions import (
 )
 from urllib3.util import Retry, Timeout
 
+from .._core.errors import ConfigurationError
+from .._core.pipeline import ATTEMPT_TIMEOUT, Outgoing, WireReply
 from .attempt_bound import Attempt, Watchdog
-from .errors import ConfigurationError
-from .pipeline import ATTEMPT_TIMEOUT, Outgoing, WireReply
 
 __all__ = ["Urllib3Transport"]
 
@@ -186,7 +186,7 @@ class Urllib3Transport(httpx.BaseTransport):
         kwargs: dict[str, Any] = {"num_pools": _MAX_POOLS, "maxsize": self._maxsize, "block": False}
         if tls:
             if self._ssl_context is None:
-                from .transport import shared_ssl_context
+                from .._core.drivers import shared_ssl_context
 
                 self._ssl_context = shared_ssl_context()
             kwargs["ssl_context"] = self._ssl_context

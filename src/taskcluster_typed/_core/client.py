@@ -15,18 +15,18 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 from typing_extensions import Self
 
-from .credentials import Credentials
+from ..credentials import Credentials
+from ..env import from_env
+from ..pagination import AsyncPaginator, ContinuationPage, Paginator
+from ..scopes import Scopes
+from ..url_builders import UrlContext
+from .drivers import anyio_sleep, run_async, run_sync
 from .endpoint import SAFE_TO_REPEAT, Endpoint
-from .env import from_env
 from .errors import ConfigurationError, ResponseValidationError, ValidationError
-from .pagination import AsyncPaginator, ContinuationPage, Paginator
+from .http import AsyncPipe, SyncPipe, TransportName, check_transport
 from .pipeline import Call, Reply, Signer, as_scopes, call_flow, encode_json
 from .raw_response import RawResponse
 from .retry import RetryPolicy
-from .scopes import Scopes
-from .transport import anyio_sleep, run_async, run_sync
-from .transport_select import AsyncPipe, SyncPipe, TransportName, check_transport
-from .url_builders import UrlContext
 from .urls import check_header_value, check_root_url, expand_path, expand_route, method_url
 
 if TYPE_CHECKING:

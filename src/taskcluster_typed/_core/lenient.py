@@ -25,7 +25,7 @@ from typing import Any, cast
 import pydantic
 from pydantic_core import ErrorDetails
 
-from ._model_base import UnknownValue
+from .model_base import UnknownValue
 
 _STRICT: ContextVar[bool] = ContextVar("taskcluster_typed_strict_replies", default=False)
 

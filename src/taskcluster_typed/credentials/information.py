@@ -24,11 +24,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import httpx
 
-from .credentials import Credentials
-from .errors import AuthenticationFailed, InsufficientScopes
+from .._core.errors import AuthenticationFailed, InsufficientScopes
+from .client_credentials import Credentials
 
 if TYPE_CHECKING:
-    from .models.auth import GetClientResponse
+    from ..models.auth import GetClientResponse
 
 __all__ = ["CredentialInformation", "async_credential_information", "credential_information"]
 
@@ -123,7 +123,7 @@ def credential_information(
     >>> info = credential_information("https://tc.example.com", credentials)
     >>> info.type, info.active, info.reason, info.expiry, info.scopes
     """
-    from .services.auth import Auth
+    from ..services.auth import Auth
 
     with Auth(root_url, http_client=http_client) as anonymous:
         signed = anonymous.with_options(credentials=credentials)
@@ -148,7 +148,7 @@ async def async_credential_information(
     root_url: str, credentials: Credentials, *, http_client: httpx.AsyncClient | None = None
 ) -> CredentialInformation:
     """`credential_information` for async code."""
-    from .services.auth import AsyncAuth
+    from ..services.auth import AsyncAuth
 
     async with AsyncAuth(root_url, http_client=http_client) as anonymous:
         signed = anonymous.with_options(credentials=credentials)

@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .credentials import Credentials, hawk_ext
+from ..credentials import Credentials, hawk_ext
 
 
 def payload_hash(body: bytes, content_type: str) -> str:

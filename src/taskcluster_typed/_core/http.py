@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     import httpx
 
-from .attempt_bound import Attempt, Watchdog
+from ..transports.attempt_bound import Attempt, Watchdog
 from .errors import ConfigurationError
 from .pipeline import Incoming, Outgoing
 
@@ -102,7 +102,7 @@ def _httpx_client(*, is_async: bool) -> Any:
     this transport's safety)."""
     import httpx  # at the first client built, not with the package
 
-    from .transport import default_limits, shared_ssl_context
+    from .drivers import default_limits, shared_ssl_context
 
     _check_httpx_socks()
     cls = httpx.AsyncClient if is_async else httpx.Client
@@ -189,7 +189,7 @@ class SyncPipe:
             return cls(http_client, bounded, owned=True, watchdog=watchdog)
         import httpx  # at the first client built, not with the package
 
-        from .urllib3_transport import Urllib3Transport
+        from ..transports.urllib3_transport import Urllib3Transport
 
         raw = Urllib3Transport()
         # The client carries other requests (transfers); the pipeline's go to `raw.send`.
@@ -326,8 +326,8 @@ def new_async_http(transport: TransportName) -> LoopClient:
         )
     import httpx
 
-    from .aiohttp_transport import AiohttpTransport
-    from .transport import default_limits
+    from ..transports.aiohttp_transport import AiohttpTransport
+    from .drivers import default_limits
 
     raw = AiohttpTransport(limit=default_limits().max_connections or 100)
     # The client carries other requests (transfers); the pipeline's go to `raw.send`.

@@ -12,7 +12,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
-from .errors import CredentialsError
+from .._core.errors import CredentialsError
 
 # Characters a Hawk header attribute may hold (mohawk and the Node hawk package agree).
 _HEADER_SAFE = frozenset(chr(c) for c in range(0x20, 0x7F)) - {'"', "\\"}

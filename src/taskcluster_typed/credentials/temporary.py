@@ -22,10 +22,10 @@ import hmac
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from .credentials import Credentials
-from .errors import ArgumentError, CredentialsError
-from .scopes import Scopes, valid_scope
-from .slugids import slugid
+from .._core.errors import ArgumentError, CredentialsError
+from ..scopes import Scopes, valid_scope
+from ..slugids import slugid
+from .client_credentials import Credentials
 
 __all__ = ["MAX_TEMPORARY_CREDENTIALS_LIFETIME", "create_temporary_credentials"]
 

@@ -29,8 +29,8 @@ from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
+from ..credentials import Credentials
 from . import hawk
-from .credentials import Credentials
 from .errors import (
     ConfigurationError,
     ResponseValidationError,
