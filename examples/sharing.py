@@ -14,8 +14,8 @@ import httpx
 
 from taskcluster_typed import (
     InsufficientScopes,
+    RequestValidationError,
     Secrets,
-    ValidationError,
     create_temporary_credentials,
     from_now,
     slugid,
@@ -49,7 +49,7 @@ def main() -> None:
             # mypy rejects this call as well ("expires" is missing); the run-time check
             # protects callers without a type checker, and nothing reaches the server.
             secrets.set(name, {"secret": {"token": 1}})  # type: ignore[arg-type]
-        except ValidationError as error:
+        except RequestValidationError as error:
             print(f"  refused before sending: {error}")
         secrets.remove(name)
 

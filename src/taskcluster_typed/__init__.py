@@ -43,6 +43,8 @@ if TYPE_CHECKING:
     from taskcluster_typed._core.errors import NoMatchingMethod as NoMatchingMethod
     from taskcluster_typed._core.errors import ProviderSetupFailed as ProviderSetupFailed
     from taskcluster_typed._core.errors import RequestConflict as RequestConflict
+    from taskcluster_typed._core.errors import RequestTimeoutError as RequestTimeoutError
+    from taskcluster_typed._core.errors import RequestValidationError as RequestValidationError
     from taskcluster_typed._core.errors import ResourceExpired as ResourceExpired
     from taskcluster_typed._core.errors import ResourceNotFound as ResourceNotFound
     from taskcluster_typed._core.errors import ResponseValidationError as ResponseValidationError
@@ -175,6 +177,8 @@ _LAZY: dict[str, str] = {
     "NoMatchingMethod": "taskcluster_typed._core.errors",
     "ProviderSetupFailed": "taskcluster_typed._core.errors",
     "RequestConflict": "taskcluster_typed._core.errors",
+    "RequestTimeoutError": "taskcluster_typed._core.errors",
+    "RequestValidationError": "taskcluster_typed._core.errors",
     "ResourceExpired": "taskcluster_typed._core.errors",
     "ResourceNotFound": "taskcluster_typed._core.errors",
     "ResponseValidationError": "taskcluster_typed._core.errors",
@@ -346,6 +350,8 @@ __all__ = [
     "RawResponse",
     "Reply",
     "RequestConflict",
+    "RequestTimeoutError",
+    "RequestValidationError",
     "ResourceExpired",
     "ResourceNotFound",
     "ResponseValidationError",

@@ -25,6 +25,8 @@ from ._core.errors import NoMatchingBackend as NoMatchingBackend
 from ._core.errors import NoMatchingMethod as NoMatchingMethod
 from ._core.errors import ProviderSetupFailed as ProviderSetupFailed
 from ._core.errors import RequestConflict as RequestConflict
+from ._core.errors import RequestTimeoutError as RequestTimeoutError
+from ._core.errors import RequestValidationError as RequestValidationError
 from ._core.errors import ResourceExpired as ResourceExpired
 from ._core.errors import ResourceNotFound as ResourceNotFound
 from ._core.errors import ResponseValidationError as ResponseValidationError
@@ -60,6 +62,8 @@ __all__ = [
     "NoMatchingMethod",
     "ProviderSetupFailed",
     "RequestConflict",
+    "RequestTimeoutError",
+    "RequestValidationError",
     "ResourceExpired",
     "ResourceNotFound",
     "ResponseValidationError",

@@ -13,7 +13,7 @@ import pytest
 import taskcluster  # type: ignore[import-untyped]
 
 import taskcluster_typed
-from taskcluster_typed import Binding, ValidationError
+from taskcluster_typed import Binding, RequestValidationError
 from taskcluster_typed.events.notify import NotifyEvents
 from taskcluster_typed.events.queue import QueueEvents
 
@@ -113,7 +113,7 @@ WITH_SINGLE_WORDS = [e for e in EXCHANGES if single_word_keys(e)]
 def test_a_dot_in_a_single_word_value_names_the_argument(exchange: Exchange) -> None:
     single = single_word_keys(exchange)
     name = snake(single[-1]["name"])
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(RequestValidationError) as raised:
         ours(exchange, {single[-1]["name"]: "a.b"})
     assert raised.value.errors[0][0] == name
     assert "'a.b'" in str(raised.value)
@@ -122,7 +122,7 @@ def test_a_dot_in_a_single_word_value_names_the_argument(exchange: Exchange) -> 
 
 
 def test_every_bad_value_is_reported_before_anything_is_returned() -> None:
-    with pytest.raises(ValidationError) as raised:
+    with pytest.raises(RequestValidationError) as raised:
         QueueEvents().task_completed(task_id="a.b", worker_id="c.d", worker_type=True)  # type: ignore[arg-type]
     assert [loc for loc, _ in raised.value.errors] == ["task_id", "worker_id", "worker_type"]
     assert "QueueEvents.task_completed" in str(raised.value)
@@ -131,7 +131,7 @@ def test_every_bad_value_is_reported_before_anything_is_returned() -> None:
 def test_numbers_are_stringified_and_bools_refused() -> None:
     assert QueueEvents().task_completed(run_id=0).routing_key_pattern.split(".")[2] == "0"
     assert QueueEvents().task_completed(run_id="12").routing_key_pattern.split(".")[2] == "12"
-    with pytest.raises(ValidationError, match="not bool"):
+    with pytest.raises(RequestValidationError, match="not bool"):
         QueueEvents().task_completed(run_id=True)  # JS refuses it; PY would send "True"
 
 
@@ -162,11 +162,11 @@ def test_the_multi_word_key_takes_dots() -> None:
 
 
 def test_a_pattern_and_keywords_together_are_refused() -> None:
-    with pytest.raises(ValidationError, match="not both"):
+    with pytest.raises(RequestValidationError, match="not both"):
         QueueEvents().task_completed("primary.#", task_id="abc")
     with pytest.raises(taskcluster.exceptions.TaskclusterTopicExchangeFailure):
         taskcluster.QueueEvents(OFFICIAL_OPTIONS).taskCompleted("primary.#", taskId="abc")
-    with pytest.raises(ValidationError, match="must be a str"):
+    with pytest.raises(RequestValidationError, match="must be a str"):
         QueueEvents().task_completed({"taskId": "abc"})  # type: ignore[arg-type]
 
 

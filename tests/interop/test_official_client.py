@@ -216,7 +216,7 @@ def test_dot_and_empty_params_are_sent_by_the_official_client_and_refused_by_us(
         # What requests then sends is another resource: the run itself.
         sent = requests.Request("GET", theirs).prepare().url
         assert sent == f"{ROOT}/api/queue/v1/task/abc/runs/0/"
-    with pytest.raises(tce.ValidationError):
+    with pytest.raises(tce.RequestValidationError):
         expand_route(
             "getArtifact",
             "/task/<taskId>/runs/<runId>/artifacts/<name>",
@@ -227,7 +227,7 @@ def test_dot_and_empty_params_are_sent_by_the_official_client_and_refused_by_us(
 def test_boolean_params_the_official_client_sends_as_str_true_are_refused() -> None:
     theirs = official("queue").buildUrl("getArtifact", "abc", True, "x")
     assert "/runs/True/" in theirs
-    with pytest.raises(tce.ValidationError):
+    with pytest.raises(tce.RequestValidationError):
         expand_route(
             "getArtifact",
             "/task/<taskId>/runs/<runId>/artifacts/<name>",

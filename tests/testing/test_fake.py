@@ -10,10 +10,10 @@ import pytest
 from taskcluster_typed import (
     AsyncSecrets,
     Queue,
+    RequestValidationError,
     ResourceNotFound,
     ResponseValidationError,
     Secrets,
-    ValidationError,
     from_now,
 )
 from taskcluster_typed.models.secrets import Secret, SecretList
@@ -50,7 +50,7 @@ def test_return_values_are_validated_as_replies() -> None:
 
 def test_invalid_payload_never_reaches_the_handler() -> None:
     fake = Fake(Secrets, {"set": lambda name, payload: None})
-    with pytest.raises(ValidationError):
+    with pytest.raises(RequestValidationError):
         fake.client.set("a", {"secret": {}})  # type: ignore[arg-type]
     assert fake.calls == []
 

@@ -26,11 +26,11 @@ from taskcluster_typed import (
     ConfigurationError,
     InputTooLarge,
     Queue,
+    RequestTimeoutError,
+    RequestValidationError,
     ResponseValidationError,
     SyncClient,
-    TimeoutError,
     TransportError,
-    ValidationError,
 )
 from taskcluster_typed._core.client import _ClientBase  # pyright: ignore[reportPrivateUsage]
 
@@ -102,9 +102,9 @@ def ok(_: Received) -> Action:
 @pytest.mark.parametrize(("kind", "transport"), EVERY, ids=ids)
 def test_a_post_whose_reply_is_slow_is_sent_once(kind: str, transport: str) -> None:
     with scripted(lambda r: Action(reply(), wait=1.0)) as server:
-        with pytest.raises(TimeoutError, match="not idempotent"):
+        with pytest.raises(RequestTimeoutError, match="not idempotent"):
             run(kind, transport, server.url, lambda c: c.request("POST", "x", json={}), timeout=0.3)
-        with pytest.raises(TimeoutError, match="not idempotent"):  # claimWork is a POST
+        with pytest.raises(RequestTimeoutError, match="not idempotent"):  # claimWork is a POST
             run(
                 kind,
                 transport,
@@ -160,7 +160,7 @@ def test_a_trickling_server_cannot_hold_an_attempt(kind: str, transport: str) ->
     head = b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n"
     with scripted(lambda r: Action(head, trickle=b"x" * 100, interval=0.2)) as server:
         started = time.monotonic()
-        with pytest.raises(TimeoutError):
+        with pytest.raises(RequestTimeoutError):
             run(
                 kind,
                 transport,
@@ -177,7 +177,7 @@ def test_a_trickling_server_cannot_hold_an_attempt(kind: str, transport: str) ->
 def test_the_deadline_bounds_the_whole_call(kind: str, transport: str) -> None:
     with scripted(lambda r: Action(reply(), wait=5.0)) as server:
         started = time.monotonic()
-        with pytest.raises(TimeoutError, match="deadline"):
+        with pytest.raises(RequestTimeoutError, match="deadline"):
             run(
                 kind,
                 transport,
@@ -211,16 +211,16 @@ def test_bad_input_is_refused_before_sending(kind: str, transport: str) -> None:
             run(kind, transport, server.url, lambda c: None, trace_id="a\r\nX-Evil: 1")
         with pytest.raises(ConfigurationError, match="trace_id"):
             run(kind, transport, server.url, lambda c: None, trace_id="tracé")
-        with pytest.raises(ValidationError, match="method"):
+        with pytest.raises(RequestValidationError, match="method"):
             run(kind, transport, server.url, lambda c: c.request("GET /x HTTP/1.1\r\n", "y"))
-        with pytest.raises(ValidationError, match=r"json\.a\[1\]"):
+        with pytest.raises(RequestValidationError, match=r"json\.a\[1\]"):
             run(
                 kind,
                 transport,
                 server.url,
                 lambda c: c.request("POST", "y", json={"a": [1, math.nan]}),
             )
-        with pytest.raises(ValidationError, match=r"payload\.payload\.x"):
+        with pytest.raises(RequestValidationError, match=r"payload\.payload\.x"):
             run(
                 kind,
                 transport,
@@ -228,7 +228,7 @@ def test_bad_input_is_refused_before_sending(kind: str, transport: str) -> None:
                 lambda c: c.create_task("abc", _task({"x": math.inf})),
                 cls=queue_cls(kind),
             )
-        with pytest.raises(ValidationError, match="payload"):
+        with pytest.raises(RequestValidationError, match="payload"):
             run(
                 kind,
                 transport,

@@ -62,7 +62,7 @@ class Queue(SyncClient):
 def test_bad_payload_names_the_field_and_sends_nothing() -> None:
     route = respx.put(f"{ROOT}/api/queue/v1/task/abc").respond(json={})
     bad = {"created": "2026-01-01T00:00:00Z", "metadata": {"owner": "me"}, "priorty": "high"}
-    with Queue(ROOT) as queue, pytest.raises(tce.ValidationError) as info:
+    with Queue(ROOT) as queue, pytest.raises(tce.RequestValidationError) as info:
         queue._call(ENDPOINT, {"taskId": "abc"}, payload=bad)
     assert route.call_count == 0
     text = str(info.value)

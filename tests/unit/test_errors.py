@@ -147,8 +147,8 @@ def test_bewits_are_redacted_everywhere() -> None:
             url="u",
         ),
         tce.TransportError("m", "u", 6, "refused"),
-        tce.TimeoutError("m", "u", 6, "ReadTimeout"),
-        tce.ValidationError("createTask", [("payload.metadata", "Field required")]),
+        tce.RequestTimeoutError("m", "u", 6, "ReadTimeout"),
+        tce.RequestValidationError("createTask", [("payload.metadata", "Field required")]),
         tce.ResponseValidationError("task", "u", "bad", {"a": 1}),
         tce.ConfigurationError("no root URL"),
         tce.CredentialsError("bad"),
@@ -187,3 +187,16 @@ def test_a_services_own_code_gets_its_class_and_an_unknown_code_its_status_class
     error = tce.make_api_error(status_code=status, body=body, text="", method="m", url="u")
     assert type(error) is expected
     assert error.code == code
+
+
+def test_the_deprecated_names_are_the_renamed_classes() -> None:
+    """`TimeoutError` and `ValidationError` (which shadowed the builtin and looked like
+    pydantic's) are aliases of the same classes, wherever they are imported from."""
+    import taskcluster_typed
+    from taskcluster_typed import errors as public_errors
+
+    for module in (tce, public_errors, taskcluster_typed):
+        assert module.TimeoutError is tce.RequestTimeoutError
+        assert module.ValidationError is tce.RequestValidationError
+    with pytest.raises(tce.TimeoutError):
+        raise tce.RequestTimeoutError("createTask", "https://tc.example.com/x", 1, "ReadTimeout")

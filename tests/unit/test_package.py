@@ -12,7 +12,7 @@ import pytest
 import respx
 
 import taskcluster_typed
-from taskcluster_typed import ValidationError
+from taskcluster_typed import RequestValidationError
 
 # respx intercepts httpx's own transport: clients use it in this module.
 pytestmark = pytest.mark.usefixtures("httpx_transport")
@@ -120,7 +120,7 @@ def test_a_bad_task_definition_is_refused_before_sending_naming_the_field() -> N
         "retries": 500,
         "tags": {"kind": 5},
     }
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(RequestValidationError) as info:
         queue.create_task("fN1SbArXTPSVFNUvaOlinQ", task)  # type: ignore[arg-type]
     assert route.call_count == 0
     message = str(info.value)
@@ -128,7 +128,9 @@ def test_a_bad_task_definition_is_refused_before_sending_naming_the_field() -> N
     assert "payload.priority: Input should be 'highest'" in message
     assert "payload.retries: Input should be less than or equal to 49" in message
     assert "payload.tags.kind: Input should be a valid string" in message
-    with pytest.raises(ValidationError, match=r"payload\.created: Input should have timezone info"):
+    with pytest.raises(
+        RequestValidationError, match=r"payload\.created: Input should have timezone info"
+    ):
         naive = {
             **task,
             "priority": "low",

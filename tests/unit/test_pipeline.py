@@ -117,7 +117,7 @@ def test_timeouts_are_retried_then_raised_as_timeout_error() -> None:
     _effects, result = drive(
         [httpx.ReadTimeout("slow", request=request)], RetryPolicy(max_retries=0)
     )
-    assert isinstance(result, tce.TimeoutError)
+    assert isinstance(result, tce.RequestTimeoutError)
 
 
 def test_unrecoverable_transport_errors_are_not_retried() -> None:

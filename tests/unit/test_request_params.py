@@ -13,7 +13,7 @@ from taskcluster_typed import (
     Credentials,
     CredentialsError,
     Queue,
-    ValidationError,
+    RequestValidationError,
     url_builders,
 )
 
@@ -52,7 +52,7 @@ def test_bad_params_are_refused_before_sending(
 ) -> None:
     with respx.mock(assert_all_called=False) as mock:
         route = mock.get(url__regex=".*").respond(json={})
-        with Queue(ROOT) as queue, pytest.raises(ValidationError, match=problem):
+        with Queue(ROOT) as queue, pytest.raises(RequestValidationError, match=problem):
             queue.request("GET", path, params=params)
         assert not route.called
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from taskcluster_typed._core import urls
-from taskcluster_typed._core.errors import ValidationError
+from taskcluster_typed._core.errors import RequestValidationError
 
 ROOTS = [
     "https://taskcluster.example.com",
@@ -59,7 +59,7 @@ def test_params_are_fully_percent_encoded() -> None:
 
 @pytest.mark.parametrize("value", ["", ".", ".."])
 def test_params_that_would_change_the_path_are_refused(value: str) -> None:
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(RequestValidationError) as info:
         urls.encode_param("getArtifact", "name", value)
     assert "getArtifact" in str(info.value)
     assert "name" in str(info.value)
@@ -67,7 +67,7 @@ def test_params_that_would_change_the_path_are_refused(value: str) -> None:
 
 @pytest.mark.parametrize("value", [None, 1.5, True, b"x", ["a"]])
 def test_params_of_the_wrong_type_are_refused(value: object) -> None:
-    with pytest.raises(ValidationError, match="taskId: must be a str"):
+    with pytest.raises(RequestValidationError, match="taskId: must be a str"):
         urls.encode_param("task", "taskId", value)
 
 
@@ -86,7 +86,7 @@ def test_expand_route_keeps_trailing_slash() -> None:
 
 
 def test_expand_route_missing_param() -> None:
-    with pytest.raises(ValidationError, match="taskId: is required"):
+    with pytest.raises(RequestValidationError, match="taskId: is required"):
         urls.expand_route("task", "/task/<taskId>", {})
 
 

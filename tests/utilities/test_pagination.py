@@ -22,7 +22,7 @@ from taskcluster_typed import (
     Index,
     Paginator,
     Queue,
-    ValidationError,
+    RequestValidationError,
 )
 from taskcluster_typed.pagination import _Cursor
 from tests.services.test_every_method import ENTRIES, ROOT, Entry, client_classes, plan
@@ -158,7 +158,7 @@ def test_stopping_early_sends_no_more_requests() -> None:
 def test_bad_arguments_fail_when_the_method_is_called_before_any_request() -> None:
     with respx.mock(assert_all_called=False) as mock:
         route = mock.get(url__startswith=ROOT)
-        with Queue(ROOT) as queue, pytest.raises(ValidationError, match="taskGroupId"):
+        with Queue(ROOT) as queue, pytest.raises(RequestValidationError, match="taskGroupId"):
             queue.iter_list_task_group("")
     assert route.call_count == 0
 
@@ -220,7 +220,7 @@ async def test_async_items_and_pages() -> None:
 @pytest.mark.anyio
 async def test_async_bad_arguments_fail_at_the_call() -> None:
     async with AsyncQueue(ROOT) as queue:
-        with pytest.raises(ValidationError):
+        with pytest.raises(RequestValidationError):
             queue.iter_list_task_group("..")
 
 

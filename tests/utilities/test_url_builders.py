@@ -23,8 +23,8 @@ from taskcluster_typed import (
     Credentials,
     CredentialsError,
     Queue,
+    RequestValidationError,
     Secrets,
-    ValidationError,
     sign_url,
 )
 from taskcluster_typed import url_builders as ub
@@ -112,9 +112,9 @@ def test_urls_match_the_official_clients_build_url() -> None:
 
 
 def test_url_arguments_are_checked() -> None:
-    with pytest.raises(ValidationError, match="taskId"):
+    with pytest.raises(RequestValidationError, match="taskId"):
         Queue(ROOT).urls.task("")
-    with pytest.raises(ValidationError, match=r"must not be '\.\.'"):
+    with pytest.raises(RequestValidationError, match=r"must not be '\.\.'"):
         Queue(ROOT, credentials=CREDS).signed_urls.task("..")
 
 

@@ -22,7 +22,7 @@ from ..scopes import Scopes
 from ..url_builders import UrlContext
 from .drivers import anyio_sleep, run_async, run_sync
 from .endpoint import SAFE_TO_REPEAT, Endpoint
-from .errors import ConfigurationError, ResponseValidationError, ValidationError
+from .errors import ConfigurationError, RequestValidationError, ResponseValidationError
 from .http import AsyncPipe, SyncPipe, TransportName, check_transport
 from .pipeline import Call, Reply, Signer, as_scopes, call_flow, encode_json
 from .raw_response import RawResponse
@@ -356,11 +356,11 @@ class _ClientBase(Generic[H, P]):
     ) -> Call:
         name = f"{self._service}.request"
         if not isinstance(method, str) or not method or not _TOKEN.issuperset(method):  # pyright: ignore[reportUnnecessaryIsInstance]
-            raise ValidationError(name, [("method", f"is not an HTTP method: {method!r}")])
+            raise RequestValidationError(name, [("method", f"is not an HTTP method: {method!r}")])
         body = None if json is None else encode_json(json, name)
         bad = next((c for c in path if (ord(c) < 0x21 and c != " ") or ord(c) == 0x7F), None)
         if bad is not None:
-            raise ValidationError(
+            raise RequestValidationError(
                 name, [("path", f"must not contain control characters ({bad!r})")]
             )
         path = expand_path(name, path, params)

@@ -12,7 +12,7 @@ import json
 import warnings
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
-from .errors import ResponseValidationError, ValidationError
+from .errors import RequestValidationError, ResponseValidationError
 from .pipeline import find_non_finite
 from .urls import route_params
 
@@ -146,7 +146,7 @@ class Endpoint(Generic[OutT]):
         try:
             value = adapter.validate_python(payload)
         except pydantic.ValidationError as error:
-            raise ValidationError(self.name, validation_errors("payload", error)) from None
+            raise RequestValidationError(self.name, validation_errors("payload", error)) from None
         import pydantic_core
 
         try:
@@ -157,11 +157,15 @@ class Endpoint(Generic[OutT]):
             else:
                 data = adapter.dump_json(value, by_alias=True, exclude_unset=True)
         except pydantic_core.PydanticSerializationError as error:
-            raise ValidationError(self.name, [("payload", f"cannot be sent: {error}")]) from None
+            raise RequestValidationError(
+                self.name, [("payload", f"cannot be sent: {error}")]
+            ) from None
         if (b"null" in data or b"NaN" in data or b"Infinity" in data) and (
             where := find_non_finite(value, "payload")
         ):
-            raise ValidationError(self.name, [(where, "NaN and Infinity are not valid JSON")])
+            raise RequestValidationError(
+                self.name, [(where, "NaN and Infinity are not valid JSON")]
+            )
         return data
 
     def _output(self) -> pydantic.TypeAdapter[Any]:

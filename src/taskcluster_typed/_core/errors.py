@@ -5,12 +5,12 @@ The hierarchy::
     TaskclusterError
     ├── ConfigurationError          bad client options (no root URL, bad environment)
     ├── CredentialsError            unusable credentials (non-ASCII, bad certificate)
-    ├── ValidationError             bad input, raised before anything is sent
+    ├── RequestValidationError      bad input, raised before anything is sent
     ├── ArgumentError               a bad argument to a local helper (URL builders, temporary
     │                               credentials); also a ValueError and a TypeError
     ├── ResponseValidationError     a reply that does not match the reference's output schema
     ├── TransportError              no HTTP reply, after all retries
-    │   └── TimeoutError            ... because the request timed out
+    │   └── RequestTimeoutError     ... because the request timed out
     └── APIError                    the service answered with an error status
         ├── BadRequest              400
         │   ├── MalformedPayload
@@ -41,6 +41,11 @@ status family, never the class of another code: a 403 with a new code is a `Forb
 an `InsufficientScopes`. Every error pickles (state is kept in
 `__dict__`), and no message or repr ever holds a secret: URLs have their bewit redacted and
 request payloads are kept out of messages.
+
+Deprecated aliases: `TimeoutError` is `RequestTimeoutError` and `ValidationError` is
+`RequestValidationError` (the same classes, so ``except`` clauses written with either name
+catch the same errors); the old names shadowed the builtin `TimeoutError` and looked like
+pydantic's `ValidationError`. Use the new names.
 """
 
 from __future__ import annotations
@@ -78,7 +83,7 @@ class CredentialsError(TaskclusterError, ValueError):
     """Credentials that cannot be used; the message never contains the secret."""
 
 
-class ValidationError(TaskclusterError, ValueError):
+class RequestValidationError(TaskclusterError, ValueError):
     """Input rejected before anything was sent.
 
     `errors` lists each problem as ``(location, message)``; the location is a dotted path
@@ -122,8 +127,16 @@ class TransportError(TaskclusterError):
         super().__init__(f"{method}: {self.url}: no reply after {attempts} attempt(s): {reason}")
 
 
-class TimeoutError(TransportError):
-    """The request timed out, after all retries. (Not the builtin of the same name.)"""
+class RequestTimeoutError(TransportError):
+    """The request timed out, after all retries."""
+
+
+#: Deprecated alias of `RequestTimeoutError` (the same class), kept for code written before
+#: the rename: the old name shadowed the builtin `TimeoutError`.
+TimeoutError = RequestTimeoutError
+#: Deprecated alias of `RequestValidationError` (the same class), kept for code written
+#: before the rename: the old name was easily mistaken for pydantic's `ValidationError`.
+ValidationError = RequestValidationError
 
 
 class APIError(TaskclusterError):

@@ -32,7 +32,7 @@ from typing import Any, ClassVar, Generic, TypeAlias, TypeVar, cast, overload
 import pydantic
 from typing_extensions import TypeVar as DefaultTypeVar
 
-from .errors import TaskclusterError, ValidationError
+from .errors import RequestValidationError, TaskclusterError
 from .lenient import validate_leniently
 
 __all__ = [
@@ -224,7 +224,7 @@ def routing_key_pattern(
         else:
             words.append(word)
     if problems:
-        raise ValidationError(method, problems)
+        raise RequestValidationError(method, problems)
     return ".".join(words)
 
 
@@ -443,11 +443,13 @@ class Events(Generic[EventT]):
             return Binding(exchange, topic.pattern(values, method=method), topic)
         if not isinstance(routing_key_pattern, str):  # pyright: ignore[reportUnnecessaryIsInstance]
             kind = type(routing_key_pattern).__name__
-            raise ValidationError(method, [("routing_key_pattern", f"must be a str, not {kind}")])
+            raise RequestValidationError(
+                method, [("routing_key_pattern", f"must be a str, not {kind}")]
+            )
         given = [name for name, value in values.items() if value is not None]
         if given:
             reason = "give either routing_key_pattern or keyword arguments, not both"
-            raise ValidationError(method, [(name, reason) for name in given])
+            raise RequestValidationError(method, [(name, reason) for name in given])
         return Binding(exchange, routing_key_pattern, topic)
 
     def parse(

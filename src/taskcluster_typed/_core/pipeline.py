@@ -33,11 +33,11 @@ from ..credentials import Credentials
 from . import hawk
 from .errors import (
     ConfigurationError,
+    RequestTimeoutError,
+    RequestValidationError,
     ResponseValidationError,
     TaskclusterError,
-    TimeoutError,
     TransportError,
-    ValidationError,
     make_api_error,
     redact_url,
 )
@@ -307,7 +307,9 @@ def build_request(call: Call, signer: Signer, attempt_timeout: float | None) -> 
     try:
         target = target_of(call.url)
     except _url_errors() as exc:  # (evaluated only when something was raised)
-        raise ValidationError(call.name, [("url", f"{redact_url(call.url)}: {exc}")]) from exc
+        raise RequestValidationError(
+            call.name, [("url", f"{redact_url(call.url)}: {exc}")]
+        ) from exc
     headers: dict[str, str] = {"user-agent": user_agent()}
     if call.body is not None:
         headers["content-type"] = JSON_CONTENT_TYPE
@@ -333,11 +335,11 @@ def call_flow(
     end = None if call.deadline is None else clock() + call.deadline
     retries = 0
 
-    def out_of_time(attempt: int, reason: str, wait: float = 0.0) -> TimeoutError | None:
+    def out_of_time(attempt: int, reason: str, wait: float = 0.0) -> RequestTimeoutError | None:
         """The error to raise if the deadline leaves no time for `wait` and another attempt."""
         if end is None or clock() + wait < end:
             return None
-        return TimeoutError(
+        return RequestTimeoutError(
             call.name,
             call.url,
             attempt,
@@ -371,7 +373,9 @@ def call_flow(
                 continue
             if not safe:
                 reason += f" (not retried: {call.method} {call.name} is not idempotent)"
-            error_type = TimeoutError if isinstance(exc, httpx.TimeoutException) else TransportError
+            error_type = (
+                RequestTimeoutError if isinstance(exc, httpx.TimeoutException) else TransportError
+            )
             raise error_type(call.name, call.url, attempt, reason) from exc
         except Exception as exc:  # any other failure of a transport, typed
             raise TransportError(call.name, call.url, attempt, _reason(exc)) from exc
@@ -394,16 +398,16 @@ def call_flow(
 
 def encode_json(value: Any, name: str = "request", root: str = "json") -> bytes:
     """JSON as sent: compact, raw UTF-8 (not ASCII-escaped); NaN and Infinity refused (they
-    are not JSON) with a `ValidationError` naming where they are."""
+    are not JSON) with a `RequestValidationError` naming where they are."""
     try:
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False, allow_nan=False).encode(
             "utf-8"
         )
     except ValueError as exc:
         where = find_non_finite(value, root) or root
-        raise ValidationError(name, [(where, f"is not valid JSON: {exc}")]) from None
+        raise RequestValidationError(name, [(where, f"is not valid JSON: {exc}")]) from None
     except TypeError as exc:
-        raise ValidationError(name, [(root, f"is not JSON-serializable: {exc}")]) from None
+        raise RequestValidationError(name, [(root, f"is not JSON-serializable: {exc}")]) from None
 
 
 def find_non_finite(value: Any, path: str) -> str | None:

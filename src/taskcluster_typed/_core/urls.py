@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import quote
 
-from .errors import ConfigurationError, ValidationError
+from .errors import ConfigurationError, RequestValidationError
 
 _PARAM = re.compile(r"<([^>]+)>")
 
@@ -131,11 +131,11 @@ def ui_url(root_url: str, path: str) -> str:
 def encode_param(method: str, name: str, value: object) -> str:
     """One route parameter, percent-encoded with nothing left safe (``/`` -> ``%2F``)."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ValidationError(method, [(name, f"must be a str, not {type(value).__name__}")])
+        raise RequestValidationError(method, [(name, f"must be a str, not {type(value).__name__}")])
     encoded = quote(str(value), safe="")
     if encoded in ("", ".", ".."):
         problem = "must not be empty" if encoded == "" else f"must not be {encoded!r}"
-        raise ValidationError(method, [(name, problem)])
+        raise RequestValidationError(method, [(name, problem)])
     return encoded
 
 
@@ -145,7 +145,7 @@ def expand_route(method: str, route: str, params: Mapping[str, object]) -> str:
     def substitute(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in params:
-            raise ValidationError(method, [(name, "is required")])
+            raise RequestValidationError(method, [(name, "is required")])
         return encode_param(method, name, params[name])
 
     return _PARAM.sub(substitute, route).lstrip("/")
@@ -158,11 +158,13 @@ def expand_path(method: str, path: str, params: Mapping[str, object] | None) -> 
     names = set(route_params(path))
     unused = sorted(set(params or ()) - names)
     if unused:
-        raise ValidationError(method, [(n, "is not a <parameter> of the path") for n in unused])
+        raise RequestValidationError(
+            method, [(n, "is not a <parameter> of the path") for n in unused]
+        )
     expanded = expand_route(method, path, params or {}) if names else path.lstrip("/")
     segments = expanded.split("?", 1)[0].split("/")
     if any(segment in (".", "..") for segment in segments):
-        raise ValidationError(method, [("path", "must not contain '.' or '..' segments")])
+        raise RequestValidationError(method, [("path", "must not contain '.' or '..' segments")])
     return expanded
 
 
@@ -186,6 +188,6 @@ def encode_query(query: Mapping[str, object]) -> str:
         elif isinstance(value, (str, int)):
             text = str(value)
         else:
-            raise ValidationError("query", [(key, "must be a str, int or bool")])
+            raise RequestValidationError("query", [(key, "must be a str, int or bool")])
         parts.append(f"{quote(key, safe='')}={quote(text, safe='')}")
     return "&".join(parts)

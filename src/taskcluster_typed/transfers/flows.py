@@ -18,7 +18,7 @@ from typing import Any, TypeAlias, cast
 
 import httpx
 
-from .._core.errors import APIError, TimeoutError, TransportError, make_api_error
+from .._core.errors import APIError, RequestTimeoutError, TransportError, make_api_error
 from .._core.pipeline import Sleep, retryable_exceptions
 from .._core.retry import RetryPolicy
 from ..credentials import Credentials
@@ -224,7 +224,9 @@ def _transfer(
             reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
             if not policy.can_retry(retries):
                 error_type = (
-                    TimeoutError if isinstance(exc, httpx.TimeoutException) else TransportError
+                    RequestTimeoutError
+                    if isinstance(exc, httpx.TimeoutException)
+                    else TransportError
                 )
                 raise error_type(label, shown_url(current.url), retries + 1, reason) from exc
             delay = policy.backoff(retries)
