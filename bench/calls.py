@@ -45,9 +45,9 @@ from bench.micro import CREDS, Config
 from bench.server import ServerProcess
 from taskcluster_typed import AsyncQueue, Queue
 from taskcluster_typed._core import hawk
-from taskcluster_typed._core.http import TransportName
 from taskcluster_typed.services import queue as queue_module
 from taskcluster_typed.transports.aiohttp_transport import AiohttpTransport
+from taskcluster_typed.transports.selection import TransportName
 from taskcluster_typed.transports.urllib3_transport import Urllib3Transport
 
 if TYPE_CHECKING:
@@ -184,9 +184,9 @@ class AsyncClients:
     async def close(self) -> None:
         for q in self.ours.values():
             await q.close()
-            pipe = q._holder.pipe
-            if pipe is not None and pipe.given_http is not None:  # not closed by the client
-                await pipe.given_http.aclose()
+            given = q._http.given
+            if given is not None:  # not closed by the client
+                await given.aclose()
         await self.raw_httpx.aclose()
         await self.session.close()
 

@@ -46,7 +46,7 @@ def bench_construction(config: Config, report: Report) -> None:
         "ours `Queue(...)` (httpx client built lazily)": lambda: Queue(ROOT_URL, credentials=CREDS),
         "ours `Queue(...)` + its httpx client": lambda: Queue(
             ROOT_URL, credentials=CREDS
-        )._holder.get(),
+        )._http.client(),
         "official `taskcluster.Queue({...})`": lambda: taskcluster.Queue(OFFICIAL_OPTIONS),
     }
     ops = {name: config.ops(n) for name, n in zip(sync_cases, (2000, 200, 500), strict=True)}
@@ -57,8 +57,8 @@ def bench_construction(config: Config, report: Report) -> None:
         shared = httpx.AsyncClient()
         try:
             cases = {
-                "ours `AsyncQueue(...)` + its pipe (its httpx client is built per loop)": lambda: (
-                    AsyncQueue(ROOT_URL, credentials=CREDS)._holder.get()
+                "ours `AsyncQueue(...)` (httpx client built per loop, at the first call)": lambda: (
+                    AsyncQueue(ROOT_URL, credentials=CREDS)._http
                 ),
                 "ours `AsyncQueue(..., http_client=shared)`": lambda: AsyncQueue(
                     ROOT_URL, credentials=CREDS, http_client=shared
@@ -79,8 +79,8 @@ def bench_construction(config: Config, report: Report) -> None:
     body = table(["construction (warm process)", "median", "min–max"], rows)
     body += (
         "\n\nOurs shares one SSL context between all the httpx clients it builds "
-        "(`transport.shared_ssl_context`); a default `httpx.Client()` builds a new one "
-        "(40–45 ms per the issue). The official sync client builds a `requests.Session` it "
+        "(`transports.pool_settings.shared_ssl_context`); a default `httpx.Client()` builds a "
+        "new one (40–45 ms per the issue). The official sync client builds a `requests.Session` it "
         "does not use for API calls (each call goes through `requests.request`)."
     )
     report.add("Client construction", body)

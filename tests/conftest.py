@@ -6,22 +6,23 @@ from collections.abc import Iterator
 
 import pytest
 
-from taskcluster_typed._core.http import AsyncPipe, SyncPipe, TransportName
+from taskcluster_typed.transports import selection
+from taskcluster_typed.transports.selection import AsyncEngine, SyncEngine, TransportName
 
 
 @pytest.fixture
 def httpx_transport(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Clients built with ``transport="auto"`` use httpx's transport, which respx intercepts
-    (the default transports, `StdlibTransport` and `AiohttpTransport`, bypass httpcore)."""
-    sync_build = SyncPipe.build
-    async_build = AsyncPipe.build
+    (the default transports, `Urllib3Transport` and `AiohttpTransport`, bypass httpcore)."""
+    build_sync = selection.build_sync
+    build_async = selection.build_async
 
-    def build_sync(transport: TransportName) -> SyncPipe:
-        return sync_build("httpx" if transport == "auto" else transport)
+    def build_sync_httpx(transport: TransportName) -> SyncEngine:
+        return build_sync("httpx" if transport == "auto" else transport)
 
-    def build_async(transport: TransportName) -> AsyncPipe:
-        return async_build("httpx" if transport == "auto" else transport)
+    def build_async_httpx(transport: TransportName) -> AsyncEngine:
+        return build_async("httpx" if transport == "auto" else transport)
 
-    monkeypatch.setattr(SyncPipe, "build", build_sync)
-    monkeypatch.setattr(AsyncPipe, "build", build_async)
+    monkeypatch.setattr(selection, "build_sync", build_sync_httpx)
+    monkeypatch.setattr(selection, "build_async", build_async_httpx)
     yield

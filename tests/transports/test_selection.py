@@ -12,9 +12,9 @@ import pytest
 
 from taskcluster_typed import AsyncQueue, ConfigurationError, Queue, from_now, slugid
 from taskcluster_typed._core.errors import ResourceNotFound
-from taskcluster_typed._core.http import TransportName
 from taskcluster_typed.testing import LocalTaskcluster
 from taskcluster_typed.transports.aiohttp_transport import AiohttpTransport
+from taskcluster_typed.transports.selection import TransportName
 from taskcluster_typed.transports.urllib3_transport import Urllib3Transport
 
 ODD_NAME = "public/logs/live backing (1)~'!*+&=@:;,$.log"
@@ -70,7 +70,7 @@ def test_sync_transports_carry_verified_hawk_calls(
 ) -> None:
     with local.client(Queue, transport=transport) as queue:
         _round_trip(queue, slugid())
-        assert isinstance(_transport_of(queue._holder.get().http), expected)
+        assert isinstance(_transport_of(queue._http.client()), expected)
 
 
 def test_a_passed_http_client_goes_through_its_send(local: LocalTaskcluster) -> None:
@@ -114,7 +114,7 @@ def test_async_transports_under_asyncio(
     async def main() -> None:
         async with local.client(AsyncQueue, transport=transport) as queue:
             await _async_round_trip(queue, slugid())
-            assert isinstance(_transport_of(await queue._holder.get().http()), expected)
+            assert isinstance(_transport_of(await queue._http.client()), expected)
 
     anyio.run(main, backend="asyncio")
 
@@ -123,9 +123,7 @@ def test_async_auto_falls_back_to_httpx_under_trio(local: LocalTaskcluster) -> N
     async def main() -> None:
         async with local.client(AsyncQueue) as queue:
             await _async_round_trip(queue, slugid())
-            assert isinstance(
-                _transport_of(await queue._holder.get().http()), httpx.AsyncHTTPTransport
-            )
+            assert isinstance(_transport_of(await queue._http.client()), httpx.AsyncHTTPTransport)
 
     anyio.run(main, backend="trio")
 
@@ -142,9 +140,7 @@ def test_async_auto_uses_httpx_without_aiohttp(monkeypatch: pytest.MonkeyPatch) 
 
     async def main() -> None:
         async with AsyncQueue("https://tc.example.com") as queue:
-            assert isinstance(
-                _transport_of(await queue._holder.get().http()), httpx.AsyncHTTPTransport
-            )
+            assert isinstance(_transport_of(await queue._http.client()), httpx.AsyncHTTPTransport)
 
     anyio.run(main, backend="asyncio")
 

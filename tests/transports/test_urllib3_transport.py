@@ -322,7 +322,7 @@ def test_a_get_on_a_reused_tls_connection_closed_before_the_reply_is_sent_again(
         client._sleep = lambda seconds: None
         client.request("GET", "first")
         assert client.request("GET", "second").json() == {"n": 2}
-        client._holder.get().http.close()
+        client._http.client().close()
     assert server.connections == 2
 
 

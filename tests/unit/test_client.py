@@ -230,8 +230,8 @@ def test_with_options_shares_the_pool_and_close_closes_it() -> None:
     copy = client.with_options(authorized_scopes=[], trace_id=NOT_GIVEN)
     assert copy.authorized_scopes == () and client.authorized_scopes is None
     assert copy.credentials is CREDS
-    assert copy._holder.get().http is client._holder.get().http
-    pool = client._holder.get().http
+    assert copy._http.client() is client._http.client()
+    pool = client._http.client()
     client.close()
     assert pool.is_closed
 
@@ -280,7 +280,7 @@ def test_with_options_can_change_the_root_url() -> None:
         other = client.with_options(root_url="https://other.example.com/")
         other.request("GET", "ping")
         assert other.root_url == "https://other.example.com" and client.root_url == ROOT
-        assert other._holder is client._holder
+        assert other._http is client._http
         with pytest.raises(tce.ConfigurationError):
             client.with_options(root_url="")
     assert route.call_count == 1

@@ -65,7 +65,7 @@ def test_the_plain_method_is_unchanged_and_shares_the_pool() -> None:
             raw = queue.with_raw_response.status("abc")
             plain = queue.status("abc")
             assert queue.with_raw_response is not queue.with_raw_response
-            assert queue._holder is queue._with_raw_replies()._holder
+            assert queue._http is queue._with_raw_replies()._http
     assert isinstance(plain, TaskStatusResponse)
     assert raw.parse() == plain
     assert raw.content.startswith(b"{")

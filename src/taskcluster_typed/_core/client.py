@@ -19,11 +19,12 @@ from ..credentials import Credentials
 from ..env import from_env
 from ..pagination import AsyncPaginator, ContinuationPage, Paginator
 from ..scopes import Scopes
+from ..transports.selection import TransportName, check_transport
 from ..url_builders import UrlContext
 from .drivers import anyio_sleep, run_async, run_sync
 from .endpoint import SAFE_TO_REPEAT, Endpoint
 from .errors import ConfigurationError, RequestValidationError, ResponseValidationError
-from .http import AsyncPipe, SyncPipe, TransportName, check_transport
+from .http import AsyncHttp, SyncHttp
 from .pipeline import Call, Reply, Signer, as_scopes, call_flow, encode_json
 from .raw_response import RawResponse
 from .retry import RetryPolicy
@@ -36,7 +37,7 @@ T = TypeVar("T")
 PageT = TypeVar("PageT", bound=ContinuationPage)
 ItemT = TypeVar("ItemT")
 H = TypeVar("H", "httpx.Client", "httpx.AsyncClient")
-P = TypeVar("P", SyncPipe, AsyncPipe)
+P = TypeVar("P", SyncHttp, AsyncHttp)
 
 #: How a client finds the services: the root URL, or Kubernetes DNS names inside a cluster.
 ServiceDiscovery = Literal["default", "k8s-dns"]
@@ -73,33 +74,13 @@ NOT_GIVEN = NotGiven()
 Timeout = float | None | NotGiven
 
 
-class _HttpHolder(Generic[P]):
-    """The httpx client (and how to send through it) of a client and its copies; built on
-    first use, with the transport chosen then (see `transport_select`)."""
-
-    __slots__ = ("factory", "pipe")
-
-    def __init__(self, pipe: P | None, factory: Callable[[], P]) -> None:
-        self.pipe: P | None = pipe
-        self.factory: Callable[[], P] = factory
-
-    def get(self) -> P:
-        pipe = self.pipe
-        if pipe is None:
-            pipe = self.pipe = self.factory()
-        elif pipe.owned and pipe.forked():
-            # A forked child: the pool is the parent's. Build our own; never use theirs.
-            pipe.abandon()
-            pipe = self.pipe = self.factory()
-        return pipe
-
-
 class _ClientBase(Generic[H, P]):
     service_name: ClassVar[str] = ""
     api_version: ClassVar[str] = "v1"
     _is_async: ClassVar[bool] = False
 
-    _holder: _HttpHolder[P]
+    #: What sends, and whether this client owns it; shared with its copies.
+    _http: P
 
     def __init__(
         self,
@@ -143,13 +124,9 @@ class _ClientBase(Generic[H, P]):
         choice = check_transport(transport, is_async=self._is_async)
         if http_client is not None and choice != "auto":
             raise ConfigurationError("pass either http_client or transport, not both")
-        given = None if http_client is None else self._given_pipe(http_client)
-        self._holder = _HttpHolder(given, lambda: self._new_pipe(choice))
+        self._http = self._new_http(choice, http_client)
 
-    def _given_pipe(self, http_client: H) -> P:
-        raise NotImplementedError
-
-    def _new_pipe(self, transport: TransportName) -> P:
+    def _new_http(self, transport: TransportName, http_client: H | None) -> P:
         raise NotImplementedError
 
     @classmethod
@@ -422,20 +399,17 @@ def _as_is(reply: Reply) -> Reply:
     return reply
 
 
-class SyncClient(_ClientBase["httpx.Client", SyncPipe]):
+class SyncClient(_ClientBase["httpx.Client", SyncHttp]):
     """A blocking client. Use it as a context manager, or call `close()`."""
 
     _sleep: Callable[[float], None] = staticmethod(time.sleep)
 
-    def _given_pipe(self, http_client: httpx.Client) -> SyncPipe:
-        return SyncPipe.given(http_client)
-
-    def _new_pipe(self, transport: TransportName) -> SyncPipe:
-        return SyncPipe.build(transport)
+    def _new_http(self, transport: TransportName, http_client: httpx.Client | None) -> SyncHttp:
+        return SyncHttp(transport, http_client)
 
     def _send(self, call: Call) -> Reply:
         flow = call_flow(call, self._signer, self._retry)
-        return run_sync(flow, self._holder.get().send, self._sleep)
+        return run_sync(flow, self._http.sender(), self._sleep)
 
     def _call(
         self,
@@ -507,10 +481,7 @@ class SyncClient(_ClientBase["httpx.Client", SyncPipe]):
 
     def close(self) -> None:
         """Close the connection pool, if this client created it."""
-        holder = self._holder
-        if holder.pipe is not None and holder.pipe.owned:
-            holder.pipe.close()
-            holder.pipe = None
+        self._http.close()
 
     def __enter__(self) -> Self:
         return self
@@ -519,21 +490,20 @@ class SyncClient(_ClientBase["httpx.Client", SyncPipe]):
         self.close()
 
 
-class AsyncClient(_ClientBase["httpx.AsyncClient", AsyncPipe]):
+class AsyncClient(_ClientBase["httpx.AsyncClient", AsyncHttp]):
     """An async client. Use it with ``async with``, or ``await client.close()``."""
 
     _sleep: Callable[[float], Awaitable[None]] = staticmethod(anyio_sleep)
     _is_async: ClassVar[bool] = True
 
-    def _given_pipe(self, http_client: httpx.AsyncClient) -> AsyncPipe:
-        return AsyncPipe.given(http_client)
-
-    def _new_pipe(self, transport: TransportName) -> AsyncPipe:
-        return AsyncPipe.build(transport)
+    def _new_http(
+        self, transport: TransportName, http_client: httpx.AsyncClient | None
+    ) -> AsyncHttp:
+        return AsyncHttp(transport, http_client)
 
     async def _send(self, call: Call) -> Reply:
         flow = call_flow(call, self._signer, self._retry)
-        return await run_async(flow, self._holder.get().send, self._sleep)
+        return await run_async(flow, self._http.send, self._sleep)
 
     async def _call(
         self,
@@ -601,9 +571,7 @@ class AsyncClient(_ClientBase["httpx.AsyncClient", AsyncPipe]):
     async def close(self) -> None:
         """Close the connection pool of the running event loop, if this client created it
         (a pool used in another event loop is closed when that loop shuts down)."""
-        holder = self._holder
-        if holder.pipe is not None and holder.pipe.owned:
-            await holder.pipe.close()
+        await self._http.close()
 
     aclose = close
 

@@ -1,44 +1,19 @@
-"""The two drivers of the pipeline, and the httpx clients they use.
+"""The two drivers of the pipeline.
 
 `run_sync` and `run_async` are the only places where sync and async differ: one performs
-`Send` with a blocking send (`transport_select.SyncPipe.send`) and `Sleep` with `time.sleep`,
-the other with an async send and `anyio.sleep`.
-
-Default httpx clients share one SSL context, built once: a new context per client costs about
-40 ms, which would make every `Queue(...)` slow.
+`Send` with a blocking send (`http.SyncHttp.send`) and `Sleep` with `time.sleep`, the other
+with an async send (`http.AsyncHttp.send`) and `anyio.sleep`.
 """
 
 from __future__ import annotations
 
-import functools
 import time
 from collections.abc import Awaitable, Callable, Generator
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from .pipeline import Effect, Incoming, Outgoing, Send
 
-if TYPE_CHECKING:
-    import ssl
-
-    import httpx
-
 T = TypeVar("T")
-
-
-@functools.cache
-def default_limits() -> httpx.Limits:
-    """Keep-alive pool sized for the concurrency a worker or CI script uses."""
-    import httpx  # with the first http client, not with this module
-
-    return httpx.Limits(max_connections=100, max_keepalive_connections=50)
-
-
-@functools.cache
-def shared_ssl_context() -> ssl.SSLContext:
-    """One verified SSL context for every client this package builds."""
-    import httpx  # with the first http client, not with this module
-
-    return httpx.create_ssl_context()
 
 
 async def anyio_sleep(seconds: float) -> None:

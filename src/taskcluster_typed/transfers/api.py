@@ -52,9 +52,9 @@ def _async_http(given: httpx.AsyncClient | None) -> tuple[httpx.AsyncClient, boo
     under asyncio when installed: it reads the reply while the body is sent)."""
     if given is not None:
         return given, False
-    from .._core.http import new_async_http
+    from ..transports.selection import build_async
 
-    return new_async_http("auto")[0], True
+    return build_async("auto").http, True
 
 
 def _finish(sink: Sink, result: Downloaded) -> Downloaded:

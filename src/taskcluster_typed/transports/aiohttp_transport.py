@@ -1,7 +1,7 @@
 """An httpx async transport over an aiohttp `ClientSession` (the ``aiohttp`` extra).
 
 The default transport of the async clients under asyncio when aiohttp is installed (see
-`transport_select`): with many concurrent calls httpx's own async pool (httpcore) spends
+`selection`): with many concurrent calls httpx's own async pool (httpcore) spends
 several times the CPU of aiohttp's connector (issue #9 measured 7x at 50 concurrent calls).
 
 The request is sent exactly as httpx built it and as it was signed: the URL is handed to
@@ -172,7 +172,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if scheme != "https" or not self._owned:
             return True
         if self._ssl_context is None:
-            from .._core.drivers import shared_ssl_context
+            from .pool_settings import shared_ssl_context
 
             self._ssl_context = shared_ssl_context()
         return self._ssl_context

@@ -1,4 +1,4 @@
-"""An httpx transport over urllib3 2.x: the sync clients' default (see `transport_select`).
+"""An httpx transport over urllib3 2.x: the sync clients' default (see `selection`).
 
 urllib3 (the engine under requests and botocore) does the HTTP/1.1: parsing, framing,
 keep-alive, TLS, proxies. This adapter only turns an `httpx.Request` into a urllib3 call and
@@ -186,7 +186,7 @@ class Urllib3Transport(httpx.BaseTransport):
         kwargs: dict[str, Any] = {"num_pools": _MAX_POOLS, "maxsize": self._maxsize, "block": False}
         if tls:
             if self._ssl_context is None:
-                from .._core.drivers import shared_ssl_context
+                from .pool_settings import shared_ssl_context
 
                 self._ssl_context = shared_ssl_context()
             kwargs["ssl_context"] = self._ssl_context
