@@ -3,8 +3,8 @@
 `call_flow` is a generator: it builds and signs the request, *yields* a `Send` effect and
 receives the `httpx.Response` (or has the transport's exception thrown into it), decides
 whether to retry, *yields* a `Sleep` effect before each retry, and finally returns the
-`Reply` or raises the typed error. It never does I/O itself: `transport.run_sync` and
-`transport.run_async` perform the effects, and are the only code that differs between the two
+`Reply` or raises the typed error. It never does I/O itself: `drivers.run_sync` and
+`drivers.run_async` perform the effects, and are the only code that differs between the two
 worlds. Each attempt is signed anew (fresh Hawk timestamp and nonce).
 
 Retry safety: a failure before the request was sent (no connection could be made) is always
