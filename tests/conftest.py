@@ -8,6 +8,7 @@ import pytest
 
 from taskcluster_typed.transports import selection
 from taskcluster_typed.transports.selection import AsyncEngine, SyncEngine, TransportName
+from tests.support import typecheck
 
 
 @pytest.fixture
@@ -26,3 +27,10 @@ def httpx_transport(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(selection, "build_sync", build_sync_httpx)
     monkeypatch.setattr(selection, "build_async", build_async_httpx)
     yield
+
+
+@pytest.fixture(scope="session")
+def type_checked(tmp_path_factory: pytest.TempPathFactory) -> typecheck.TypeChecks:
+    """mypy and pyright, each run once, over every snippet the test modules registered (see
+    tests/support/typecheck.py)."""
+    return typecheck.run_all(tmp_path_factory.mktemp("typecheck"))

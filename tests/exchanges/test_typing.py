@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from pathlib import Path
 
 from codegen.config import REPO_ROOT
+from tests.support import typecheck
 
 GOOD = """\
 from taskcluster_typed import Binding, QueueEvents, WorkerManagerEvents
@@ -57,8 +54,6 @@ parse_message("exchange/taskcluster-queue/v1/task-completed", "k", b"").routing.
 
 
 DOCS = REPO_ROOT / "docs" / "exchanges.md"
-# kombu is not a dependency: a stub module whose every attribute is Any.
-KOMBU_STUB = "from typing import Any\n\ndef __getattr__(name: str) -> Any: ...\n"
 
 
 def docs_code() -> str:
@@ -68,37 +63,24 @@ def docs_code() -> str:
     return "\n".join(sorted(blocks, key=lambda block: "while True" in block))
 
 
-def run_mypy(tmp_path: Path, files: dict[str, str]) -> dict[str, list[str]]:
-    (tmp_path / "kombu.pyi").write_text(KOMBU_STUB)
-    for name, text in files.items():
-        (tmp_path / f"case_{name}.py").write_text(text)
-    command = [sys.executable, "-m", "mypy", "--strict", "--no-incremental"]
-    command += ["--python-version", "3.10", "--config-file", os.devnull]
-    command += sorted(str(tmp_path / f"case_{name}.py") for name in files)
-    env = {**os.environ, "MYPYPATH": str(REPO_ROOT / "src")}
-    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, env=env)
-    lines: dict[str, list[str]] = {name: [] for name in files}
-    for line in done.stdout.splitlines():
-        for name in files:
-            if f"case_{name}.py:" in line:
-                lines[name].append(line)
-    return lines
+CASES = {
+    "good": typecheck.snippet("exchanges_good", GOOD),
+    "bad": typecheck.snippet("exchanges_bad", BAD),
+    "docs": typecheck.snippet("exchanges_docs", docs_code()),
+}
 
 
-def errors(lines: list[str]) -> dict[int, str]:
-    found = {}
-    for line in lines:
-        match = re.search(r":(\d+): error: (.*)$", line)
-        if match:
-            found[int(match[1])] = match[2]
-    return found
+def errors(diagnostics: list[typecheck.Diagnostic]) -> dict[int, str]:
+    return {d.line: str(d) for d in diagnostics if d.severity == "error"}
 
 
-def test_mypy_checks_binding_keywords_and_narrows_parsed_events(tmp_path: Path) -> None:
-    out = run_mypy(tmp_path, {"good": GOOD, "bad": BAD, "docs": docs_code()})
+def test_mypy_checks_binding_keywords_and_narrows_parsed_events(
+    type_checked: typecheck.TypeChecks,
+) -> None:
+    out = {case: type_checked.mypy(name) for case, name in CASES.items()}
     assert out["docs"] == [], out["docs"]  # the documentation's examples type-check
     assert errors(out["good"]) == {}, out["good"]
-    notes = [line.split(": note: ", 1)[1] for line in out["good"] if ": note: " in line]
+    notes = [d.message for d in out["good"] if d.severity == "note"]
     assert notes == [
         'Revealed type is "taskcluster_typed.events.queue.TaskCompletedEvent"',
         'Revealed type is "int"',

@@ -7,25 +7,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.support import typecheck
+
 ROOT = Path(__file__).resolve().parents[2]
 BLOCKS = re.findall(r"```python\n(.*?)```", (ROOT / "docs" / "pulse.md").read_text(), re.S)
 
 
-def test_the_examples_type_check(tmp_path: Path) -> None:
+EXAMPLES = [typecheck.snippet(f"pulse_doc_{n}", block) for n, block in enumerate(BLOCKS)]
+
+
+def test_the_page_has_its_examples() -> None:
     assert len(BLOCKS) >= 4
-    paths = []
-    for number, block in enumerate(BLOCKS):
-        path = tmp_path / f"pulse_doc_{number}.py"
-        path.write_text(block)
-        paths.append(str(path))
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", *paths],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_the_examples_type_check(name: str, type_checked: typecheck.TypeChecks) -> None:
+    assert [str(e) for e in type_checked.mypy_errors(name)] == []
 
 
 def test_the_fake_consumer_example_passes(tmp_path: Path) -> None:

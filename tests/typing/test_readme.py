@@ -7,24 +7,27 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from tests.support import typecheck
+
 ROOT = Path(__file__).resolve().parents[2]
 _BLOCK = re.compile(r"```python\n(.*?)```", re.S)
 
 
-def test_readme_examples_type_check(tmp_path: Path) -> None:
-    blocks = _BLOCK.findall((ROOT / "README.md").read_text())
-    assert blocks, "the README has no python example"
-    for number, block in enumerate(blocks):
-        path = tmp_path / f"readme_example_{number}.py"
-        path.write_text(block)
-        result = subprocess.run(
-            [sys.executable, "-m", "mypy", "--strict", "--no-error-summary", str(path)],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == 0, result.stdout + result.stderr
+README_EXAMPLES = [
+    typecheck.snippet(f"readme_example_{number}", block)
+    for number, block in enumerate(_BLOCK.findall((ROOT / "README.md").read_text()))
+]
+
+
+def test_the_readme_has_python_examples() -> None:
+    assert README_EXAMPLES, "the README has no python example"
+
+
+@pytest.mark.parametrize("name", README_EXAMPLES)
+def test_readme_examples_type_check(name: str, type_checked: typecheck.TypeChecks) -> None:
+    assert [str(e) for e in type_checked.mypy_errors(name)] == []
 
 
 def test_readme_pytest_example_passes(tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ _UNKNOWN_VALUE_BRANCH = "_only_unknown_values"
 def validation_errors(root: str, error: pydantic.ValidationError) -> list[tuple[str, str]]:
     """pydantic's errors as ``(dotted.path, message)`` pairs rooted at `root`.
 
-    An enum is ``Literal[...] | UnknownValue`` (see `_model_base.UnknownValue`): the error of
+    An enum is ``Literal[...] | UnknownValue`` (see `model_base.UnknownValue`): the error of
     its `UnknownValue` branch, which refuses every value given, says nothing, and the
     branch's label (``literal['a','b']``) is not part of the path."""
     found: list[tuple[str, str]] = []

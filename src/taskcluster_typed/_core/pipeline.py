@@ -1,12 +1,12 @@
 """The request pipeline, written once for sync and async (sans-IO).
 
 `call_flow` is a generator: it builds and signs the request (an `Outgoing`: method, target,
-headers, body and the attempt's bound; no `httpx.Request` is built for the SDK's own
-transports), *yields* a `Send` effect and receives the read reply (an `Incoming`: the
-transport's `WireReply`, or an `httpx.Response` from an httpx client), or has the transport's
+headers, body and the attempt's bound; no `httpx.Request` is built for the engines the
+package builds), *yields* a `Send` effect and receives the read reply (an `Incoming`: the
+engine's `WireReply`, or an `httpx.Response` from an httpx client), or has the transport's
 exception thrown into it, decides whether to retry, *yields* a `Sleep` effect before each
 retry, and finally returns the `Reply` or raises the typed error. It never does I/O itself:
-`transport.run_sync` and `transport.run_async` perform the effects, and are the only code that
+`drivers.run_sync` and `drivers.run_async` perform the effects, and are the only code that
 differs between the two worlds. Each attempt is signed anew (fresh Hawk timestamp and nonce).
 
 Retry safety: a failure before the request was sent (no connection could be made) is always

@@ -7,9 +7,8 @@ as a dict; it is kept as a dict and sent as a JSON object inside the Hawk ``ext`
 
 from __future__ import annotations
 
-import base64
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, cast
 
 from .._core.errors import CredentialsError
@@ -113,21 +112,3 @@ class Credentials:
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (Credentials, (self._client_id, self._access_token, self._certificate))
-
-
-def hawk_ext(credentials: Credentials, authorized_scopes: Sequence[str] | None) -> str | None:
-    """The Hawk ``ext`` value: base64 of a JSON object, or None when there is nothing to say.
-
-    The object holds ``certificate`` (temporary credentials) and ``authorizedScopes`` (when
-    set: an empty list restricts the call to no scopes, which differs from not set).
-    """
-    ext: dict[str, Any] = {}
-    certificate = credentials.certificate
-    if certificate is not None:
-        ext["certificate"] = certificate
-    if authorized_scopes is not None:
-        ext["authorizedScopes"] = list(authorized_scopes)
-    if not ext:
-        return None
-    raw = json.dumps(ext, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return base64.b64encode(raw).decode("ascii")

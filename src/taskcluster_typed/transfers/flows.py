@@ -1,4 +1,4 @@
-"""Uploads and downloads, written once for sync and async (sans-IO, like `pipeline.py`).
+"""Uploads and downloads, written once for sync and async (sans-IO, like `_core/pipeline.py`).
 
 Each flow is a generator that *yields* effects (call an API method, PUT or GET the data,
 sleep, report progress) and receives their results; the transport's exceptions are thrown
