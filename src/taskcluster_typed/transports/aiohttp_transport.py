@@ -241,12 +241,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             _client_timeout(bound, bound, bound, bound),
             decode=True,
         )
-        try:
-            content = await response.read()
-        except Exception as exc:
-            raise _map_error(exc) from exc
-        finally:
-            response.release()
+        content = await _read_all(response)
         return WireReply(response.status, response.headers, content)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -281,12 +276,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             extensions["reason_phrase"] = response.reason.encode("ascii", "replace")
         length = response.content_length
         if length is not None and length <= _EAGER_LIMIT:
-            try:
-                content = await response.read()
-            except Exception as exc:
-                raise _map_error(exc) from exc
-            finally:
-                response.release()
+            content = await _read_all(response)
             result = httpx.Response(
                 status_code=response.status,
                 headers=list(response.raw_headers),
@@ -311,6 +301,16 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             await session.close()
         elif not self._owned:
             self._session = session
+
+
+async def _read_all(response: aiohttp.ClientResponse) -> bytes:
+    """The whole body of a reply, its connection released (back to the pool when whole)."""
+    try:
+        return await response.read()
+    except Exception as exc:
+        raise _map_error(exc) from exc
+    finally:
+        response.release()
 
 
 async def _body_iterator(
