@@ -83,8 +83,9 @@ bench: $(STAMP) $(NODE_STAMP)
 # bench/RESULTS-real.md: 500 tasks on the real services (reused if running, else started and
 # stopped, like tests/real).
 bench-real: $(STAMP)
-	$(PY) bench/real.py
-	$(PY) bench/pulse.py
+	@running=0; $(PY) -m tests.real.deployment status >/dev/null && running=1; \
+	$(PY) -m tests.real.deployment up && $(PY) bench/real.py && $(PY) bench/pulse.py; \
+	status=$$?; [ $$running = 1 ] || $(PY) -m tests.real.deployment down; exit $$status
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache

@@ -110,36 +110,46 @@ def definitions(group_id: str, root_id: str, ids: list[str]) -> Iterator[tuple[s
         )
 
 
+def peak_rss() -> int:
+    """This process's peak RSS so far (VmHWM), in bytes."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM:"))
+
+
 class Phases:
-    """Times each phase: wall, the client's CPU, the services' CPU, requests made."""
+    """Times each phase: wall, the client's CPU, the services' CPU, requests made, and the
+    process's peak RSS before the first phase (imports and client) and after each."""
 
     def __init__(self, run_dir: Path) -> None:
         self.run_dir = run_dir
         self.figures: dict[str, dict[str, float]] = {}
+        self.peak_before: int | None = None
+        #: The task group the run created.
+        self.group = ""
+
+    def _start(self) -> tuple[float, float, float]:
+        if self.peak_before is None:
+            self.peak_before = peak_rss()
+        return services_cpu(self.run_dir), time.perf_counter(), time.process_time()
+
+    def _record(self, name: str, start: tuple[float, float, float], count: int) -> None:
+        services0, wall0, cpu0 = start
+        wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+        self.figures[name] = {
+            "wall": wall,
+            "cpu_per_request": cpu / count,
+            "services_cpu": services_cpu(self.run_dir) - services0,
+            "requests": count,
+            "peak_rss": peak_rss(),
+        }
 
     def measure(self, name: str, requests: Callable[[], int]) -> None:
-        services0 = services_cpu(self.run_dir)
-        wall0, cpu0 = time.perf_counter(), time.process_time()
-        count = requests()
-        wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-        self.figures[name] = {
-            "wall": wall,
-            "cpu_per_request": cpu / count,
-            "services_cpu": services_cpu(self.run_dir) - services0,
-            "requests": count,
-        }
+        start = self._start()
+        self._record(name, start, requests())
 
     async def measure_async(self, name: str, requests: Callable[[], Awaitable[int]]) -> None:
-        services0 = services_cpu(self.run_dir)
-        wall0, cpu0 = time.perf_counter(), time.process_time()
-        count = await requests()
-        wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-        self.figures[name] = {
-            "wall": wall,
-            "cpu_per_request": cpu / count,
-            "services_cpu": services_cpu(self.run_dir) - services0,
-            "requests": count,
-        }
+        start = self._start()
+        self._record(name, start, await requests())
 
 
 def _ids(n: int) -> list[str]:
@@ -152,6 +162,7 @@ def run_ours_sync(root_url: str, creds: tuple[str, str], phases: Phases) -> None
     from taskcluster_typed import Credentials, Queue
 
     group, root, *rest = _ids(TASKS + 1)
+    phases.group = group
     with Queue(root_url, credentials=Credentials(*creds)) as queue:
 
         def create() -> int:
@@ -187,6 +198,7 @@ def run_official_sync(root_url: str, creds: tuple[str, str], phases: Phases) -> 
     import taskcluster  # type: ignore[import-untyped]
 
     group, root, *rest = _ids(TASKS + 1)
+    phases.group = group
     options = {"rootUrl": root_url, "credentials": {"clientId": creds[0], "accessToken": creds[1]}}
     queue = taskcluster.Queue(options)
 
@@ -234,6 +246,7 @@ async def run_ours_async(root_url: str, creds: tuple[str, str], phases: Phases) 
     from taskcluster_typed import AsyncQueue, Credentials
 
     group, root, *rest = _ids(TASKS + 1)
+    phases.group = group
     async with AsyncQueue(root_url, credentials=Credentials(*creds)) as queue:
         tasks = list(definitions(group, root, rest))
 
@@ -268,6 +281,7 @@ async def run_official_aio(root_url: str, creds: tuple[str, str], phases: Phases
     import taskcluster.aio  # type: ignore[import-untyped]
 
     group, root, *rest = _ids(TASKS + 1)
+    phases.group = group
     options = {"rootUrl": root_url, "credentials": {"clientId": creds[0], "accessToken": creds[1]}}
     async with taskcluster.aio.createSession() as session:
         queue = taskcluster.aio.Queue(options, session=session)
@@ -300,6 +314,20 @@ async def run_official_aio(root_url: str, creds: tuple[str, str], phases: Phases
 
 
 def child(client: str, root_url: str, creds: tuple[str, str], run_dir: Path) -> None:
+    if client.startswith(ENGINES_CHILD):
+        import importlib
+
+        for module in ENGINES[client.removeprefix(ENGINES_CHILD).removesuffix(MODELS)]:
+            importlib.import_module(module)
+        import pydantic
+
+        pydantic.BaseModel, pydantic.TypeAdapter  # noqa: B018 (pydantic imports them lazily)
+        listing: object = None
+        if client.endswith(MODELS):
+            _build_validators()
+            listing = _typed_listing(root_url, creds, os.environ[LIST_GROUP])
+        print(json.dumps({"peak_rss": peak_rss(), "listed": listing is not None}))
+        return
     phases = Phases(run_dir)
     if client == "ours sync":
         run_ours_sync(root_url, creds, phases)
@@ -309,9 +337,16 @@ def child(client: str, root_url: str, creds: tuple[str, str], run_dir: Path) -> 
         asyncio.run(run_ours_async(root_url, creds, phases))
     else:
         asyncio.run(run_official_aio(root_url, creds, phases))
-    with open("/proc/self/status") as status:
-        hwm = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM:"))
-    print(json.dumps({"phases": phases.figures, "peak_rss": hwm}))
+    print(
+        json.dumps(
+            {
+                "phases": phases.figures,
+                "peak_rss": peak_rss(),
+                "peak_before": phases.peak_before,
+                "group": phases.group,
+            }
+        )
+    )
 
 
 # --- the parent: runs, interleaved; the report -----------------------------------------------
@@ -325,24 +360,72 @@ def med(values: list[float]) -> str:
     return f"{statistics.median(values):.3g} ({min(values):.3g}–{max(values):.3g})"
 
 
-# What each of ours needs by its first call and cannot do without (the floor of its peak RSS).
-ENGINES = {
-    "ours sync": "import pydantic, urllib3; from pydantic import BaseModel, TypeAdapter",
-    "ours async": "import pydantic, aiohttp; from pydantic import BaseModel, TypeAdapter",
-}
+# What each of ours needs by its first call and cannot do without: a child that imports only
+# these, in the same harness as the clients' runs, peaks at the least any client on these
+# engines can (the floor of its peak RSS).
+ENGINES = {"ours sync": ("pydantic", "urllib3"), "ours async": ("pydantic", "aiohttp")}
+ENGINES_CHILD = "engines of "
+MODELS = " and the models of its calls"
+LIST_GROUP = "BENCH_LIST_GROUP"
 
 
-def engines_rss(statement: str, runs: int = 3) -> float:
-    """The median peak RSS of a fresh interpreter that runs `statement` only."""
-    code = (
-        f"{statement}\nwith open('/proc/self/status') as status:\n"
-        "    print(next(int(l.split()[1]) for l in status if l.startswith('VmHWM:')) * 1024)"
+def _build_validators() -> None:
+    """pydantic's validators and serializers of the runs' calls (createTask in and out,
+    status, listTaskGroup), built on the generated models as the SDK builds them."""
+    from taskcluster_typed._core.endpoint import _adapter  # pyright: ignore[reportPrivateUsage]
+    from taskcluster_typed.services import queue
+
+    endpoints = (queue._CREATE_TASK, queue._STATUS, queue._LIST_TASK_GROUP)  # pyright: ignore[reportPrivateUsage]
+    for endpoint in endpoints:
+        for type_ in (endpoint.input_type, endpoint.output_type):
+            if type_ is not None:
+                _adapter(type_).rebuild(force=True)
+
+
+def _typed_listing(root_url: str, creds: tuple[str, str], group: str) -> object:
+    """A task group's listing (one of the runs'), fetched with urllib3 and decoded into the
+    generated models by pydantic as the SDK decodes it: the typed data a run holds."""
+    import urllib3
+
+    from taskcluster_typed import Credentials, hawk
+    from taskcluster_typed.services import queue
+
+    url = f"{root_url}/api/queue/v1/task-group/{group}/list?limit={TASKS}"
+    signed = hawk.request_header(
+        credentials=Credentials(*creds),
+        authorized_scopes=None,
+        method="GET",
+        url=url,
+        body=None,
+        content_type=None,
     )
+    reply = urllib3.request("GET", url, headers={"authorization": signed}, retries=False)
+    if reply.status != 200:
+        raise RuntimeError(f"listing {group}: {reply.status}")
+    return queue._LIST_TASK_GROUP.decode_json(reply.data, url)  # pyright: ignore[reportPrivateUsage]
+
+
+def engines_rss(client: str, group: str, runs: int = 3) -> float:
+    """The median peak RSS of a child that imports `client`'s engines and nothing else (and,
+    for the models' floor, builds their validators and holds `group`'s listing as models)."""
     return statistics.median(
         float(
-            subprocess.run(
-                [sys.executable, "-c", code], check=True, capture_output=True, text=True
-            ).stdout
+            json.loads(
+                subprocess.run(
+                    [
+                        sys.executable,
+                        str(Path(__file__).resolve()),
+                        "--child",
+                        ENGINES_CHILD + client,
+                    ],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                    env={**os.environ, LIST_GROUP: group},
+                )
+                .stdout.strip()
+                .splitlines()[-1]
+            )["peak_rss"]
         )
         for _ in range(runs)
     )
@@ -386,9 +469,27 @@ def report(
                 f"| {med([r['services_cpu'] for r in runs])} | {runs[0]['requests']:.0f} |"
             )
         lines.append("")
-    lines += ["## Peak memory (RSS of the client process)", "", "| client | MiB |", "|---|---|"]
+    lines += [
+        "## Peak memory (RSS of the client process)",
+        "",
+        "The peak so far (VmHWM, MiB) once the client is built (before its first call: ours "
+        "imports its engines at that call), and after "
+        "each phase: where each client's memory goes.",
+        "",
+        "| client | peak | client built | after create | after status | after list |",
+        "|---|---|---|---|---|---|",
+    ]
     for client in CLIENTS:
-        lines.append(f"| {client} | {med([r['peak_rss'] / 2**20 for r in results[client]])} |")
+        runs = results[client]
+        lines.append(
+            f"| {client} | {med([r['peak_rss'] / 2**20 for r in runs])} "
+            f"| {med([r['peak_before'] / 2**20 for r in runs])} "
+            + "".join(
+                f"| {med([r['phases'][phase]['peak_rss'] / 2**20 for r in runs])} "
+                for phase in PHASES
+            )
+            + "|"
+        )
     lines.append("")
     total = {c: [sum(r["phases"][p]["wall"] for p in PHASES) for r in results[c]] for c in CLIENTS}
     lines += ["## Ratios (ours / official, paired per repetition)", ""]
@@ -400,13 +501,23 @@ def report(
         ]
         official_rss = statistics.median(r["peak_rss"] for r in results[official])
         floor = floors[ours] / official_rss
+        with_models = floors[ours + MODELS]
         lines.append(
             f"- {ours} vs {official}: total wall {med(wall)}×; peak RSS {med(rss)}× "
             f"(target: at most the official client's: "
-            f"{'met' if statistics.median(rss) <= 1.0 else 'missed'}); the engines alone "
-            f"(`{ENGINES[ours]}` in a fresh interpreter, nothing else) peak at "
-            f"{floors[ours] / 2**20:.1f} MiB, {floor:.2f}× the official client's whole run"
-            + (": out of reach on these engines" if floor > 1.0 else "")
+            f"{'met' if statistics.median(rss) <= 1.0 else 'missed'}). Floor: a child of this "
+            f"benchmark that only imports {' and '.join(ENGINES[ours])} (with pydantic's "
+            f"`BaseModel` and `TypeAdapter`) peaks at {floors[ours] / 2**20:.1f} "
+            f"MiB, {floor:.2f}× the official client's whole run; with pydantic's validators of "
+            "the generated models of the calls made (createTask, status, listTaskGroup, built "
+            f"as the SDK builds them) and one run's {TASKS}-task listing held as those models "
+            f"{with_models / 2**20:.1f} MiB, "
+            f"{with_models / official_rss:.2f}×"
+            + (
+                ": out of reach on these engines for typed calls."
+                if with_models > official_rss
+                else ": within reach."
+            )
         )
     lines.append("")
     return "\n".join(lines)
@@ -416,7 +527,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--output", type=Path, default=ROOT / "bench" / "RESULTS-real.md")
-    parser.add_argument("--child", choices=CLIENTS, help=argparse.SUPPRESS)
+    children = [
+        *CLIENTS,
+        *(ENGINES_CHILD + client + models for client in ENGINES for models in ("", MODELS)),
+    ]
+    parser.add_argument("--child", choices=children, help=argparse.SUPPRESS)
     args = parser.parse_args()
     sys.path[:0] = [str(ROOT), str(ROOT / "src")]
     from tests.real.deployment import ROOT_ACCESS_TOKEN, ROOT_CLIENT_ID, Deployment
@@ -447,7 +562,11 @@ def main() -> None:
                     results[client].append(json.loads(out.strip().splitlines()[-1]))
                 print(f"round {rep + 1}/{args.reps}: {client} done", file=sys.stderr, flush=True)
         took = time.perf_counter() - load.wall0
-        floors = {name: engines_rss(statement) for name, statement in ENGINES.items()}
+        floors = {
+            client + models: engines_rss(client + models, results["official sync"][0]["group"])
+            for client in ENGINES
+            for models in ("", MODELS)
+        }
         text = report(results, args.reps, load.summary(), started, took, floors)
     finally:
         if deployment.owned:
