@@ -145,7 +145,7 @@ def main() -> None:
     )
     missed = [c for c in report.summary if c.verdict.startswith("**missed")]
     text = [
-        "# Benchmark: taskcluster-typed vs the official `taskcluster` client (issues 9 and 18)",
+        "# Benchmark: taskcluster-typed vs the official `taskcluster` client",
         "",
         *([f"**Note: {args.note}**", ""] if args.note else []),
         f"Written by `{command}` ({'quick mode, ' if args.quick else ''}took {elapsed:.0f} s). "
