@@ -132,8 +132,6 @@ class Target:
     host: str
     #: The port, the scheme's default when the URL gives none.
     port: int
-    #: The port the URL gives, None when it gives none.
-    explicit_port: int | None
     #: The request target in origin form (path and query, percent-encoded as sent).
     path: str
     #: What Hawk signs of the target: `path`, without a trailing ``?`` of an empty query.
@@ -296,10 +294,9 @@ def target_of(url: str) -> Target:
     path = parsed.raw_path.decode("ascii")
     resource = path[:-1] if path.endswith("?") and not parsed.query else path
     scheme = parsed.scheme
-    explicit = parsed.port
-    port = explicit or (443 if scheme == "https" else 80)
+    port = parsed.port or (443 if scheme == "https" else 80)
     host = parsed.raw_host.decode("ascii")
-    return Target(scheme, host, port, explicit, path, resource, str(parsed))
+    return Target(scheme, host, port, path, resource, str(parsed))
 
 
 def build_request(call: Call, signer: Signer, attempt_timeout: float | None) -> Outgoing:
