@@ -397,39 +397,37 @@ def bench_one_call(
         return statistics.median(imports[key])
 
     interpreter = med(INTERPRETER + WALL)
-    floor_text = (
-        "the interpreter's start and exit ({}) plus `{}` ({}), against the official script's "
-        "whole run"
-    )
+
+    def one_call(
+        what: str, ours: Figures, reference: Figures, reference_name: str, engines: str, text: str
+    ) -> Comparison:
+        """The process wall of a one-call script, against the floor of its engines: the
+        interpreter's start and exit plus the engines' imports."""
+        return Comparison(
+            f"one-call script, {what}: process wall, ours vs {reference_name}",
+            ours.med("wall"),
+            reference.med("wall"),
+            "time",
+            0.7,
+            text,
+            ours_runs=ours.values["wall"],
+            reference_runs=reference.values["wall"],
+            floor=(interpreter + med(engines)) / reference.med("wall"),
+            floor_text=f"the interpreter's start and exit ({fmt(interpreter)}) plus "
+            f"`{IMPORTS[engines]}` ({fmt(med(engines))}), against the official script's "
+            "whole run",
+        )
+
     report.summary += [
-        Comparison(
-            "one-call script, sync: process wall, ours vs official",
-            o.med("wall"),
-            f_.med("wall"),
-            "time",
-            0.7,
+        one_call(
+            "sync",
+            o,
+            f_,
+            "official",
+            ENGINES_SYNC,
             "a one-call script ≤ 0.7× the official client's wall time, sync and async",
-            ours_runs=o.values["wall"],
-            reference_runs=f_.values["wall"],
-            floor=(interpreter + med(ENGINES_SYNC)) / f_.med("wall"),
-            floor_text=floor_text.format(
-                fmt(interpreter), IMPORTS[ENGINES_SYNC], fmt(med(ENGINES_SYNC))
-            ),
         ),
-        Comparison(
-            "one-call script, async: process wall, ours vs official aio",
-            oa.med("wall"),
-            fa.med("wall"),
-            "time",
-            0.7,
-            "(as above)",
-            ours_runs=oa.values["wall"],
-            reference_runs=fa.values["wall"],
-            floor=(interpreter + med(ENGINES_ASYNC)) / fa.med("wall"),
-            floor_text=floor_text.format(
-                fmt(interpreter), IMPORTS[ENGINES_ASYNC], fmt(med(ENGINES_ASYNC))
-            ),
-        ),
+        one_call("async", oa, fa, "official aio", ENGINES_ASYNC, "(as above)"),
         Comparison(
             "one-call script, sync / async: process CPU, ours vs official "
             f"(async: {fmt(oa.med('cpu'))} vs {fmt(fa.med('cpu'))}, "

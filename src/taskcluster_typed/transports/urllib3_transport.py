@@ -87,6 +87,9 @@ def _before_request(conn: HTTPConnection) -> None:
 
 
 class _WatchedHTTPConnection(HTTPConnection):
+    """A connection that tells the running attempt it carries it, and notes when its last
+    reply came (for `KEEPALIVE_EXPIRY`)."""
+
     def request(self, *args: Any, **kwargs: Any) -> None:
         _before_request(self)
         super().request(*args, **kwargs)
@@ -97,15 +100,8 @@ class _WatchedHTTPConnection(HTTPConnection):
         return response
 
 
-class _WatchedHTTPSConnection(HTTPSConnection):
-    def request(self, *args: Any, **kwargs: Any) -> None:
-        _before_request(self)
-        super().request(*args, **kwargs)
-
-    def getresponse(self) -> Any:
-        response = super().getresponse()
-        self.tc_last_reply = time.monotonic()
-        return response
+class _WatchedHTTPSConnection(_WatchedHTTPConnection, HTTPSConnection):
+    """The same over TLS (its methods come first in the order, then HTTPSConnection's)."""
 
 
 class _HTTPPool(HTTPConnectionPool):
